@@ -1,0 +1,138 @@
+"""``meeting-server import AGENDA_DIR``: a meeting from an ``agenda.toml`` and its PDFs.
+
+Every PDF is checked in the worker before anything is written; a damaged, encrypted or missing
+file stops the import with a message naming it, and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from meeting_server.db import Database
+from meeting_server.documents_files import DocumentFiles, TempFile
+from meeting_server.errors import HTTPError
+from meeting_server.models import MEETING_ROLES, USER_ROLES, Meeting
+from meeting_server.pdf.ingest import PdfInfo
+from meeting_server.pdf.worker import PdfWorker
+from meeting_server.services import documents as document_service
+from meeting_server.services.agenda import agenda_changed
+from meeting_server.services.meetings import meeting_data
+from meeting_server.store import agenda, documents, events, meetings, users
+from meeting_server.timeutil import parse_datetime
+
+
+class ImportError_(Exception):
+    """The agenda folder cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    temp: TempFile
+    info: PdfInfo
+
+
+async def _chunks(path: Path) -> AsyncIterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(1024 * 1024):
+            yield chunk
+
+
+def read_agenda(folder: Path) -> dict[str, Any]:
+    path = folder / "agenda.toml"
+    if not path.is_file():
+        raise ImportError_(f"{path}: no agenda.toml in the folder")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ImportError_(f"{path}: {exc}") from None
+    meeting = data.get("meeting")
+    if not isinstance(meeting, dict) or not meeting.get("title") or not meeting.get("starts_at"):
+        raise ImportError_(f"{path}: [meeting] needs title and starts_at")
+    try:
+        parse_datetime(str(meeting["starts_at"]))
+    except ValueError:
+        raise ImportError_(f"{path}: starts_at is not an ISO 8601 date and time") from None
+    for user in data.get("users", []):
+        if user.get("role", "member") not in USER_ROLES:
+            raise ImportError_(f"{path}: user {user.get('username')!r} has an unknown role")
+    for person in data.get("participants", []):
+        if person.get("role") not in MEETING_ROLES:
+            raise ImportError_(f"{path}: participant {person.get('username')!r}: bad role")
+    return data
+
+
+async def import_agenda(db: Database, files: DocumentFiles, worker: PdfWorker,
+                        folder: Path, max_bytes: int) -> Meeting:
+    data = read_agenda(folder)
+    checked: dict[str, CheckedFile] = {}
+    try:
+        for item in data.get("items", []):
+            for doc in item.get("documents", []):
+                name = str(doc.get("file", ""))
+                path = (folder / name).resolve()
+                if not name or folder.resolve() not in path.parents or not path.is_file():
+                    raise ImportError_(f"{folder / name}: file not found")
+                if name in checked:
+                    continue
+                try:
+                    temp = await files.receive(_chunks(path), max_bytes)
+                    info = await document_service.inspect(worker, files, temp)
+                except HTTPError as error:
+                    raise ImportError_(f"{path}: {error.message} ({error.code})") from None
+                checked[name] = CheckedFile(name, temp, info)
+        for entry in checked.values():
+            await files.keep(entry.temp)
+        return await _write(db, data, checked)
+    finally:
+        for entry in checked.values():
+            files.discard(entry.temp)
+
+
+async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedFile]) -> Meeting:
+    spec = data["meeting"]
+    async with db.transaction() as tx:
+        for unit in data.get("units", []):
+            await users.add_unit(tx, str(unit["code"]), str(unit["name"]))
+        for person in data.get("users", []):
+            unit = await users.unit_by_code(tx, person["unit"]) if person.get("unit") else None
+            await users.add_user(tx, str(person["username"]), str(person["name"]),
+                                 str(person.get("role", "member")), unit.id if unit else None,
+                                 str(person.get("title", "")), None)
+        chair = await users.user_by_username(tx, spec["chair"]) if spec.get("chair") else None
+        if spec.get("chair") and chair is None:
+            raise ImportError_(f"chair {spec['chair']!r} is not a user")
+        meeting = await meetings.create(
+            tx, str(spec["title"]), parse_datetime(str(spec["starts_at"])).isoformat(),
+            str(spec.get("location", "")), chair.id if chair else None, None,
+        )
+        await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), None)
+        for person in data.get("participants", []):
+            user = await users.user_by_username(tx, str(person["username"]))
+            if user is None:
+                raise ImportError_(f"participant {person['username']!r} is not a user")
+            await meetings.upsert_participant(tx, meeting.id, user.id, str(person["role"]))
+            added = await meetings.participant(tx, meeting.id, user.id)
+            assert added is not None
+            await events.append(tx, meeting.id, "participant.added",
+                                {"participant": added.as_dict()}, None)
+        for item_spec in data.get("items", []):
+            item = await agenda.append(tx, meeting.id, str(item_spec["title"]),
+                                       str(item_spec.get("presenter", "")),
+                                       item_spec.get("duration_minutes"))
+            for doc in item_spec.get("documents", []):
+                entry = checked[str(doc["file"])]
+                document_id = await documents.create(tx, meeting.id, item.id,
+                                                     str(doc.get("title") or entry.name))
+                await documents.add_version(
+                    tx, document_id, entry.temp.sha256, entry.name, entry.temp.size,
+                    document_service.page_sizes(entry.info), entry.info.title,
+                    entry.info.author, "", None,
+                )
+                await documents.store_page_texts(tx, entry.temp.sha256, entry.info.texts)
+        await agenda_changed(tx, meeting.id, None)
+        return meeting

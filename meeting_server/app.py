@@ -1,0 +1,133 @@
+"""The application factory: one route table, middleware and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from meeting_server import timeutil
+from meeting_server.db import Database
+from meeting_server.derived import Derived
+from meeting_server.documents_files import DocumentFiles
+from meeting_server.errors import EXCEPTION_HANDLERS
+from meeting_server.idempotency import IdempotencyMiddleware
+from meeting_server.live.hub import Hub
+from meeting_server.live.ws import Live, meeting_socket
+from meeting_server.pdf.worker import PdfWorker
+from meeting_server.resources import data_path
+from meeting_server.settings import Settings
+from meeting_server.views import (
+    api_agenda,
+    api_auth,
+    api_documents,
+    api_meetings,
+    api_misc,
+    api_people,
+    pages,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def routes() -> list[Route | Mount | WebSocketRoute]:
+    return [
+        Route("/health", api_misc.health, name="health"),
+        Route("/api/openapi.json", api_misc.openapi, name="openapi"),
+        Route("/api/session", api_auth.sign_in, methods=["POST"], name="sign_in"),
+        Route("/api/session", api_auth.sign_out, methods=["DELETE"], name="sign_out"),
+        Route("/api/me", api_auth.me, name="me"),
+        Route("/api/units", api_people.list_units, methods=["GET"], name="units"),
+        Route("/api/units", api_people.create_unit, methods=["POST"], name="create_unit"),
+        Route("/api/users", api_people.list_users, methods=["GET"], name="users"),
+        Route("/api/users", api_people.create_user, methods=["POST"], name="create_user"),
+        Route("/api/users/{id:int}", api_people.update_user, methods=["PATCH"],
+              name="update_user"),
+        Route("/api/meetings", api_meetings.list_meetings, methods=["GET"], name="meetings"),
+        Route("/api/meetings", api_meetings.create_meeting, methods=["POST"],
+              name="create_meeting"),
+        Route("/api/meetings/{id:int}", api_meetings.get_meeting, methods=["GET"],
+              name="meeting"),
+        Route("/api/meetings/{id:int}", api_meetings.update_meeting, methods=["PATCH"],
+              name="update_meeting"),
+        Route("/api/meetings/{id:int}/participants", api_meetings.add_participant,
+              methods=["POST"], name="add_participant"),
+        Route("/api/meetings/{id:int}/participants/{user_id:int}",
+              api_meetings.remove_participant, methods=["DELETE"], name="remove_participant"),
+        Route("/api/meetings/{id:int}/attendance", api_meetings.set_attendance,
+              methods=["POST"], name="attendance"),
+        Route("/api/meetings/{id:int}/agenda-items", api_agenda.add_item, methods=["POST"],
+              name="add_agenda_item"),
+        Route("/api/agenda-items/{id:int}", api_agenda.update_item, methods=["PATCH"],
+              name="update_agenda_item"),
+        Route("/api/agenda-items/{id:int}", api_agenda.delete_item, methods=["DELETE"],
+              name="delete_agenda_item"),
+        Route("/api/meetings/{id:int}/current-item", api_meetings.set_current_item,
+              methods=["PUT"], name="current_item"),
+        Route("/api/meetings/{id:int}/presenter", api_meetings.set_presenter,
+              methods=["PUT"], name="presenter"),
+        Route("/api/meetings/{id:int}/events", api_meetings.list_events, name="events"),
+        Route("/api/agenda-items/{id:int}/documents", api_documents.upload, methods=["POST"],
+              name="upload_document"),
+        Route("/api/documents/{id:int}/versions", api_documents.upload_version,
+              methods=["POST"], name="upload_version"),
+        Route("/api/documents/{id:int}", api_documents.get_document, name="document"),
+        Route("/api/documents/{id:int}/pages/{page:int}", api_documents.page_image,
+              name="page_image"),
+        Route("/api/documents/{id:int}/file", api_documents.download, name="document_file"),
+        Route("/api/meetings/{id:int}/book", api_documents.book, name="meeting_book"),
+        WebSocketRoute("/ws/meetings/{id:int}", meeting_socket, name="meeting_socket"),
+        Route("/login", pages.login, name="login"),
+        Route("/", pages.home, name="home"),
+        Route("/meetings/{id:int}", pages.meeting, name="meeting_page"),
+        Route("/meetings/{id:int}/documents/{doc_id:int}", pages.document,
+              name="document_page"),
+        Mount("/static", StaticFiles(directory=str(data_path("static"))), name="static"),
+    ]
+
+
+def create_app(settings: Settings) -> Starlette:
+    """Build the application; the database and workers open in the lifespan."""
+    settings = settings.with_secret()
+    timeutil.set_zone(settings.zone)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.db_path)
+        await db.open()
+        worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout)
+        files = DocumentFiles(settings.data_dir)
+        async with db.read() as conn:
+            await files.sweep(conn)
+        await worker.start()
+        hub = Hub(queue_size=settings.ws_queue_size)
+        derived = Derived(files, worker, settings.page_width, settings.page_format)
+        app.state.derived = derived
+        app.state.db = db
+        app.state.worker = worker
+        app.state.files = files
+        app.state.hub = hub
+        app.state.live = Live(db, hub)
+        logger.info("serving data dir %s", settings.data_dir)
+        try:
+            yield
+        finally:
+            await hub.close_all()
+            await derived.close()
+            await worker.aclose()
+            await db.close()
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[Middleware(IdempotencyMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.pages = pages.Pages()
+    return app

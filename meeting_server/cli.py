@@ -1,0 +1,261 @@
+"""The ``meeting-server`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from meeting_server import timeutil
+from meeting_server.settings import SETTINGS, ConfigError, Settings
+
+if TYPE_CHECKING:
+    from meeting_server.db import Database
+    from meeting_server.documents_files import DocumentFiles
+    from meeting_server.models import Meeting
+    from meeting_server.pdf.worker import PdfWorker
+
+logger = logging.getLogger("meeting_server")
+
+
+def _settings_epilog() -> str:
+    lines = ["settings (environment variables; a flag, where shown, wins):"]
+    for s in SETTINGS:
+        flag = f" ({s.flag})" if s.flag else ""
+        default = f" [default: {s.default}]" if s.default else ""
+        lines.append(f"  {s.env}{flag}\n      {s.help}{default}")
+    return "\n".join(lines)
+
+
+def _add_setting_flags(parser: argparse.ArgumentParser, names: Sequence[str]) -> None:
+    for s in SETTINGS:
+        if s.flag and s.name in names:
+            parser.add_argument(s.flag, dest=s.name, default=None, help=f"{s.help} (env {s.env})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meeting-server",
+        description="Paperless meeting room server (phòng họp không giấy).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_settings_epilog(),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    every = [s.name for s in SETTINGS if s.flag]
+
+    serve = commands.add_parser("serve", help="run the server (migrates first)",
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=_settings_epilog())
+    _add_setting_flags(serve, every)
+
+    demo = commands.add_parser("demo", help="a fresh data dir with the demo meeting, and serve it",
+                               formatter_class=argparse.RawDescriptionHelpFormatter,
+                               epilog=_settings_epilog())
+    _add_setting_flags(demo, every)
+
+    migrate = commands.add_parser("migrate", help="apply pending database migrations")
+    _add_setting_flags(migrate, ["data_dir"])
+
+    unit = commands.add_parser("unit", help="manage units (departments)")
+    unit_commands = unit.add_subparsers(dest="unit_command", metavar="ACTION", required=True)
+    unit_add = unit_commands.add_parser("add", help="add a unit")
+    unit_add.add_argument("code")
+    unit_add.add_argument("--name", required=True)
+    _add_setting_flags(unit_add, ["data_dir"])
+
+    user = commands.add_parser("user", help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    user_add = user_commands.add_parser("add", help="add a user")
+    user_add.add_argument("username")
+    user_add.add_argument("--name", required=True)
+    user_add.add_argument("--role", required=True, choices=["admin", "secretary", "member"])
+    user_add.add_argument("--unit", help="unit code")
+    user_add.add_argument("--title", default="")
+    user_add.add_argument("--password-stdin", action="store_true",
+                          help="read the password from standard input (else one is generated)")
+    _add_setting_flags(user_add, ["data_dir"])
+
+    imp = commands.add_parser("import", help="create a meeting from an agenda folder")
+    imp.add_argument("agenda_dir", type=Path, metavar="AGENDA_DIR")
+    _add_setting_flags(imp, ["data_dir"])
+
+    backup = commands.add_parser("backup", help="consistent online backup of data and documents")
+    backup.add_argument("dest", type=Path, metavar="DEST")
+    _add_setting_flags(backup, ["data_dir"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "serve"
+    overrides = {s.name: getattr(args, s.name, None) for s in SETTINGS}
+    if command == "demo" and overrides.get("data_dir") is None:
+        overrides["data_dir"] = tempfile.mkdtemp(prefix="meeting-demo-")
+    try:
+        settings = Settings.load(**overrides)
+    except ConfigError as exc:
+        print(f"meeting-server: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    timeutil.set_zone(settings.zone)
+    try:
+        if command == "serve":
+            return serve(settings)
+        if command == "demo":
+            return demo(settings)
+        return asyncio.run(_offline(command, args, settings))
+    except CommandError as exc:
+        print(f"meeting-server: {exc}", file=sys.stderr)
+        return 1
+
+
+class CommandError(Exception):
+    pass
+
+
+def serve(settings: Settings, banner: str = "") -> int:
+    import uvicorn
+
+    from meeting_server.app import create_app
+
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        raise CommandError(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
+    port = sock.getsockname()[1]
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    print(f"{banner}Serving on http://{host}:{port}/ (data dir {settings.data_dir})", flush=True)
+    config = uvicorn.Config(
+        create_app(settings), log_level=settings.log_level, ws_per_message_deflate=False,
+        ws_ping_interval=20.0, ws_ping_timeout=20.0, timeout_graceful_shutdown=5,
+        server_header=False,
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def demo(settings: Settings) -> int:
+    from meeting_server.resources import data_path
+
+    if (settings.data_dir / "meeting.db").exists():
+        raise CommandError(f"{settings.data_dir} already holds data; demo needs a fresh dir")
+    folder = data_path("agendas/demo")
+    meeting_id, people = asyncio.run(_demo_setup(settings, folder))
+    lines = ["", "Demo meeting ready / Cuộc họp mẫu đã sẵn sàng:",
+             f"  meeting id {meeting_id}", "  users (username / password / role):"]
+    for username, password, role in people:
+        lines.append(f"    {username:<14} {password}  {role}")
+    print("\n".join(lines) + "\n", flush=True)
+    return serve(settings)
+
+
+async def _demo_setup(settings: Settings, folder: Path) -> tuple[int, list[tuple[str, str, str]]]:
+    from meeting_server.services import accounts
+
+    async with _offline_context(settings) as (db, files, worker):
+        meeting = await _import(settings, db, files, worker, folder)
+        people = []
+        async with db.read() as conn:
+            from meeting_server.store import users
+
+            everyone = await users.list_users(conn)
+        for user in everyone:
+            password = secrets.token_urlsafe(6)
+            await accounts.update_user(db, user.id, {"password": password})
+            people.append((user.username, password, user.role))
+        return meeting.id, people
+
+
+async def _offline(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    from meeting_server import db as database
+    from meeting_server.services import accounts
+
+    if command == "migrate":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        version = database.apply_migrations(settings.db_path)
+        print(f"database at schema version {version}")
+        return 0
+    if command == "backup":
+        return await asyncio.to_thread(_backup, settings, args.dest)
+    async with _offline_context(settings) as (db, files, worker):
+        if command == "unit":
+            unit = await accounts.add_unit(db, args.code, args.name)
+            print(f"unit {unit.code} added (id {unit.id})")
+        elif command == "user":
+            password = _read_password() if args.password_stdin else secrets.token_urlsafe(9)
+            user = await accounts.add_user(db, args.username.lower(), args.name, args.role,
+                                           args.unit, args.title, password)
+            print(f"user {user.username} added (id {user.id})")
+            if not args.password_stdin:
+                print(f"password: {password}")
+        elif command == "import":
+            meeting = await _import(settings, db, files, worker, args.agenda_dir)
+            print(f"meeting {meeting.id} imported: {meeting.title}")
+    return 0
+
+
+@asynccontextmanager
+async def _offline_context(settings: Settings
+                           ) -> AsyncIterator[tuple[Database, DocumentFiles, PdfWorker]]:
+    """The database, files and PDF worker, for commands that run without the server."""
+    from meeting_server.db import Database
+    from meeting_server.documents_files import DocumentFiles
+    from meeting_server.pdf.worker import PdfWorker
+
+    db = Database(settings.db_path)
+    await db.open()
+    worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout)
+    try:
+        yield db, DocumentFiles(settings.data_dir), worker
+    finally:
+        worker.close()
+        await db.close()
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass()
+    if len(password) < 8:
+        raise CommandError("a password needs at least 8 characters")
+    return password
+
+
+async def _import(settings: Settings, db: Database, files: DocumentFiles, worker: PdfWorker,
+                  folder: Path) -> Meeting:
+    from meeting_server.agenda_import import ImportError_, import_agenda
+
+    try:
+        return await import_agenda(db, files, worker, folder, settings.max_upload_bytes)
+    except ImportError_ as exc:
+        raise CommandError(f"import failed, nothing was imported: {exc}") from None
+
+
+def _backup(settings: Settings, dest: Path) -> int:
+    from meeting_server import db as database
+
+    if not settings.db_path.exists():
+        raise CommandError(f"no database in {settings.data_dir}")
+    dest = dest.resolve()
+    if dest.exists() and any(dest.iterdir()):
+        raise CommandError(f"{dest} is not empty")
+    dest.mkdir(parents=True, exist_ok=True)
+    database.backup(settings.db_path, dest / "meeting.db")
+    source = settings.data_dir / "documents"
+    if source.exists():
+        shutil.copytree(source, dest / "documents")
+    print(f"backup written to {dest} (integrity_check ok)")
+    return 0

@@ -1,0 +1,220 @@
+"""The database: one writer connection, a few readers, PRAGMAs and migrations.
+
+Writes go through ``async with db.transaction() as tx:``, which holds the single writer, runs
+``BEGIN IMMEDIATE`` and commits on exit. Events appended during the transaction are handed to the
+``on_commit`` listeners only after the commit succeeded, still in commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from meeting_server.models import Event
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+READERS = 3
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """The numbered migrations shipped with the package, in order: (number, name, sql)."""
+    found = []
+    for entry in resources.files("meeting_server.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (number, name, _) in enumerate(found, start=1):
+        if number != expected:
+            raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
+    return found
+
+
+def apply_migrations(path: Path) -> int:
+    """Apply pending migrations with the standard library; returns the new schema version."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        _configure(conn)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, name, sql in migration_files():
+            if number <= version:
+                continue
+            logger.info("applying migration %s", name)
+            conn.execute("PRAGMA foreign_keys=OFF")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+                problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration {name} broke foreign keys: {problems[:3]}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.execute("PRAGMA foreign_keys=ON")
+            version = number
+        return int(version)
+    finally:
+        conn.close()
+
+
+def _statements(sql: str) -> list[str]:
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer)
+            buffer = ""
+    if buffer.strip() and not all(
+        not ln.strip() or ln.strip().startswith("--") for ln in buffer.splitlines()
+    ):
+        raise RuntimeError("incomplete SQL statement at the end of a migration")
+    return statements
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+@dataclass
+class Transaction:
+    """The writer connection inside ``BEGIN IMMEDIATE``, and the events it appended."""
+
+    conn: aiosqlite.Connection
+    events: list[Event] = field(default_factory=list)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
+        return await self.conn.execute(sql, params)
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            row: sqlite3.Row | None = await cur.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+
+CommitListener = Callable[[Sequence[Event]], None]
+Conn = aiosqlite.Connection | Transaction
+
+
+class Database:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all_readers: list[aiosqlite.Connection] = []
+        self._lock = asyncio.Lock()
+        self._listeners: list[CommitListener] = []
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(apply_migrations, self.path)
+        self._writer = await self._connect()
+        for _ in range(READERS):
+            reader = await self._connect()
+            self._all_readers.append(reader)
+            self._readers.put_nowait(reader)
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
+                       f"busy_timeout={BUSY_TIMEOUT_MS}"):
+            await conn.execute(f"PRAGMA {pragma}")
+        return conn
+
+    async def close(self) -> None:
+        for conn in [*self._all_readers, self._writer]:
+            if conn is not None:
+                await conn.close()
+        self._writer = None
+        self._all_readers.clear()
+
+    def on_commit(self, listener: CommitListener) -> None:
+        self._listeners.append(listener)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """Hold the single writer inside ``BEGIN IMMEDIATE``; commit on success."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._lock:
+            tx = Transaction(self._writer)
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield tx
+            except BaseException:
+                await asyncio.shield(self._writer.execute("ROLLBACK"))
+                raise
+            await asyncio.shield(self._writer.execute("COMMIT"))
+            if tx.events:
+                for listener in self._listeners:
+                    try:
+                        listener(tx.events)
+                    except Exception:
+                        logger.exception("commit listener failed")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A reader connection inside one read transaction (a consistent snapshot)."""
+        conn = await self._readers.get()
+        try:
+            await conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                await conn.execute("COMMIT")
+        finally:
+            self._readers.put_nowait(conn)
+
+
+async def fetchone(conn: Conn, sql: str,
+                   params: Sequence[Any] = ()) -> sqlite3.Row | None:
+    c = conn.conn if isinstance(conn, Transaction) else conn
+    async with c.execute(sql, params) as cur:
+        row: sqlite3.Row | None = await cur.fetchone()
+        return row
+
+
+async def fetchall(conn: Conn, sql: str,
+                   params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    c = conn.conn if isinstance(conn, Transaction) else conn
+    async with c.execute(sql, params) as cur:
+        return list(await cur.fetchall())
+
+
+def backup(src: Path, dest: Path) -> None:
+    """Copy the database with SQLite's online backup API and check the copy."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(src)
+    target = sqlite3.connect(dest)
+    try:
+        source.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        source.backup(target, pages=1024)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise RuntimeError(f"backup copy failed integrity_check: {result}")
+    finally:
+        target.close()
+        source.close()

@@ -1,0 +1,130 @@
+"""The one exception hierarchy of the server, and the handlers that render it.
+
+    HTTPError(status, code, message)
+    ├── BadRequest ........ 400  malformed request (bad JSON, bad header)
+    ├── NotSignedIn ....... 401  no valid session or token
+    ├── Forbidden ......... 403  signed in, but not allowed
+    ├── NotFound .......... 404  missing, or not visible to the caller
+    ├── Conflict .......... 409  the object's state forbids the change
+    ├── TooLarge .......... 413  body or upload over its limit
+    ├── UnsupportedType ... 415  a file of the wrong kind
+    └── Invalid ........... 422  well-formed but invalid input
+
+API paths get ``{"error": {"code", "message"}}``; pages get an HTML error page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+logger = logging.getLogger(__name__)
+
+
+class HTTPError(Exception):
+    status = 500
+    default_code = "server_error"
+
+    def __init__(self, message: str, code: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.extra = extra
+
+
+class BadRequest(HTTPError):
+    status = 400
+    default_code = "bad_request"
+
+
+class NotSignedIn(HTTPError):
+    status = 401
+    default_code = "not_signed_in"
+
+
+class Forbidden(HTTPError):
+    status = 403
+    default_code = "forbidden"
+
+
+class NotFound(HTTPError):
+    status = 404
+    default_code = "not_found"
+
+
+class Conflict(HTTPError):
+    status = 409
+    default_code = "conflict"
+
+
+class TooLarge(HTTPError):
+    status = 413
+    default_code = "too_large"
+
+
+class UnsupportedType(HTTPError):
+    status = 415
+    default_code = "unsupported_type"
+
+
+class Invalid(HTTPError):
+    status = 422
+    default_code = "invalid"
+
+
+_STARLETTE_CODES = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.startswith("/ws/") or path == "/health"
+
+
+async def _render(request: Request, status: int, code: str, message: str,
+                  extra: dict[str, Any]) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if _wants_json(request):
+        return JSONResponse(error_body(code, message, **extra), status, headers=headers)
+    pages = request.app.state.pages
+    return await pages.error_page(request, status, code, message)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPError)
+    return await _render(request, exc.status, exc.code, exc.message, exc.extra)
+
+
+async def handle_starlette_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = _STARLETTE_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+    if exc.status_code == 404:
+        message = "Not found."
+    return await _render(request, exc.status_code, code, message, {})
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(error_body("server_error", "Internal server error."), 500)
+
+
+EXCEPTION_HANDLERS = {
+    HTTPError: handle_http_error,
+    HTTPException: handle_starlette_http,
+    Exception: handle_unexpected,
+}

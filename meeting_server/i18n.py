@@ -1,0 +1,58 @@
+"""Interface translations: English message ids, Vietnamese first.
+
+Catalogues are gettext ``.po`` files under ``translations/<lang>/LC_MESSAGES/messages.po``, read
+with Babel at start-up. ``vi`` is the default language; ``en`` shows the message ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("vi", "en")
+DEFAULT = "vi"
+
+Translate = Callable[..., str]
+
+
+def load_catalogues() -> dict[str, dict[str, str]]:
+    catalogues: dict[str, dict[str, str]] = {"en": {}}
+    root = resources.files("meeting_server.translations")
+    for lang in LANGUAGES:
+        entry = root / lang / "LC_MESSAGES" / "messages.po"
+        if not entry.is_file():
+            continue
+        with entry.open("rb") as f:
+            catalogue = read_po(f, locale=lang)
+        catalogues[lang] = {
+            str(m.id): str(m.string) for m in catalogue if m.id and m.string and not m.fuzzy
+        }
+    return catalogues
+
+
+class Translations:
+    def __init__(self) -> None:
+        self.catalogues = load_catalogues()
+
+    def pick(self, query_lang: str | None, cookie_lang: str | None,
+             accept_language: str | None) -> str:
+        """?lang= wins, then the lang cookie, then the browser's first known language."""
+        for candidate in (query_lang, cookie_lang):
+            if candidate in LANGUAGES:
+                return candidate
+        for part in (accept_language or "").split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+        return DEFAULT
+
+    def gettext(self, lang: str) -> Translate:
+        catalogue = self.catalogues.get(lang, {})
+
+        def translate(message: str, **values: object) -> str:
+            text = catalogue.get(message, message)
+            return text.format(**values) if values else text
+
+        return translate

@@ -1,0 +1,200 @@
+"""The WebSocket endpoint ``/ws/meetings/{id}`` and the bridge from commits to the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from meeting_server import auth
+from meeting_server.db import Database
+from meeting_server.errors import HTTPError
+from meeting_server.live import protocol
+from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
+from meeting_server.models import Event, User
+from meeting_server.services import meetings as meeting_service
+from meeting_server.settings import Settings
+from meeting_server.store import events, meetings, state
+
+logger = logging.getLogger(__name__)
+
+HELLO_TIMEOUT = 30.0
+REPLAY_PAGE = 1000
+
+
+class Live:
+    """Sends committed events to the meeting's sockets and closes revoked ones."""
+
+    def __init__(self, db: Database, hub: Hub) -> None:
+        self.db = db
+        self.hub = hub
+        self._sessions: dict[str, set[Subscription]] = {}
+        db.on_commit(self.publish)
+
+    def publish(self, committed: Sequence[Event]) -> None:
+        for event in committed:
+            self.hub.publish(event.meeting_id, event.seq, protocol.encode_event(
+                event.seq, event.event, event.data, event.at, event.actor))
+            if event.event == "participant.removed":
+                self.hub.revoke(int(event.data["user_id"]), event.meeting_id)
+
+    def participant_removed(self, meeting_id: int, user_id: int) -> None:
+        self.hub.revoke(user_id, meeting_id)
+
+    def user_revoked(self, user_id: int) -> None:
+        self.hub.revoke(user_id)
+
+    def session_ended(self, token_hash: str) -> None:
+        for sub in self._sessions.pop(token_hash, set()):
+            self.hub.drop(sub, CLOSE_POLICY_VIOLATION, "signed out")
+
+    def track(self, token_hash: str, sub: Subscription) -> None:
+        self._sessions.setdefault(token_hash, set()).add(sub)
+
+    def untrack(self, token_hash: str, sub: Subscription) -> None:
+        subs = self._sessions.get(token_hash)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._sessions[token_hash]
+
+
+class _Sender:
+    def __init__(self, websocket: WebSocket) -> None:
+        self.websocket = websocket
+
+    async def send(self, text: str) -> None:
+        await self.websocket.send_text(text)
+
+    async def close(self, code: int, reason: str) -> None:
+        try:
+            await self.websocket.close(code, reason)
+        except (RuntimeError, OSError, WebSocketDisconnect):
+            pass
+
+
+async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
+                     meeting_id: int) -> tuple[User, str] | None:
+    cred = auth.credential(websocket)
+    if cred is None:
+        return None
+    if cred[0] == "cookie" and not auth.origin_allowed(websocket, settings):
+        return None
+    async with db.read() as conn:
+        user = await auth.current_user(websocket, conn, settings)
+        if user is None:
+            return None
+        try:
+            await auth.meeting_access(conn, user, meeting_id)
+        except HTTPError:
+            return None
+    return user, auth.token_hash(settings, cred[1])
+
+
+async def meeting_socket(websocket: WebSocket) -> None:
+    app = websocket.app
+    db: Database = app.state.db
+    live: Live = app.state.live
+    meeting_id = websocket.path_params["id"]
+    found = await _authorise(websocket, db, app.state.settings, meeting_id)
+    if found is None:
+        await websocket.close(CLOSE_POLICY_VIOLATION)
+        return
+    user, token_hash = found
+    await websocket.accept()
+    sub: Subscription | None = None
+    try:
+        hello = await _await_hello(websocket)
+        if hello is None:
+            return
+        sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
+        live.track(token_hash, sub)
+        first, after = await _catch_up(db, meeting_id, hello.last_seq)
+        sub.start(first, after)
+        await _receive_loop(websocket, db, sub, user, meeting_id)
+    except WebSocketDisconnect:
+        pass
+    except TimeoutError:
+        await _Sender(websocket).close(CLOSE_POLICY_VIOLATION, "no hello")
+    finally:
+        if sub is not None:
+            live.untrack(token_hash, sub)
+            live.hub.unsubscribe(sub)
+
+
+async def _receive(websocket: WebSocket) -> str | bytes:
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    text: str | None = message.get("text")
+    return text if text is not None else bytes(message.get("bytes") or b"")
+
+
+async def _await_hello(websocket: WebSocket) -> protocol.Hello | None:
+    """Wait for hello, answering pings and errors meanwhile."""
+    async with asyncio.timeout(HELLO_TIMEOUT):
+        while True:
+            text = await _receive(websocket)
+            try:
+                message = protocol.decode_client_message(text)
+            except protocol.ProtocolError as exc:
+                await websocket.send_text(protocol.encode_error(exc.code, exc.message))
+                continue
+            if isinstance(message, protocol.Hello):
+                return message
+            if isinstance(message, protocol.Ping):
+                await websocket.send_text(protocol.encode_pong())
+            else:
+                await websocket.send_text(protocol.encode_error(
+                    "hello_first", "Send hello before anything else."))
+
+
+async def _catch_up(db: Database, meeting_id: int, last_seq: int | None
+                    ) -> tuple[list[str], int]:
+    """The missed events after ``last_seq``, or a snapshot when they cannot be replayed."""
+    async with db.read() as conn:
+        last = await events.last_seq(conn, meeting_id)
+        oldest = await events.first_seq(conn, meeting_id)
+        replayable = (last_seq is not None and last_seq <= last
+                      and (last_seq >= oldest - 1 or last_seq == last))
+        if replayable:
+            assert last_seq is not None
+            messages: list[str] = []
+            cursor = last_seq
+            while cursor < last:
+                page = await events.after(conn, meeting_id, cursor, REPLAY_PAGE)
+                if not page:
+                    break
+                messages.extend(protocol.encode_event(e.seq, e.event, e.data, e.at, e.actor)
+                                for e in page)
+                cursor = page[-1].seq
+            return messages, cursor
+        meeting = await meetings.get(conn, meeting_id)
+        assert meeting is not None
+        snapshot = await state.meeting_state(conn, meeting)
+    return [protocol.encode_snapshot(last, snapshot)], last
+
+
+async def _receive_loop(websocket: WebSocket, db: Database, sub: Subscription, user: User,
+                        meeting_id: int) -> None:
+    while not sub.closed:
+        text = await _receive(websocket)
+        try:
+            message = protocol.decode_client_message(text)
+        except protocol.ProtocolError as exc:
+            sub.reply(protocol.encode_error(exc.code, exc.message))
+            continue
+        if isinstance(message, protocol.Ping):
+            sub.reply(protocol.encode_pong())
+        elif isinstance(message, protocol.Hello):
+            sub.reply(protocol.encode_error("already_started", "hello was already received."))
+        elif isinstance(message, protocol.PresenterPage):
+            try:
+                async with db.read() as conn:
+                    access = await auth.meeting_access(conn, user, meeting_id)
+                access.require_lead()
+                await meeting_service.set_presenter(db, access, message.document_id, message.page)
+            except HTTPError as exc:
+                sub.reply(protocol.encode_error(exc.code, exc.message))

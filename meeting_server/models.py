@@ -1,0 +1,215 @@
+"""Frozen dataclasses of the domain, and their JSON shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+UserRole = Literal["admin", "secretary", "member"]
+MeetingRole = Literal["chair", "secretary", "member", "guest"]
+USER_ROLES: tuple[str, ...] = ("admin", "secretary", "member")
+MEETING_ROLES: tuple[str, ...] = ("chair", "secretary", "member", "guest")
+MEETING_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "ended")
+ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "online", "absent", "unknown")
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    code: str
+    name: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "code": self.code, "name": self.name}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    name: str
+    title: str
+    role: str
+    unit: Unit | None
+    active: bool
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and secretaries see and manage every meeting."""
+        return self.role in ("admin", "secretary")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "name": self.name,
+            "title": self.title,
+            "role": self.role,
+            "unit": self.unit.code if self.unit else None,
+            "unit_name": self.unit.name if self.unit else None,
+            "active": self.active,
+        }
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    title: str
+    starts_at: str
+    location: str
+    status: str
+    chair_id: int | None
+    current_item_id: int | None
+    created_at: str
+    updated_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "starts_at": self.starts_at,
+            "location": self.location,
+            "status": self.status,
+            "chair_id": self.chair_id,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class Presenter:
+    document_id: int
+    version: int
+    page: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "version": self.version, "page": self.page}
+
+
+@dataclass(frozen=True)
+class Participant:
+    meeting_id: int
+    user: User
+    role: str
+    attendance: str
+    absence_reason: str | None
+    attendance_at: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user.id,
+            "username": self.user.username,
+            "name": self.user.name,
+            "title": self.user.title,
+            "unit": self.user.unit.code if self.user.unit else None,
+            "unit_name": self.user.unit.name if self.user.unit else None,
+            "role": self.role,
+            "attendance": self.attendance,
+            "absence_reason": self.absence_reason,
+            "attendance_at": self.attendance_at,
+        }
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    id: int
+    meeting_id: int
+    position: int
+    title: str
+    presenter: str
+    duration_minutes: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "position": self.position,
+            "title": self.title,
+            "presenter": self.presenter,
+            "duration_minutes": self.duration_minutes,
+        }
+
+
+@dataclass(frozen=True)
+class PageSize:
+    width: float
+    height: float
+    rotation: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"width": self.width, "height": self.height, "rotation": self.rotation}
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    document_id: int
+    version: int
+    sha256: str
+    filename: str
+    size: int
+    page_count: int
+    page_sizes: tuple[PageSize, ...]
+    pdf_title: str | None
+    pdf_author: str | None
+    note: str
+    uploaded_by: int | None
+    uploaded_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "sha256": self.sha256,
+            "filename": self.filename,
+            "size": self.size,
+            "page_count": self.page_count,
+            "page_sizes": [p.as_dict() for p in self.page_sizes],
+            "pdf_title": self.pdf_title,
+            "pdf_author": self.pdf_author,
+            "note": self.note,
+            "uploaded_by": self.uploaded_by,
+            "uploaded_at": self.uploaded_at,
+        }
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    meeting_id: int
+    agenda_item_id: int
+    title: str
+    current: DocumentVersion
+    created_at: str
+
+    @property
+    def version(self) -> int:
+        return self.current.version
+
+    def as_dict(self) -> dict[str, Any]:
+        """The document as listed in the meeting state: its current version's facts."""
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "agenda_item_id": self.agenda_item_id,
+            "title": self.title,
+            "version": self.current.version,
+            "page_count": self.current.page_count,
+            "sha256": self.current.sha256,
+            "filename": self.current.filename,
+            "size": self.current.size,
+            "uploaded_at": self.current.uploaded_at,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    meeting_id: int
+    seq: int
+    event: str
+    data: dict[str, Any]
+    at: str
+    actor: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "event": self.event, "data": self.data, "at": self.at,
+                "actor": self.actor}

@@ -1,0 +1,1 @@
+"""Changes to the domain: one transaction each, with the events they log."""

@@ -1,0 +1,1 @@
+"""SQL per aggregate. Functions take a reader connection or a Transaction and return models."""

@@ -1,0 +1,54 @@
+"""The per-meeting event log: gap-free ``seq``, written in the changing transaction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.models import Event
+from meeting_server.timeutil import now_iso
+
+
+async def append(tx: Transaction, meeting_id: int, name: str, data: dict[str, Any],
+                 actor: int | None) -> Event:
+    """Append an event to the meeting's log inside ``tx``; it is published after commit."""
+    row = await tx.fetchone(
+        "UPDATE meetings SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        (meeting_id,),
+    )
+    if row is None:
+        raise LookupError(f"meeting {meeting_id} does not exist")
+    seq = int(row[0])
+    at = now_iso()
+    await tx.execute(
+        "INSERT INTO events (meeting_id, seq, event, data, at, actor_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (meeting_id, seq, name, json.dumps(data, ensure_ascii=False), at, actor),
+    )
+    event = Event(meeting_id, seq, name, data, at, actor)
+    tx.events.append(event)
+    return event
+
+
+async def last_seq(conn: Conn, meeting_id: int) -> int:
+    row = await fetchone(conn, "SELECT last_seq FROM meetings WHERE id = ?", (meeting_id,))
+    return int(row[0]) if row else 0
+
+
+async def first_seq(conn: Conn, meeting_id: int) -> int:
+    """The oldest seq the log still keeps (0 when empty)."""
+    row = await fetchone(conn, "SELECT min(seq) FROM events WHERE meeting_id = ?", (meeting_id,))
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def after(conn: Conn, meeting_id: int, seq: int, limit: int = 1000) -> list[Event]:
+    rows = await fetchall(
+        conn,
+        "SELECT seq, event, data, at, actor_id FROM events WHERE meeting_id = ? AND seq > ?"
+        " ORDER BY seq LIMIT ?",
+        (meeting_id, seq, limit),
+    )
+    return [
+        Event(meeting_id, r["seq"], r["event"], json.loads(r["data"]), r["at"], r["actor_id"])
+        for r in rows
+    ]

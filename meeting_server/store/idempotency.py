@@ -1,0 +1,41 @@
+"""Stored first responses for ``Idempotency-Key`` retries."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from meeting_server.db import Conn, Transaction, fetchone
+from meeting_server.timeutil import now, now_iso
+
+KEEP = timedelta(hours=24)
+
+
+async def find(conn: Conn, scope: str, key: str
+               ) -> tuple[str, int, list[tuple[str, str]], bytes] | None:
+    row = await fetchone(
+        conn,
+        "SELECT request_hash, status, headers, body, created_at FROM idempotency_keys"
+        " WHERE scope = ? AND key = ?",
+        (scope, key),
+    )
+    if row is None or row["created_at"] < (now() - KEEP).isoformat():
+        return None
+    headers = [(str(k), str(v)) for k, v in json.loads(row["headers"])]
+    return row["request_hash"], int(row["status"]), headers, bytes(row["body"])
+
+
+async def save(tx: Transaction, scope: str, key: str, request_hash: str, status: int,
+               headers: list[tuple[str, str]], body: bytes) -> None:
+    await tx.execute(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET"
+        " request_hash = excluded.request_hash, status = excluded.status,"
+        " headers = excluded.headers, body = excluded.body, created_at = excluded.created_at",
+        (scope, key, request_hash, status, json.dumps(headers), body, now_iso()),
+    )
+
+
+async def sweep(tx: Transaction) -> None:
+    await tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                     ((now() - KEEP).isoformat(),))

@@ -1,0 +1,167 @@
+"""Meetings, their participants and attendance, the current item and the presenter."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.models import Meeting, Participant, Presenter, User
+from meeting_server.store.users import user_from_row
+from meeting_server.timeutil import now_iso
+
+_MEETING_COLUMNS = (
+    "id, title, starts_at, location, status, chair_id, current_item_id, created_at, updated_at"
+)
+
+
+def _meeting(row: sqlite3.Row) -> Meeting:
+    return Meeting(row["id"], row["title"], row["starts_at"], row["location"], row["status"],
+                   row["chair_id"], row["current_item_id"], row["created_at"], row["updated_at"])
+
+
+async def get(conn: Conn, meeting_id: int) -> Meeting | None:
+    row = await fetchone(conn, f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?",
+                         (meeting_id,))
+    return _meeting(row) if row else None
+
+
+async def list_visible(conn: Conn, user: User) -> list[Meeting]:
+    """Every meeting for staff; a member's meetings are those they take part in."""
+    if user.is_staff:
+        rows = await fetchall(
+            conn, f"SELECT {_MEETING_COLUMNS} FROM meetings ORDER BY starts_at DESC, id DESC"
+        )
+    else:
+        rows = await fetchall(
+            conn,
+            f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id IN"
+            " (SELECT meeting_id FROM participants WHERE user_id = ?)"
+            " ORDER BY starts_at DESC, id DESC",
+            (user.id,),
+        )
+    return [_meeting(r) for r in rows]
+
+
+async def create(tx: Transaction, title: str, starts_at: str, location: str,
+                 chair_id: int | None, created_by: int | None) -> Meeting:
+    at = now_iso()
+    row = await tx.fetchone(
+        "INSERT INTO meetings (title, starts_at, location, chair_id, created_by, created_at,"
+        f" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_MEETING_COLUMNS}",
+        (title, starts_at, location, chair_id, created_by, at, at),
+    )
+    assert row is not None
+    return _meeting(row)
+
+
+async def update(tx: Transaction, meeting_id: int, changes: dict[str, object]) -> Meeting:
+    allowed = {"title", "starts_at", "location", "status", "chair_id"}
+    assert set(changes) <= allowed, changes
+    assignments = "".join(f"{column} = ?, " for column in changes)
+    row = await tx.fetchone(
+        f"UPDATE meetings SET {assignments}updated_at = ? WHERE id = ?"
+        f" RETURNING {_MEETING_COLUMNS}",
+        (*changes.values(), now_iso(), meeting_id),
+    )
+    assert row is not None
+    return _meeting(row)
+
+
+async def set_current_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
+    await tx.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", (item_id, meeting_id))
+
+
+async def presenter(conn: Conn, meeting_id: int) -> Presenter | None:
+    row = await fetchone(
+        conn,
+        "SELECT presenter_document_id, presenter_version, presenter_page FROM meetings"
+        " WHERE id = ?",
+        (meeting_id,),
+    )
+    if row is None or row[0] is None:
+        return None
+    return Presenter(row[0], row[1], row[2])
+
+
+async def set_presenter(tx: Transaction, meeting_id: int, value: Presenter | None) -> None:
+    args = (value.document_id, value.version, value.page) if value else (None, None, None)
+    await tx.execute(
+        "UPDATE meetings SET presenter_document_id = ?, presenter_version = ?,"
+        " presenter_page = ? WHERE id = ?",
+        (*args, meeting_id),
+    )
+
+
+_PARTICIPANT_SQL = (
+    "SELECT p.meeting_id, p.role AS meeting_role, p.attendance, p.absence_reason,"
+    " p.attendance_at, u.id, u.username, u.name, u.title, u.role, u.active,"
+    " n.id AS unit_id, n.code AS unit_code, n.name AS unit_name"
+    " FROM participants p JOIN users u ON u.id = p.user_id"
+    " LEFT JOIN units n ON n.id = u.unit_id"
+)
+_ROLE_ORDER = (
+    "CASE p.role WHEN 'chair' THEN 0 WHEN 'secretary' THEN 1 WHEN 'member' THEN 2 ELSE 3 END"
+)
+
+
+def _participant(row: sqlite3.Row) -> Participant:
+    return Participant(row["meeting_id"], user_from_row(row), row["meeting_role"],
+                       row["attendance"], row["absence_reason"], row["attendance_at"])
+
+
+async def participants(conn: Conn, meeting_id: int) -> list[Participant]:
+    rows = await fetchall(
+        conn,
+        f"{_PARTICIPANT_SQL} WHERE p.meeting_id = ? ORDER BY {_ROLE_ORDER}, p.added_at, u.id",
+        (meeting_id,),
+    )
+    return [_participant(r) for r in rows]
+
+
+async def participant(conn: Conn, meeting_id: int, user_id: int) -> Participant | None:
+    row = await fetchone(conn, f"{_PARTICIPANT_SQL} WHERE p.meeting_id = ? AND p.user_id = ?",
+                         (meeting_id, user_id))
+    return _participant(row) if row else None
+
+
+async def role_of(conn: Conn, meeting_id: int, user_id: int) -> str | None:
+    row = await fetchone(
+        conn, "SELECT role FROM participants WHERE meeting_id = ? AND user_id = ?",
+        (meeting_id, user_id),
+    )
+    return str(row[0]) if row else None
+
+
+async def upsert_participant(tx: Transaction, meeting_id: int, user_id: int, role: str) -> bool:
+    """Add the participant or change their role; True when they were new."""
+    row = await tx.fetchone(
+        "SELECT 1 FROM participants WHERE meeting_id = ? AND user_id = ?", (meeting_id, user_id)
+    )
+    await tx.execute(
+        "INSERT INTO participants (meeting_id, user_id, role, added_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (meeting_id, user_id) DO UPDATE SET role = excluded.role",
+        (meeting_id, user_id, role, now_iso()),
+    )
+    return row is None
+
+
+async def remove_participant(tx: Transaction, meeting_id: int, user_id: int) -> bool:
+    cur = await tx.execute(
+        "DELETE FROM participants WHERE meeting_id = ? AND user_id = ?", (meeting_id, user_id)
+    )
+    return cur.rowcount > 0
+
+
+async def set_attendance(tx: Transaction, meeting_id: int, user_id: int, status: str,
+                         reason: str | None) -> None:
+    await tx.execute(
+        "UPDATE participants SET attendance = ?, absence_reason = ?, attendance_at = ?"
+        " WHERE meeting_id = ? AND user_id = ?",
+        (status, reason, now_iso(), meeting_id, user_id),
+    )
+
+
+async def meetings_of_user(conn: Conn, user_id: int) -> list[int]:
+    rows = await fetchall(conn, "SELECT meeting_id FROM participants WHERE user_id = ?",
+                          (user_id,))
+    return [int(r[0]) for r in rows]

@@ -1,0 +1,57 @@
+"""The meeting state: what ``GET /api/meetings/{id}`` and the socket snapshot return."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from meeting_server.db import Conn
+from meeting_server.models import AgendaItem, Document, Meeting
+from meeting_server.store import agenda, documents, meetings
+from meeting_server.timeutil import add_working_days
+
+NOTICE_WORKING_DAYS = 5
+
+
+def notice_due(meeting: Meeting) -> str:
+    """The conclusion notice is due five working days after the meeting."""
+    day = datetime.fromisoformat(meeting.starts_at).date()
+    return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
+
+
+async def meeting_state(conn: Conn, meeting: Meeting) -> dict[str, Any]:
+    items = await agenda.list_for(conn, meeting.id)
+    docs = await documents.list_for_meeting(conn, meeting.id)
+    presenter = await meetings.presenter(conn, meeting.id)
+    people = await meetings.participants(conn, meeting.id)
+    return {
+        "meeting": meeting.as_dict(),
+        "agenda_items": [i.as_dict() for i in items],
+        "current_item_id": meeting.current_item_id,
+        "presenter": presenter.as_dict() if presenter else None,
+        "participants": [p.as_dict() for p in people],
+        "documents": [d.as_dict() for d in docs],
+        "conclusions": [],
+        "tasks": [],
+        "publications": [],
+        "notice_due": notice_due(meeting),
+    }
+
+
+def agenda_with_documents(items: list[AgendaItem], docs: list[Document]
+                          ) -> list[dict[str, Any]]:
+    """Agenda items, each with a short list of its current documents."""
+    by_item: dict[int, list[dict[str, Any]]] = {}
+    for d in docs:
+        by_item.setdefault(d.agenda_item_id, []).append(
+            {"id": d.id, "title": d.title, "version": d.version,
+             "page_count": d.current.page_count}
+        )
+    return [{**i.as_dict(), "documents": by_item.get(i.id, [])} for i in items]
+
+
+async def meeting_summary(conn: Conn, meeting: Meeting) -> dict[str, Any]:
+    items = await agenda.list_for(conn, meeting.id)
+    docs = await documents.list_for_meeting(conn, meeting.id)
+    return {**meeting.as_dict(), "current_item_id": meeting.current_item_id,
+            "agenda_items": agenda_with_documents(items, docs)}

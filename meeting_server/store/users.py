@@ -1,0 +1,123 @@
+"""Units, users and sign-in sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.models import Unit, User
+from meeting_server.timeutil import now, now_iso
+
+_USER_COLUMNS = (
+    "u.id, u.username, u.name, u.title, u.role, u.active,"
+    " n.id AS unit_id, n.code AS unit_code, n.name AS unit_name"
+)
+_USER_FROM = "users u LEFT JOIN units n ON n.id = u.unit_id"
+
+
+def user_from_row(row: sqlite3.Row) -> User:
+    unit = Unit(row["unit_id"], row["unit_code"], row["unit_name"]) if row["unit_id"] else None
+    return User(row["id"], row["username"], row["name"], row["title"], row["role"], unit,
+                bool(row["active"]))
+
+
+async def list_units(conn: Conn) -> list[Unit]:
+    rows = await fetchall(conn, "SELECT id, code, name FROM units ORDER BY code")
+    return [Unit(r["id"], r["code"], r["name"]) for r in rows]
+
+
+async def unit_by_code(conn: Conn, code: str) -> Unit | None:
+    row = await fetchone(conn, "SELECT id, code, name FROM units WHERE code = ?", (code,))
+    return Unit(row["id"], row["code"], row["name"]) if row else None
+
+
+async def add_unit(tx: Transaction, code: str, name: str) -> Unit | None:
+    """Add a unit; None when the code is taken."""
+    row = await tx.fetchone(
+        "INSERT INTO units (code, name, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (code) DO NOTHING RETURNING id",
+        (code, name, now_iso()),
+    )
+    return Unit(row[0], code, name) if row else None
+
+
+async def list_users(conn: Conn) -> list[User]:
+    rows = await fetchall(conn, f"SELECT {_USER_COLUMNS} FROM {_USER_FROM} ORDER BY u.username")
+    return [user_from_row(r) for r in rows]
+
+
+async def get_user(conn: Conn, user_id: int) -> User | None:
+    row = await fetchone(conn, f"SELECT {_USER_COLUMNS} FROM {_USER_FROM} WHERE u.id = ?",
+                         (user_id,))
+    return user_from_row(row) if row else None
+
+
+async def user_by_username(conn: Conn, username: str) -> User | None:
+    row = await fetchone(conn, f"SELECT {_USER_COLUMNS} FROM {_USER_FROM} WHERE u.username = ?",
+                         (username,))
+    return user_from_row(row) if row else None
+
+
+async def password_hash(conn: Conn, username: str) -> tuple[int, str | None, bool] | None:
+    row = await fetchone(
+        conn, "SELECT id, password_hash, active FROM users WHERE username = ?", (username,)
+    )
+    return (row[0], row[1], bool(row[2])) if row else None
+
+
+async def add_user(tx: Transaction, username: str, name: str, role: str, unit_id: int | None,
+                   title: str, password_hash: str | None) -> int | None:
+    """Add a user; None when the username is taken."""
+    row = await tx.fetchone(
+        "INSERT INTO users (username, name, title, role, unit_id, password_hash, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
+        (username, name, title, role, unit_id, password_hash, now_iso()),
+    )
+    return int(row[0]) if row else None
+
+
+async def update_user(tx: Transaction, user_id: int, changes: dict[str, object]) -> None:
+    allowed = {"name", "title", "role", "unit_id", "password_hash", "active"}
+    if not changes:
+        return
+    assert set(changes) <= allowed, changes
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    await tx.execute(f"UPDATE users SET {assignments} WHERE id = ?", (*changes.values(), user_id))
+
+
+async def add_session(tx: Transaction, token_hash: str, user_id: int, days: int) -> str:
+    expires = (now() + timedelta(days=days)).isoformat()
+    await tx.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (token_hash, user_id, now_iso(), expires),
+    )
+    return expires
+
+
+async def session_user(conn: Conn, token_hash: str) -> User | None:
+    """The active user of an unexpired, unrevoked session."""
+    row = await fetchone(
+        conn,
+        f"SELECT {_USER_COLUMNS}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
+        " LEFT JOIN units n ON n.id = u.unit_id"
+        " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.active = 1",
+        (token_hash,),
+    )
+    if row is None or datetime.fromisoformat(row["expires_at"]) <= now():
+        return None
+    return user_from_row(row)
+
+
+async def revoke_session(tx: Transaction, token_hash: str) -> None:
+    await tx.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        (now_iso(), token_hash),
+    )
+
+
+async def revoke_user_sessions(tx: Transaction, user_id: int) -> None:
+    await tx.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        (now_iso(), user_id),
+    )

@@ -1,0 +1,150 @@
+"""Reading request input: JSON bodies, fields, ids. Every failure is a clear 4xx."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from starlette.requests import Request
+
+from meeting_server.errors import BadRequest, Invalid, NotFound, TooLarge
+from meeting_server.timeutil import parse_date, parse_datetime
+
+MAX_JSON_BYTES = 256 * 1024
+MAX_ID = 2**63 - 1
+_MISSING = object()
+
+
+def path_id(request: Request, name: str = "id") -> int:
+    """An integer id from the path; out-of-range ids are simply not found."""
+    value = request.path_params[name]
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise NotFound("Not found.")
+    return value
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise BadRequest("Invalid Content-Length header.", "bad_request")
+        if int(declared) > limit:
+            raise TooLarge(f"The request body is over {limit // 1024} KiB.")
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(f"The request body is over {limit // 1024} KiB.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request) -> Fields:
+    raw = await read_body(request, MAX_JSON_BYTES)
+    if not raw.strip():
+        raise BadRequest("The request needs a JSON object body.", "malformed_json")
+    try:
+        value = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise BadRequest("The request body is not valid JSON.", "malformed_json") from None
+    if not isinstance(value, dict):
+        raise BadRequest("The request body must be a JSON object.", "malformed_json")
+    return Fields(value)
+
+
+class Fields:
+    """Typed access to a JSON object's fields; unknown fields are refused by ``done()``."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.seen: set[str] = set()
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def _get(self, name: str, required: bool) -> Any:
+        self.seen.add(name)
+        value = self.data.get(name, _MISSING)
+        if value is _MISSING and required:
+            raise Invalid(f"The field '{name}' is required.", "missing_field", field=name)
+        return value
+
+    def text(self, name: str, *, required: bool = True, max_len: int = 500,
+             allow_empty: bool = False, nullable: bool = False) -> Any:
+        value = self._get(name, required)
+        if value is _MISSING or (value is None and nullable):
+            return None
+        if not isinstance(value, str):
+            raise _wrong(name, "a string")
+        value = value.strip()
+        if "\x00" in value:
+            raise Invalid(f"The field '{name}' contains a NUL character.", field=name,
+                          code="invalid_field")
+        if not value and not allow_empty:
+            raise Invalid(f"The field '{name}' must not be empty.", "invalid_field", field=name)
+        if len(value) > max_len:
+            raise Invalid(f"The field '{name}' is longer than {max_len} characters.",
+                          "invalid_field", field=name)
+        return value
+
+    def integer(self, name: str, *, required: bool = True, lo: int = 0, hi: int = MAX_ID,
+                nullable: bool = False) -> Any:
+        value = self._get(name, required)
+        if value is _MISSING or (value is None and nullable):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _wrong(name, "a whole number")
+        if not lo <= value <= hi:
+            raise Invalid(f"The field '{name}' must be between {lo} and {hi}.", "invalid_field",
+                          field=name)
+        return value
+
+    def ident(self, name: str, *, required: bool = True, nullable: bool = False) -> Any:
+        return self.integer(name, required=required, lo=1, nullable=nullable)
+
+    def choice(self, name: str, choices: tuple[str, ...], *, required: bool = True) -> Any:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return None
+        if value not in choices:
+            raise Invalid(f"The field '{name}' must be one of: {', '.join(choices)}.",
+                          "invalid_field", field=name)
+        return value
+
+    def boolean(self, name: str, *, required: bool = True) -> Any:
+        value = self._get(name, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, bool):
+            raise _wrong(name, "true or false")
+        return value
+
+    def moment(self, name: str, *, required: bool = True) -> datetime | None:
+        value = self.text(name, required=required, max_len=40)
+        if value is None:
+            return None
+        try:
+            return parse_datetime(value)
+        except ValueError:
+            raise Invalid(f"The field '{name}' is not a valid ISO 8601 date and time.",
+                          "invalid_field", field=name) from None
+
+    def day(self, name: str, *, required: bool = True, nullable: bool = False) -> date | None:
+        value = self.text(name, required=required, max_len=10, nullable=nullable)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise Invalid(f"The field '{name}' is not a valid date (YYYY-MM-DD).",
+                          "invalid_field", field=name) from None
+
+    def done(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise Invalid(f"Unknown field '{unknown[0]}'.", "unknown_field", field=unknown[0])
+
+
+def _wrong(name: str, kind: str) -> Invalid:
+    return Invalid(f"The field '{name}' must be {kind}.", "invalid_field", field=name)

@@ -1,0 +1,186 @@
+"""Agenda documents: upload, versions, page images, stamped downloads, the meeting book."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from meeting_server.auth import Access
+from meeting_server.derived import Derived
+from meeting_server.documents_files import DocumentFiles
+from meeting_server.errors import BadRequest, Invalid, NotFound
+from meeting_server.models import Document, DocumentVersion, User
+from meeting_server.pdf.stamp import BookEntry
+from meeting_server.services import documents as service
+from meeting_server.store import agenda, documents
+from meeting_server.timeutil import now
+from meeting_server.uploads import receive
+from meeting_server.validate import MAX_ID, path_id
+from meeting_server.views.api_agenda import item_access
+from meeting_server.views.common import db, meeting_access, ok, settings, signed_in
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+MAX_TITLE = 500
+
+
+def _files(request: Request) -> DocumentFiles:
+    files: DocumentFiles = request.app.state.files
+    return files
+
+
+def _derived(request: Request) -> Derived:
+    derived: Derived = request.app.state.derived
+    return derived
+
+
+async def document_access(request: Request) -> tuple[Document, Access]:
+    await signed_in(request)
+    async with db(request).read() as conn:
+        document = await documents.get(conn, path_id(request))
+    if document is None:
+        raise NotFound("Document not found.")
+    return document, await meeting_access(request, document.meeting_id)
+
+
+async def _version(request: Request, document: Document) -> DocumentVersion:
+    raw = request.query_params.get("version")
+    if raw is None:
+        return document.current
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise BadRequest("'version' must be a positive whole number.", "bad_query")
+    async with db(request).read() as conn:
+        found = await documents.version(conn, document.id, int(raw))
+    if found is None:
+        raise NotFound("No such version of the document.")
+    return found
+
+
+def _title(value: str | None, fallback: str) -> str:
+    title = (value or "").strip() or fallback.removesuffix(".pdf").removesuffix(".PDF")
+    if len(title) > MAX_TITLE or "\x00" in title:
+        raise Invalid(f"The title must be at most {MAX_TITLE} characters.", "invalid_field",
+                      field="title")
+    return title
+
+
+async def upload(request: Request) -> Response:
+    item, access = await item_access(request)
+    access.require_manage()
+    cfg = settings(request)
+    files = _files(request)
+    form = await receive(request, files, cfg.max_upload_bytes)
+    assert form.file is not None
+    try:
+        title = _title(form.fields.get("title"), form.filename)
+    except Invalid:
+        files.discard(form.file)
+        raise
+    info = await service.inspect(request.app.state.worker, files, form.file)
+    async with db(request).read() as conn:
+        if await agenda.get(conn, item.id) is None:
+            files.discard(form.file)
+            raise NotFound("Agenda item not found.")
+    document = await service.publish(db(request), files, item, title, form.filename, form.file,
+                                     info, access.user.id)
+    return ok(_created(document), 201)
+
+
+async def upload_version(request: Request) -> Response:
+    document, access = await document_access(request)
+    access.require_manage()
+    files = _files(request)
+    form = await receive(request, files, settings(request).max_upload_bytes)
+    assert form.file is not None
+    note = form.fields.get("note", "").strip()
+    if len(note) > 2000 or "\x00" in note:
+        files.discard(form.file)
+        raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
+    info = await service.inspect(request.app.state.worker, files, form.file)
+    updated = await service.add_version(db(request), files, document, form.filename, note,
+                                        form.file, info, access.user.id)
+    return ok(_created(updated), 201)
+
+
+def _created(document: Document) -> dict[str, object]:
+    return {"id": document.id, "title": document.title, "version": document.version,
+            "page_count": document.current.page_count, "sha256": document.current.sha256,
+            "filename": document.current.filename, "size": document.current.size,
+            "agenda_item_id": document.agenda_item_id, "meeting_id": document.meeting_id}
+
+
+async def get_document(request: Request) -> Response:
+    document, _ = await document_access(request)
+    async with db(request).read() as conn:
+        versions = await documents.versions(conn, document.id)
+    return ok({**document.as_dict(), "versions": [v.as_dict() for v in versions]})
+
+
+async def page_image(request: Request) -> Response:
+    document, _ = await document_access(request)
+    version = await _version(request, document)
+    page = path_id(request, "page")
+    if page > version.page_count:
+        raise NotFound(f"The document has {version.page_count} pages.", "page_not_found")
+    derived = _derived(request)
+    etag = f'"{version.sha256[:20]}-{derived.width}-{page}"'
+    pinned = "version" in request.query_params
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE if pinned else "private, no-cache",
+               "Vary": "Cookie, Authorization"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    path = await derived.page(version.sha256, page, version.page_count)
+    return FileResponse(path, headers=headers, media_type=f"image/{derived.fmt}")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
+                       for c in filename) or "document.pdf"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def stamp_text(user: User) -> str:
+    unit = f" — {user.unit.name}" if user.unit else ""
+    return f"{user.name}{unit} — {now().strftime('%d/%m/%Y %H:%M')}"
+
+
+def _reader_key(user: User) -> str:
+    """Stamped copies are kept per reader and day."""
+    return f"u{user.id}-{now().strftime('%Y%m%d')}"
+
+
+async def download(request: Request) -> Response:
+    document, access = await document_access(request)
+    version = await _version(request, document)
+    path = await _derived(request).stamped(version.sha256, _reader_key(access.user),
+                                           stamp_text(access.user))
+    return FileResponse(path, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(version.filename),
+        "Cache-Control": "private, no-store",
+    })
+
+
+async def book(request: Request) -> Response:
+    access = await meeting_access(request)
+    async with db(request).read() as conn:
+        items = await agenda.list_for(conn, access.meeting.id)
+        docs = await documents.list_for_meeting(conn, access.meeting.id)
+    files = _files(request)
+    entries = []
+    for item in items:
+        mine = tuple((d.title, str(files.path(d.current.sha256))) for d in docs
+                     if d.agenda_item_id == item.id)
+        if mine:
+            entries.append(BookEntry(f"{item.position}. {item.title}", mine))
+    if not entries:
+        raise NotFound("The meeting has no documents yet.", "no_documents")
+    digest = hashlib.sha256(repr(entries).encode()).hexdigest()[:32]
+    path = await _derived(request).book(f"{digest}-{_reader_key(access.user)}", entries,
+                                        stamp_text(access.user))
+    return FileResponse(path, media_type="application/pdf", headers={
+        "Content-Disposition": content_disposition(f"{access.meeting.title}.pdf"),
+        "Cache-Control": "private, no-store",
+    })

@@ -1,0 +1,74 @@
+"""Health and the API description."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from meeting_server import __version__
+
+SUMMARIES = {
+    "sign_in": "Sign in with username and password; sets the session cookie",
+    "sign_out": "End the current session",
+    "me": "The signed-in user",
+    "units": "List units", "create_unit": "Add a unit (admin)",
+    "users": "List users (admin, secretary)", "create_user": "Add a user (admin)",
+    "update_user": "Change a user; active=false revokes their sessions (admin)",
+    "meetings": "Meetings visible to the caller", "create_meeting": "Create a meeting",
+    "meeting": "The meeting's full state", "update_meeting": "Change a meeting",
+    "add_participant": "Add a participant or change their role",
+    "remove_participant": "Remove a participant; their sockets close",
+    "attendance": "Record attendance", "add_agenda_item": "Append an agenda item",
+    "update_agenda_item": "Edit or move an agenda item",
+    "delete_agenda_item": "Remove an agenda item",
+    "current_item": "Set the item under discussion", "presenter": "Set the presenter's page",
+    "events": "The meeting's event log after a seq",
+    "upload_document": "Upload a PDF to an agenda item (multipart)",
+    "upload_version": "Upload a new version of a document (multipart)",
+    "document": "A document with its versions", "page_image": "A page as an image",
+    "document_file": "The PDF, stamped for the reader", "meeting_book": "The meeting book",
+    "openapi": "This description", "health": "Liveness",
+}
+_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def describe(routes: list[Any]) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        if not isinstance(route, Route) or not (route.path.startswith("/api")
+                                                or route.path == "/health"):
+            continue
+        path = _PARAM.sub(r"{\1}", route.path)
+        params = [{"name": name, "in": "path", "required": True,
+                   "schema": {"type": "integer", "minimum": 1}}
+                  for name in _PARAM.findall(route.path)]
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            paths.setdefault(path, {})[method.lower()] = {
+                "operationId": route.name,
+                "summary": SUMMARIES.get(route.name, route.name),
+                "parameters": params,
+                "responses": {"default": {"description": "JSON, or the error shape",
+                                          "content": {"application/json": {}}}},
+            }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Paperless meeting room server", "version": __version__},
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "cookie": {"type": "apiKey", "in": "cookie", "name": "meeting_session"},
+        }},
+        "security": [{"bearer": []}, {"cookie": []}],
+        "paths": paths,
+    }
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(describe(request.app.routes))
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})

@@ -1,0 +1,99 @@
+"""Units (departments) and user accounts."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from meeting_server import auth
+from meeting_server.errors import Invalid
+from meeting_server.models import USER_ROLES
+from meeting_server.services import accounts
+from meeting_server.store import users
+from meeting_server.validate import Fields, json_body, path_id
+from meeting_server.views.common import db, ok, signed_in
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
+MIN_PASSWORD = 8
+
+
+async def list_units(request: Request) -> Response:
+    await signed_in(request)
+    async with db(request).read() as conn:
+        units = await users.list_units(conn)
+    return ok({"units": [u.as_dict() for u in units]})
+
+
+async def create_unit(request: Request) -> Response:
+    auth.require_admin(await signed_in(request))
+    body = await json_body(request)
+    code = body.text("code", max_len=32)
+    name = body.text("name", max_len=200)
+    body.done()
+    if not _CODE.match(code):
+        raise Invalid("A unit code is letters, digits, '.', '_' or '-'.", "invalid_field",
+                      field="code")
+    unit = await accounts.add_unit(db(request), code, name)
+    return ok(unit.as_dict(), 201)
+
+
+async def list_users(request: Request) -> Response:
+    auth.require_staff(await signed_in(request))
+    async with db(request).read() as conn:
+        found = await users.list_users(conn)
+    return ok({"users": [u.as_dict() for u in found]})
+
+
+def _password(body: Fields, required: bool) -> str | None:
+    password = body.text("password", required=required, max_len=1000)
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.",
+                      "weak_password", field="password")
+    return password  # type: ignore[no-any-return]
+
+
+async def create_user(request: Request) -> Response:
+    auth.require_admin(await signed_in(request))
+    body = await json_body(request)
+    username = body.text("username", max_len=64).lower()
+    name = body.text("name", max_len=200)
+    role = body.choice("role", USER_ROLES)
+    unit = body.text("unit", required=False, max_len=32, nullable=True)
+    title = body.text("title", required=False, max_len=200, allow_empty=True) or ""
+    password = _password(body, required=True)
+    body.done()
+    if not _USERNAME.match(username):
+        raise Invalid("A username is 2-64 lowercase letters, digits, '.', '_', '-' or '@'.",
+                      "invalid_field", field="username")
+    user = await accounts.add_user(db(request), username, name, role, unit, title, password)
+    return ok(user.as_dict(), 201)
+
+
+async def update_user(request: Request) -> Response:
+    caller = await signed_in(request)
+    auth.require_admin(caller)
+    user_id = path_id(request)
+    body = await json_body(request)
+    changes: dict[str, object] = {}
+    for name, max_len in (("name", 200), ("title", 200)):
+        if body.has(name):
+            changes[name] = body.text(name, max_len=max_len, allow_empty=name == "title")
+    if body.has("role"):
+        changes["role"] = body.choice("role", USER_ROLES)
+    if body.has("unit"):
+        changes["unit"] = body.text("unit", max_len=32, nullable=True)
+    if body.has("active"):
+        changes["active"] = body.boolean("active")
+    if body.has("password"):
+        changes["password"] = _password(body, required=True)
+    body.done()
+    if user_id == caller.id and (changes.get("active") is False or
+                                 changes.get("role", "admin") != "admin"):
+        raise Invalid("You cannot deactivate or demote yourself.", "self_lockout")
+    user = await accounts.update_user(db(request), user_id, changes)
+    if not user.active:
+        request.app.state.live.user_revoked(user.id)
+    return ok(user.as_dict())

@@ -1,0 +1,125 @@
+"""Server-rendered pages (jinja2), Vietnamese first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from meeting_server import auth
+from meeting_server.errors import NotFound, NotSignedIn
+from meeting_server.i18n import Translations
+from meeting_server.models import User
+from meeting_server.resources import data_path
+from meeting_server.store import documents, meetings, state
+from meeting_server.validate import path_id
+from meeting_server.views.common import db, settings
+
+
+class Pages:
+    """The jinja2 environment and the translations, shared by every page."""
+
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(str(data_path("templates"))),
+            autoescape=select_autoescape(default=True),
+            enable_async=False,
+        )
+        self.translations = Translations()
+
+    def language(self, request: Request) -> str:
+        return self.translations.pick(request.query_params.get("lang"),
+                                      request.cookies.get("lang"),
+                                      request.headers.get("accept-language"))
+
+    def render(self, request: Request, name: str, context: dict[str, Any],
+               status: int = 200) -> HTMLResponse:
+        lang = self.language(request)
+        template = self.env.get_template(name)
+        html = template.render(
+            request=request, url_for=request.url_for, lang=lang,
+            _=self.translations.gettext(lang), **context,
+        )
+        response = HTMLResponse(html, status)
+        if request.query_params.get("lang") == lang:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    async def error_page(self, request: Request, status: int, code: str,
+                         message: str) -> Response:
+        if status == 401:
+            return RedirectResponse(
+                request.url_for("login").include_query_params(next=request.url.path), 303
+            )
+        return self.render(request, "error.html",
+                           {"status": status, "code": code, "message": message, "user": None},
+                           status)
+
+
+def pages(request: Request) -> Pages:
+    value: Pages = request.app.state.pages
+    return value
+
+
+async def page_user(request: Request) -> User:
+    async with db(request).read() as conn:
+        user = await auth.current_user(request, conn, settings(request))
+    if user is None:
+        raise NotSignedIn("Sign in first.")
+    return user
+
+
+async def login(request: Request) -> Response:
+    next_url = request.query_params.get("next", "/")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    return pages(request).render(request, "login.html", {"next": next_url, "user": None})
+
+
+async def home(request: Request) -> Response:
+    user = await page_user(request)
+    async with db(request).read() as conn:
+        found = await meetings.list_visible(conn, user)
+        summaries = [await state.meeting_summary(conn, m) for m in found]
+    return pages(request).render(request, "home.html", {"user": user, "meetings": summaries})
+
+
+async def meeting(request: Request) -> Response:
+    user = await page_user(request)
+    meeting_id = path_id(request)
+    async with db(request).read() as conn:
+        access = await auth.meeting_access(conn, user, meeting_id)
+        current = await state.meeting_state(conn, access.meeting)
+    items = [
+        {**item, "documents": [d for d in current["documents"]
+                               if d["agenda_item_id"] == item["id"]]}
+        for item in current["agenda_items"]
+    ]
+    return pages(request).render(request, "meeting.html", {
+        "user": user, "access": access, "state": current, "items": items,
+    })
+
+
+async def document(request: Request) -> Response:
+    user = await page_user(request)
+    meeting_id = path_id(request)
+    document_id = path_id(request, "doc_id")
+    async with db(request).read() as conn:
+        access = await auth.meeting_access(conn, user, meeting_id)
+        found = await documents.get(conn, document_id)
+        if found is None or found.meeting_id != meeting_id:
+            raise NotFound("Document not found.")
+        versions = await documents.versions(conn, document_id)
+    shown = found.current
+    raw = request.query_params.get("version", "")
+    if raw.isdigit():
+        shown = next((v for v in versions if v.version == int(raw)), found.current)
+    raw_page = request.query_params.get("page", "1")
+    page = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) < 7 else 1
+    page = max(1, min(page, shown.page_count))
+    return pages(request).render(request, "document.html", {
+        "user": user, "access": access, "meeting": access.meeting, "document": found,
+        "shown": shown, "page": page, "newer": shown.version < found.current.version,
+    })

@@ -1,0 +1,105 @@
+"""Garbage to every endpoint: always a clear 4xx in the error shape, never 500, nothing written."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from conftest import World
+
+BIG = 2**63
+GARBAGE_BODIES: list[Any] = [
+    b"{\"title\": ",
+    b"\xff\xfe not utf-8",
+    b"[1, 2, 3]",
+    b"null",
+    b"",
+    {"title": 12345, "name": [], "code": {}, "starts_at": 7, "status": 1, "role": None,
+     "user_id": "7", "agenda_item_id": True, "document_id": 1.5, "page": "2",
+     "username": 1, "password": 2, "unit": 3, "active": "yes", "reason": 4},
+    {"title": "x" * 1_000_000, "name": "x" * 1_000_000},
+    {"title": "x" * 200_000},
+    {"user_id": BIG, "agenda_item_id": BIG, "document_id": BIG, "page": BIG, "position": BIG,
+     "duration_minutes": BIG, "chair_id": BIG, "role": "member", "status": "present",
+     "title": "t", "starts_at": "2019-07-05T08:00:00+07:00"},
+    {"user_id": -1, "agenda_item_id": 0, "page": 0, "position": -5, "duration_minutes": -1,
+     "role": "member", "status": "present", "title": "t"},
+    {"title": "Họp", "starts_at": "2019-02-30T08:00:00+07:00"},
+    {"title": "Họp", "starts_at": "not a date"},
+    {"title": "Họp", "starts_at": "2019-07-05T08:00:00+07:00", "surprise": 1},
+    {"title": "a\x00b", "name": "a\x00b", "code": "A\x00", "username": "a\x00"},
+    {"status": "absent", "reason": "x" * 10_000},
+]
+
+
+def _snapshot(world: World) -> tuple[Any, ...]:
+    conn = sqlite3.connect(world.server.settings.db_path)
+    try:
+        return tuple(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+                     for table in ("units", "users", "meetings", "participants",
+                                   "agenda_items", "documents", "events"))
+    finally:
+        conn.close()
+
+
+def _check(response: Any, where: str) -> None:
+    assert response.status_code in (400, 401, 403, 404, 405, 409, 413, 415, 422), (
+        where, response.status_code, response.text[:300])
+    body = response.json()
+    assert isinstance(body["error"]["code"], str) and body["error"]["message"], where
+
+
+async def test_garbage_to_every_endpoint(world: World) -> None:
+    item = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                       json={"title": "Mục"})).json()["id"]
+    m = world.meeting_id
+    endpoints = [
+        ("POST", "/api/session"), ("POST", "/api/units"), ("POST", "/api/users"),
+        ("PATCH", f"/api/users/{world.users['snv']}"), ("POST", "/api/meetings"),
+        ("PATCH", f"/api/meetings/{m}"), ("POST", f"/api/meetings/{m}/participants"),
+        ("POST", f"/api/meetings/{m}/attendance"), ("POST", f"/api/meetings/{m}/agenda-items"),
+        ("PATCH", f"/api/agenda-items/{item}"), ("PUT", f"/api/meetings/{m}/current-item"),
+        ("PUT", f"/api/meetings/{m}/presenter"),
+    ]
+    before = _snapshot(world)
+    for method, url in endpoints:
+        client = world.admin if "/users" in url or "/units" in url else world.secretary
+        for body in GARBAGE_BODIES:
+            if isinstance(body, bytes):
+                r = await client.request(method, url, content=body,
+                                         headers={"Content-Type": "application/json"})
+            else:
+                r = await client.request(method, url, json=body)
+            _check(r, f"{method} {url} {str(body)[:60]}")
+    assert _snapshot(world) == before
+
+
+async def test_bad_ids_in_paths(world: World) -> None:
+    client = world.secretary
+    for url in [f"/api/meetings/{BIG}", f"/api/meetings/{BIG * 10}", "/api/meetings/0",
+                "/api/meetings/-1", "/api/meetings/abc", f"/api/agenda-items/{BIG}",
+                f"/api/meetings/{world.meeting_id}/participants/{BIG}",
+                f"/api/users/{BIG}", f"/api/documents/{BIG}", f"/api/documents/1/pages/{BIG}"]:
+        for method in ("GET", "PATCH", "DELETE", "POST", "PUT"):
+            r = await client.request(method, url, json={"title": "x"})
+            _check(r, f"{method} {url}")
+
+
+async def test_bad_query_parameters(world: World) -> None:
+    for after in ("-1", "abc", str(BIG * 4), "1e9"):
+        r = await world.secretary.get(f"/api/meetings/{world.meeting_id}/events",
+                                      params={"after": after})
+        _check(r, f"after={after}")
+
+
+async def test_megabyte_body_is_413_before_parsing(world: World) -> None:
+    r = await world.secretary.post("/api/meetings", content=b"{" + b" " * 2_000_000 + b"}",
+                                   headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+
+async def test_unknown_routes_and_methods_use_the_error_shape(world: World) -> None:
+    r = await world.secretary.get("/api/nothing-here")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = await world.secretary.put("/api/units", json={})
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"

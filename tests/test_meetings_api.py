@@ -1,0 +1,117 @@
+"""Meetings, participants, attendance, agenda and the event log, through the real API."""
+
+from __future__ import annotations
+
+from conftest import World
+
+
+async def test_secretary_creates_meeting_and_sees_full_state(world: World) -> None:
+    r = await world.secretary.get(f"/api/meetings/{world.meeting_id}")
+    assert r.status_code == 200
+    state = r.json()
+    assert set(state) == {"meeting", "agenda_items", "current_item_id", "presenter",
+                          "participants", "documents", "conclusions", "tasks", "publications",
+                          "notice_due"}
+    assert state["meeting"]["starts_at"] == "2019-07-05T08:00:00+07:00"
+    assert state["notice_due"] == "2019-07-12"
+    roles = {p["username"]: p["role"] for p in state["participants"]}
+    assert roles == {"pct": "chair", "snv": "member"}
+
+
+async def test_meeting_list_shows_only_own_meetings_to_members(world: World) -> None:
+    r = await world.member.get("/api/meetings")
+    assert [m["id"] for m in r.json()["meetings"]] == [world.meeting_id]
+    r = await world.secretary.get("/api/meetings")
+    assert {m["id"] for m in r.json()["meetings"]} == {world.meeting_id, world.other_meeting_id}
+
+
+async def test_agenda_append_reorder_delete_keeps_positions(world: World) -> None:
+    ids = []
+    for title in ["Báo cáo cải cách hành chính", "Dịch vụ công trực tuyến", "Tiếp công dân"]:
+        r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                       json={"title": title, "duration_minutes": 20})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    r = await world.secretary.patch(f"/api/agenda-items/{ids[2]}", json={"position": 1})
+    assert r.status_code == 200 and r.json()["position"] == 1
+    r = await world.secretary.delete(f"/api/agenda-items/{ids[0]}")
+    assert r.status_code == 204
+    items = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()["agenda_items"]
+    assert [(i["id"], i["position"]) for i in items] == [(ids[2], 1), (ids[1], 2)]
+
+
+async def test_current_item_by_chair_and_event_log_is_gap_free(world: World) -> None:
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                   json={"title": "Khảo sát sự hài lòng"})
+    item_id = r.json()["id"]
+    r = await world.chair.put(f"/api/meetings/{world.meeting_id}/current-item",
+                              json={"agenda_item_id": item_id})
+    assert r.status_code == 200
+    state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
+    assert state["current_item_id"] == item_id
+    log = (await world.member.get(f"/api/meetings/{world.meeting_id}/events")).json()
+    seqs = [e["seq"] for e in log["events"]]
+    assert seqs == list(range(1, len(seqs) + 1)) and log["last_seq"] == seqs[-1]
+    assert log["events"][-1]["event"] == "agenda.current"
+    assert log["events"][-1]["data"] == {"current_item_id": item_id}
+    assert log["events"][-1]["actor"] == world.users["pct"]
+    later = (await world.member.get(f"/api/meetings/{world.meeting_id}/events",
+                                    params={"after": seqs[-2]})).json()
+    assert [e["seq"] for e in later["events"]] == [seqs[-1]]
+
+
+async def test_attendance_self_and_by_secretary(world: World) -> None:
+    r = await world.member.post(f"/api/meetings/{world.meeting_id}/attendance",
+                                json={"status": "present"})
+    assert r.status_code == 200 and r.json()["attendance"] == "present"
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/attendance",
+                                   json={"status": "absent", "reason": "Đi công tác",
+                                         "user_id": world.users["pct"]})
+    assert r.status_code == 200
+    assert r.json()["absence_reason"] == "Đi công tác"
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/attendance",
+                                   json={"status": "absent", "user_id": world.users["pct"]})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "reason"
+
+
+async def test_removing_participant_hides_meeting(world: World) -> None:
+    r = await world.secretary.delete(
+        f"/api/meetings/{world.meeting_id}/participants/{world.users['snv']}")
+    assert r.status_code == 204
+    r = await world.member.get(f"/api/meetings/{world.meeting_id}")
+    assert r.status_code == 404
+    events = (await world.secretary.get(f"/api/meetings/{world.meeting_id}/events")).json()
+    assert events["events"][-1]["event"] == "participant.removed"
+
+
+async def test_patch_meeting_status_and_validation(world: World) -> None:
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}",
+                                    json={"status": "in_progress"})
+    assert r.status_code == 200 and r.json()["status"] == "in_progress"
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}", json={"status": "done"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_field"
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}", json={})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "empty_change"
+
+
+async def test_idempotent_retry_returns_first_response_and_changes_nothing(world: World) -> None:
+    url = f"/api/meetings/{world.meeting_id}/agenda-items"
+    headers = {"Idempotency-Key": "add-item-7f3a"}
+    first = await world.secretary.post(url, json={"title": "Đối thoại"}, headers=headers)
+    again = await world.secretary.post(url, json={"title": "Đối thoại"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again.headers.get("idempotent-replay") == "true"
+    items = (await world.secretary.get(f"/api/meetings/{world.meeting_id}")).json()["agenda_items"]
+    assert [i["title"] for i in items].count("Đối thoại") == 1
+    other = await world.secretary.post(url, json={"title": "Khác"}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+async def test_idempotency_keys_are_per_caller(world: World) -> None:
+    url = f"/api/meetings/{world.meeting_id}/attendance"
+    headers = {"Idempotency-Key": "same-key"}
+    a = await world.member.post(url, json={"status": "present"}, headers=headers)
+    b = await world.chair.post(url, json={"status": "online"}, headers=headers)
+    assert a.json()["username"] == "snv" and b.json()["username"] == "pct"
