@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes(),
         middleware=[Middleware(IdempotencyMiddleware)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

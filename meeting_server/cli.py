@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import logging
-import os
 import secrets
 import shutil
 import socket

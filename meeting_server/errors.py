@@ -101,7 +101,8 @@ async def _render(request: Request, status: int, code: str, message: str,
     if _wants_json(request):
         return JSONResponse(error_body(code, message, **extra), status, headers=headers)
     pages = request.app.state.pages
-    return await pages.error_page(request, status, code, message)
+    response: Response = await pages.error_page(request, status, code, message)
+    return response
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:

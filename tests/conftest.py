@@ -100,8 +100,6 @@ async def server(data_dir: Path) -> AsyncIterator[Server]:
             await client.aclose()
         uv.should_exit = True
         await task
-        sock_list = uv.servers
-        del sock_list
 
 
 @dataclass
@@ -140,8 +138,9 @@ async def world(server: Server) -> World:
         ids[username] = r.json()["id"]
     secretary = await server.login("thuky")
     r = await secretary.post("/api/meetings", json={
-        "title": "Phiên họp Ban Chỉ đạo cải cách hành chính", "starts_at": "2019-07-05T08:00:00+07:00",
-        "location": "Phòng họp số 1", "chair_id": ids["pct"]})
+        "title": "Phiên họp Ban Chỉ đạo cải cách hành chính",
+        "starts_at": "2019-07-05T08:00:00+07:00", "location": "Phòng họp số 1",
+        "chair_id": ids["pct"]})
     assert r.status_code == 201, r.text
     meeting_id = r.json()["id"]
     r = await secretary.post(f"/api/meetings/{meeting_id}/participants",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -50,9 +51,7 @@ class Pages:
     async def error_page(self, request: Request, status: int, code: str,
                          message: str) -> Response:
         if status == 401:
-            return RedirectResponse(
-                request.url_for("login").include_query_params(next=request.url.path), 303
-            )
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
         return self.render(request, "error.html",
                            {"status": status, "code": code, "message": message, "user": None},
                            status)

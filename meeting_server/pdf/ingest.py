@@ -1,0 +1,170 @@
+"""Validate an uploaded PDF and read what the server keeps about it; runs in a worker child."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import FileNotDecryptedError, LimitReachedError
+
+from meeting_server.pdf import (
+    CORRUPT_PDF,
+    EMPTY_FILE,
+    ENCRYPTED_PDF,
+    NOT_PDF,
+    PDF_TOO_COMPLEX,
+    PdfError,
+)
+
+logger = logging.getLogger(__name__)
+
+HEADER_WINDOW = 1024
+MAX_PAGE_TEXT = 100_000
+MAX_METADATA_TEXT = 1_000
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """A page as displayed: the crop box size after /Rotate, in points."""
+
+    width_pt: float
+    height_pt: float
+    rotation: int
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    page_count: int
+    pages: tuple[PageInfo, ...]
+    title: str | None
+    author: str | None
+    texts: tuple[str, ...]
+
+
+def inspect_pdf(path: str, text_seconds: float = 15.0) -> PdfInfo:
+    """Check that `path` is a readable, unencrypted PDF and return its pages, metadata and text.
+
+    Text extraction stops after `text_seconds`; later pages get "" so that a long document
+    still fits in the worker's time limit. Each page's text is capped at MAX_PAGE_TEXT.
+    """
+    with pypdf_errors():
+        reader = open_reader(path)
+        pages = list(reader.pages)
+        if not pages:
+            raise PdfError(CORRUPT_PDF)
+        infos = tuple(page_info(page) for page in pages)
+        title, author = _metadata(reader)
+        texts = _texts(pages, time.monotonic() + text_seconds, path)
+    return PdfInfo(len(pages), infos, title, author, texts)
+
+
+def check_header(path: str) -> None:
+    """Refuse by content: an empty file, or one without "%PDF-" in its first 1024 bytes."""
+    with open(path, "rb") as file:
+        head = file.read(HEADER_WINDOW)
+    if not head:
+        raise PdfError(EMPTY_FILE)
+    if b"%PDF-" not in head:
+        raise PdfError(NOT_PDF)
+
+
+def open_reader(path: str) -> PdfReader:
+    """Open `path` with pypdf after the header check; refuse encrypted files."""
+    check_header(path)
+    reader = PdfReader(path, strict=False)
+    if reader.is_encrypted:
+        raise PdfError(ENCRYPTED_PDF)
+    return reader
+
+
+@contextmanager
+def pypdf_errors() -> Iterator[None]:
+    """Turn what pypdf raises into PdfError codes."""
+    try:
+        yield
+    except PdfError:
+        raise
+    except LimitReachedError as exc:
+        # pypdf also reports reference cycles as limits; those files are simply broken.
+        code = CORRUPT_PDF if "cycle" in str(exc).lower() else PDF_TOO_COMPLEX
+        raise PdfError(code) from exc
+    except MemoryError as exc:
+        raise PdfError(PDF_TOO_COMPLEX) from exc
+    except FileNotDecryptedError as exc:
+        raise PdfError(ENCRYPTED_PDF) from exc
+    except Exception as exc:
+        logger.info("pypdf failed: %s: %s", type(exc).__name__, exc)
+        raise PdfError(CORRUPT_PDF) from exc
+
+
+def page_rotation(page: PageObject) -> int:
+    """/Rotate as PDFium applies it: truncated to a multiple of 90, in 0..270."""
+    try:
+        value = float(page.get("/Rotate", 0) or 0)
+    except (TypeError, ValueError):
+        return 0
+    if not math.isfinite(value):
+        return 0
+    return (math.trunc(value / 90) % 4) * 90
+
+
+def page_info(page: PageObject) -> PageInfo:
+    """The displayed size of `page`; a page without a usable box is US Letter, as in PDFium."""
+    try:
+        box = page.cropbox
+        width, height = abs(float(box.width)), abs(float(box.height))
+    except (LimitReachedError, MemoryError):
+        raise
+    except Exception:
+        width, height = 612.0, 792.0
+    if not (math.isfinite(width) and math.isfinite(height)) or width < 1 or height < 1:
+        raise PdfError(CORRUPT_PDF)
+    rotation = page_rotation(page)
+    if rotation in (90, 270):
+        width, height = height, width
+    return PageInfo(round(width, 3), round(height, 3), rotation)
+
+
+def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
+    try:
+        info = reader.metadata
+        if info is None:
+            return None, None
+        return _clean(info.title), _clean(info.author)
+    except LimitReachedError:
+        raise
+    except Exception:
+        return None, None
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.replace("\x00", "").split())[:MAX_METADATA_TEXT]
+    return text or None
+
+
+def _texts(pages: list[PageObject], deadline: float, path: str) -> tuple[str, ...]:
+    texts: list[str] = []
+    for number, page in enumerate(pages, start=1):
+        if time.monotonic() > deadline:
+            logger.warning("Text extraction of %s stopped at page %d: too slow", path, number)
+            texts.extend("" for _ in pages[number - 1 :])
+            break
+        texts.append(_page_text(page))
+    return tuple(texts)
+
+
+def _page_text(page: PageObject) -> str:
+    try:
+        text = page.extract_text()
+    except (LimitReachedError, MemoryError):
+        raise
+    except Exception:
+        return ""
+    return text.replace("\x00", "")[:MAX_PAGE_TEXT]

@@ -1,0 +1,336 @@
+"""Copies of documents stamped with the reader's name, and the meeting book; runs in a child.
+
+The stamp is drawn in an overlay PDF written here by hand, with a subset of a system TrueType
+font embedded as a CID font (so Vietnamese letters show and can be extracted as text), and
+merged onto every page with pypdf: a footer line at the bottom of the page as displayed, and
+the same text large, light and diagonal across the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import os
+import tempfile
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fontTools import subset  # type: ignore[import-untyped]
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, IndirectObject, NameObject
+
+from meeting_server.pdf import CORRUPT_PDF, FONT_MISSING, PdfError
+from meeting_server.pdf.ingest import open_reader, page_rotation, pypdf_errors
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+)
+FOOTER_SIZE = 8.0
+FOOTER_MARGIN = 12.0
+FOOTER_GRAY, FOOTER_ALPHA = 0.35, 0.8
+DIAGONAL_GRAY, DIAGONAL_ALPHA = 0.5, 0.12
+DIAGONAL_MAX_SIZE = 54.0
+
+_Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class BookEntry:
+    item_title: str
+    documents: tuple[tuple[str, str], ...]  # (document title, path)
+
+
+def stamp_pdf(src: str, dst: str, text: str) -> int:
+    """Write to `dst` a copy of `src` with `text` stamped on every page; return the page count."""
+    with pypdf_errors():
+        writer = PdfWriter(clone_from=open_reader(src))
+        if not writer.pages:
+            raise PdfError(CORRUPT_PDF)
+        _stamp(writer, text)
+        _write_atomically(writer, dst)
+        return len(writer.pages)
+
+
+def build_book(entries: list[BookEntry], dst: str, text: str) -> int:
+    """Merge the entries' documents in order into `dst`, stamped with `text`.
+
+    Each agenda item gets a top-level bookmark at its first page with one child per document;
+    items without documents are left out. Returns the total page count.
+    """
+    with pypdf_errors():
+        writer = PdfWriter()
+        for entry in entries:
+            item_mark = None
+            for title, path in entry.documents:
+                reader = open_reader(path)
+                first = len(writer.pages)
+                writer.append(reader, import_outline=False)
+                if len(writer.pages) == first:
+                    raise PdfError(CORRUPT_PDF)
+                if item_mark is None:
+                    item_mark = writer.add_outline_item(title=entry.item_title, page_number=first)
+                writer.add_outline_item(title=title, page_number=first, parent=item_mark)
+        if not writer.pages:
+            raise PdfError(CORRUPT_PDF, "The meeting has no documents to put in a book.")
+        writer.page_mode = "/UseOutlines"
+        _stamp(writer, text)
+        _write_atomically(writer, dst)
+        return len(writer.pages)
+
+
+def _stamp(writer: PdfWriter, text: str) -> None:
+    font = _EmbeddedFont.load(" ".join(text.split()))
+    keys = [_page_key(page) for page in writer.pages]
+    distinct = list(dict.fromkeys(keys))
+    overlay = PdfReader(io.BytesIO(_overlay_pdf(font, distinct)))
+    overlays = dict(zip(distinct, overlay.pages, strict=True))
+    _unshare_contents(writer)
+    for page, key in zip(writer.pages, keys, strict=True):
+        page.merge_page(overlays[key])
+        page.compress_content_streams()
+
+
+def _unshare_contents(writer: PdfWriter) -> None:
+    """Give each page its own content stream where pages share one (or its parts).
+
+    Merging replaces a page's content objects in place, which would stamp a shared stream
+    once per page that uses it, or blank the other pages.
+    """
+    owners: dict[int, int] = {}
+    for page in writer.pages:
+        for number in _content_objects(page):
+            owners[number] = owners.get(number, 0) + 1
+    for page in writer.pages:
+        if any(owners[number] > 1 for number in _content_objects(page)):
+            content = page.get_contents()
+            del page[NameObject("/Contents")]
+            if content is not None:
+                page.replace_contents(content)
+
+
+def _content_objects(page: PageObject) -> list[int]:
+    reference = page.get("/Contents")
+    numbers = [reference.idnum] if isinstance(reference, IndirectObject) else []
+    contents = page.get("/Contents")
+    if contents is not None and isinstance(contents.get_object(), ArrayObject):
+        numbers += [r.idnum for r in contents.get_object() if isinstance(r, IndirectObject)]
+    return numbers
+
+
+def _page_key(page: PageObject) -> tuple[_Box, int]:
+    box = page.cropbox
+    left, right = sorted((float(box.left), float(box.right)))
+    bottom, top = sorted((float(box.bottom), float(box.top)))
+    if right - left < 1 or top - bottom < 1:
+        raise PdfError(CORRUPT_PDF)
+    return (left, bottom, right, top), page_rotation(page)
+
+
+def _display_matrix(box: _Box, rotation: int) -> tuple[float, ...]:
+    """Map coordinates on the page as displayed (origin bottom left) to user space."""
+    left, bottom, right, top = box
+    return {
+        0: (1, 0, 0, 1, left, bottom),
+        90: (0, 1, -1, 0, right, bottom),
+        180: (-1, 0, 0, -1, right, top),
+        270: (0, -1, 1, 0, left, top),
+    }[rotation]
+
+
+class _EmbeddedFont:
+    """A TrueType subset with the glyphs of one line of text, as PDF objects."""
+
+    def __init__(
+        self, data: bytes, text: str, glyphs: list[int], widths: dict[int, int], metrics: bytes
+    ) -> None:
+        self.data = data
+        self.text = text
+        self.glyphs = glyphs
+        self.widths = widths  # in 1/1000 em
+        self.metrics = metrics  # the FontDescriptor's box and heights
+
+    @classmethod
+    def load(cls, text: str) -> _EmbeddedFont:
+        path = next((p for p in FONT_CANDIDATES if os.path.exists(p)), None)
+        if path is None:
+            raise PdfError(FONT_MISSING)
+        font = TTFont(path)
+        chars = _drawable(text, font.getBestCmap())
+        options = subset.Options()
+        options.notdef_outline = True
+        options.layout_features = []
+        options.drop_tables += ["FFTM", "GPOS", "GSUB", "GDEF", "kern"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes={ord(c) for c in chars})
+        subsetter.subset(font)
+        cmap = font.getBestCmap()  # glyph ids change in the subset: look them up after it
+        scale = 1000 / font["head"].unitsPerEm
+        glyphs = [font.getGlyphID(cmap[ord(c)]) for c in chars]
+        widths = {
+            gid: round(font["hmtx"][cmap[ord(c)]][0] * scale)
+            for gid, c in zip(glyphs, chars, strict=True)
+        }
+        buffer = io.BytesIO()
+        font.save(buffer)
+        return cls(buffer.getvalue(), "".join(chars), glyphs, widths, _metrics(font, scale))
+
+    def width(self, size: float) -> float:
+        return sum(self.widths[g] for g in self.glyphs) * size / 1000
+
+    def hex(self) -> bytes:
+        return b"<" + "".join(f"{g:04X}" for g in self.glyphs).encode() + b">"
+
+    def objects(self, first: int) -> dict[int, bytes]:
+        """The Type0 font as objects `first`.. `first + 4`; the font dictionary is `first`."""
+        unicode_of = {g: c for g, c in zip(self.glyphs, self.text, strict=True)}
+        widths = b" ".join(b"%d [%d]" % (g, self.widths[g]) for g in sorted(self.widths))
+        cmap_lines = [
+            f"<{g:04X}> <{c.encode('utf-16-be').hex().upper()}>" for g, c in unicode_of.items()
+        ]
+        to_unicode = (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+            f"{len(cmap_lines)} beginbfchar\n" + "\n".join(cmap_lines) + "\nendbfchar\n"
+            "endcmap CMapName currentdict /CMap defineresource pop end end\n"
+        ).encode()
+        name = b"/AAAAAA+Stamp"
+        return {
+            first: b"<< /Type /Font /Subtype /Type0 /BaseFont %s /Encoding /Identity-H "
+            b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (name, first + 1, first + 4),
+            first + 1: b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont %s "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            b"/FontDescriptor %d 0 R /CIDToGIDMap /Identity /DW 600 /W [%s] >>"
+            % (name, first + 2, widths),
+            first + 2: b"<< /Type /FontDescriptor /FontName %s /Flags 32 %s "
+            b"/ItalicAngle 0 /StemV 80 /FontFile2 %d 0 R >>" % (name, self.metrics, first + 3),
+            first + 3: _stream(self.data, b"/Length1 %d" % len(self.data)),
+            first + 4: _stream(to_unicode),
+        }
+
+
+def _drawable(text: str, cmap: dict[int, str]) -> list[str]:
+    """The characters of `text` the font has, letters it lacks decomposed when that helps."""
+    chars: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = [char] if ord(char) in cmap else unicodedata.normalize("NFD", char)
+        chars.extend(part for part in parts if ord(part) in cmap)
+    return chars or [c for c in "?" if ord(c) in cmap]
+
+
+def _metrics(font: TTFont, scale: float) -> bytes:
+    head, hhea = font["head"], font["hhea"]
+    os2 = font["OS/2"] if "OS/2" in font else None
+    cap_height = getattr(os2, "sCapHeight", 0) or hhea.ascent * 0.7
+    box = (head.xMin, head.yMin, head.xMax, head.yMax)
+    return b"/FontBBox [%s] /Ascent %d /Descent %d /CapHeight %d" % (
+        _numbers(round(v * scale) for v in box),
+        round(hhea.ascent * scale),
+        round(hhea.descent * scale),
+        round(cap_height * scale),
+    )
+
+
+def _overlay_pdf(font: _EmbeddedFont, keys: Iterable[tuple[_Box, int]]) -> bytes:
+    """A PDF with one page per (crop box, rotation), carrying only the stamp."""
+    objects: dict[int, bytes] = font.objects(first=3)
+    resources = (
+        b"<< /Font << /StampFont 3 0 R >> /ExtGState << "
+        b"/StampFooter << /ca %.2f >> /StampDiagonal << /ca %.2f >> >> >>"
+        % (FOOTER_ALPHA, DIAGONAL_ALPHA)
+    )
+    kids = []
+    number = 8
+    for box, rotation in keys:
+        content = _stamp_content(font, box, rotation)
+        objects[number] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Resources %s /Contents %d 0 R >>"
+            % (_numbers(box), resources, number + 1)
+        )
+        objects[number + 1] = _stream(zlib.compress(content), b"/Filter /FlateDecode")
+        kids.append(b"%d 0 R" % number)
+        number += 2
+    objects[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
+    return _serialize(objects)
+
+
+def _stamp_content(font: _EmbeddedFont, box: _Box, rotation: int) -> bytes:
+    left, bottom, right, top = box
+    width, height = right - left, top - bottom
+    if rotation in (90, 270):
+        width, height = height, width
+    footer_size = min(FOOTER_SIZE, FOOTER_SIZE * (width - 2 * FOOTER_MARGIN) / font.width(8))
+    footer_x = (width - font.width(footer_size)) / 2
+    footer_y = FOOTER_MARGIN - footer_size * 0.25
+    diagonal = math.hypot(width, height)
+    diagonal_size = min(DIAGONAL_MAX_SIZE, 0.7 * diagonal * 8 / font.width(8))
+    cos, sin = width / diagonal, height / diagonal
+    text = font.hex()
+    return b"\n".join(
+        [
+            b"q %s cm" % _numbers(_display_matrix(box, rotation)),
+            b"q /StampDiagonal gs %.2f g" % DIAGONAL_GRAY,
+            b"%s cm" % _numbers((cos, sin, -sin, cos, width / 2, height / 2)),
+            b"BT /StampFont %s Tf %s Td %s Tj ET Q"
+            % (
+                _numbers((diagonal_size,)),
+                _numbers((-font.width(diagonal_size) / 2, -diagonal_size * 0.35)),
+                text,
+            ),
+            b"/StampFooter gs %.2f g" % FOOTER_GRAY,
+            b"BT /StampFont %s Tf %s Td %s Tj ET Q"
+            % (_numbers((footer_size,)), _numbers((footer_x, footer_y)), text),
+        ]
+    )
+
+
+def _numbers(values: Iterable[float]) -> bytes:
+    return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in values).encode()
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), extra, data)
+
+
+def _serialize(objects: dict[int, bytes]) -> bytes:
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    xref = len(out)
+    size = max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        if number in offsets:
+            out += b"%010d 00000 n \n" % offsets[number]
+        else:
+            out += b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+def _write_atomically(writer: PdfWriter, dst: str) -> None:
+    directory = os.path.dirname(os.path.abspath(dst))
+    name = os.path.basename(dst)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            writer.write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, dst)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

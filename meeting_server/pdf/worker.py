@@ -1,0 +1,287 @@
+"""Run PDF jobs in short-lived child processes with memory, CPU and wall-clock limits.
+
+Each job is a fresh child forked from a multiprocessing forkserver that has already imported
+pypdf, pypdfium2 and the job modules, so a job starts in milliseconds and a hostile file can
+only ever take down its own child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import multiprocessing
+import resource
+import signal
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar, cast
+
+from meeting_server.pdf import CORRUPT_PDF, PDF_TOO_COMPLEX, PdfError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Modules the forkserver imports once, so that each child starts with them loaded. Python 3.11
+# ignores "__main__" here and re-runs the main script in every child: start the server with
+# `python -m ...` (nothing re-run) or name the script's imports in `preload`.
+PRELOAD = (
+    "__main__",
+    "pypdf",
+    "pypdfium2",
+    "meeting_server.pdf.worker",
+    "meeting_server.pdf.ingest",
+    "meeting_server.pdf.render",
+    "meeting_server.pdf.stamp",
+)
+
+# How long a child may take to exit after it has sent its result, before it is killed.
+_EXIT_GRACE = 2.0
+# How long to wait for the forkserver to report a killed child's exit status.
+_REAP_TIMEOUT = 10.0
+_LIMIT_SIGNALS = {-signal.SIGKILL, -signal.SIGXCPU}
+
+
+class PdfWorker:
+    """Runs picklable top-level functions in limited child processes, `concurrency` at a time.
+
+    `memory_mb` caps each child's address space (RLIMIT_AS), `timeout` is the default
+    wall-clock limit per job in seconds; CPU time is capped a little above it as a backstop.
+    `preload` names more modules for the forkserver to import (see PRELOAD).
+    """
+
+    def __init__(
+        self,
+        memory_mb: int = 1024,
+        timeout: float = 20.0,
+        concurrency: int = 2,
+        preload: Sequence[str] = (),
+    ) -> None:
+        if memory_mb <= 0 or timeout <= 0 or concurrency <= 0:
+            raise ValueError("memory_mb, timeout and concurrency must be positive")
+        self.memory_mb = memory_mb
+        self.timeout = timeout
+        self._preload = [*PRELOAD, *preload]
+        self._context = multiprocessing.get_context("forkserver")
+        # The forkserver is one per process: the first worker to start it decides what it loads.
+        self._context.set_forkserver_preload(self._preload)
+        self._slots = asyncio.Semaphore(concurrency)
+        self._running: set[BaseProcess] = set()
+        self._cleanups: set[asyncio.Future[None]] = set()
+        self._warm_lock = asyncio.Lock()
+        self._warm = False
+        self._closed = False
+
+    async def start(self) -> None:
+        """Start the forkserver now; it imports pypdf and pypdfium2, about half a second.
+
+        `run` calls this on first use; call it from the app's start-up to take the delay there.
+        """
+        if self._warm:
+            return
+        async with self._warm_lock:
+            if not self._warm:
+                missing = await asyncio.to_thread(_warm_up, self._context, self._preload)
+                if missing:
+                    logger.warning(
+                        "The PDF forkserver could not import %s; every job will import them. "
+                        "Install the package or start the server from the project directory.",
+                        ", ".join(missing),
+                    )
+                self._warm = True
+
+    async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+        """Run `func(*args)` in a fresh child process and return its result.
+
+        Raises the child's `PdfError` as is; a timeout or memory exhaustion becomes
+        `pdf_too_complex`, any other failure `corrupt_pdf`.
+        """
+        if self._closed:
+            raise RuntimeError("PdfWorker is closed")
+        await self.start()
+        limit = self.timeout if timeout is None else timeout
+        name = getattr(func, "__qualname__", repr(func))
+        async with self._slots:
+            kind, value = await self._run_child(func, args, limit, name)
+        if kind == "ok":
+            return cast(T, value)
+        if kind == "error" and isinstance(value, PdfError):
+            raise value
+        logger.warning("PDF job %s failed in the child: %s", name, value)
+        raise PdfError(PDF_TOO_COMPLEX if kind == "limit" else CORRUPT_PDF)
+
+    async def aclose(self) -> None:
+        """Kill running children and wait until they are reaped."""
+        self._closed = True
+        for proc in list(self._running):
+            _kill(proc)
+        if self._cleanups:
+            await asyncio.gather(*self._cleanups, return_exceptions=True)
+
+    def close(self) -> None:
+        """Kill running children without waiting (for use outside an event loop)."""
+        self._closed = True
+        for proc in list(self._running):
+            _kill(proc)
+
+    async def _run_child(
+        self, func: Callable[..., Any], args: tuple[Any, ...], limit: float, name: str
+    ) -> tuple[str, Any]:
+        receiver, sender = self._context.Pipe(duplex=False)
+        proc = self._context.Process(
+            target=_child_main,
+            args=(sender, self.memory_mb, math.ceil(limit) + 1, func, args),
+            daemon=True,
+        )
+        try:
+            # A few milliseconds: the warm forkserver forks and answers with the pid.
+            proc.start()
+        except BaseException:
+            receiver.close()
+            raise
+        finally:
+            sender.close()
+        self._running.add(proc)
+        answered = False
+        try:
+            message = await _receive(proc, receiver, limit, name)
+            answered = True
+            return message
+        finally:
+            cleanup = asyncio.ensure_future(self._reap(proc, receiver, answered))
+            self._cleanups.add(cleanup)
+            cleanup.add_done_callback(self._cleanups.discard)
+            await asyncio.shield(cleanup)
+
+    async def _reap(self, proc: BaseProcess, receiver: Connection, answered: bool) -> None:
+        try:
+            if not (answered and await _wait_exit(proc, _EXIT_GRACE)):
+                _kill(proc)
+                if not await _wait_exit(proc, _REAP_TIMEOUT):
+                    logger.error("PDF child pid %s was not reaped", proc.pid)
+                    return
+            proc.close()
+        finally:
+            self._running.discard(proc)
+            receiver.close()
+
+
+async def _receive(
+    proc: BaseProcess, receiver: Connection, limit: float, name: str
+) -> tuple[str, Any]:
+    if not await _wait_readable(receiver.fileno(), limit):
+        logger.warning("PDF job %s timed out after %.1f s; killing pid %s", name, limit, proc.pid)
+        _kill(proc)
+        return ("limit", f"timed out after {limit:.1f} s")
+    try:
+        message: tuple[str, Any] = receiver.recv()
+    except Exception as exc:  # EOF: the child died; or its message could not be unpickled
+        if not isinstance(exc, EOFError | OSError):
+            logger.warning("PDF job %s sent an unreadable result: %r", name, exc)
+            _kill(proc)
+        await _wait_exit(proc, _EXIT_GRACE)
+        code = proc.exitcode
+        logger.warning("PDF job %s died without a result (exit code %s)", name, code)
+        return ("limit" if code in _LIMIT_SIGNALS else "crash", f"exit code {code}")
+    return message
+
+
+def _report_missing(sender: Connection, modules: list[str]) -> None:
+    sender.send([name for name in modules if name != "__main__" and name not in sys.modules])
+    sender.close()
+
+
+def _warm_up(context: Any, modules: list[str]) -> list[str]:
+    """Start the forkserver (if needed) and list the preload modules it failed to import."""
+    receiver, sender = context.Pipe(duplex=False)
+    with receiver:
+        proc = context.Process(target=_report_missing, args=(sender, modules), daemon=True)
+        proc.start()
+        sender.close()
+        missing: list[str] = receiver.recv() if receiver.poll(60) else []
+        proc.join()
+        proc.close()
+    return missing
+
+
+def _kill(proc: BaseProcess) -> None:
+    try:
+        if proc.exitcode is None:
+            proc.kill()
+    except (ProcessLookupError, ValueError):
+        pass  # already gone, or already closed
+
+
+async def _wait_readable(fd: int, timeout: float) -> bool:
+    """Wait without blocking the loop until `fd` is readable; False on timeout."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def on_readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, on_readable)
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+async def _wait_exit(proc: BaseProcess, timeout: float) -> bool:
+    """Wait until the forkserver reports the child's exit status; True once it is reaped."""
+    if proc.exitcode is None and await _wait_readable(proc.sentinel, timeout):
+        proc.join(0)
+    return proc.exitcode is not None
+
+
+def _child_main(
+    sender: Connection,
+    memory_mb: int,
+    cpu_seconds: int,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+) -> None:
+    _limit_self(memory_mb, cpu_seconds)
+    message: tuple[str, Any]
+    try:
+        message = ("ok", func(*args))
+    except PdfError as exc:
+        message = ("error", exc)
+    except MemoryError:
+        message = ("limit", "MemoryError")
+    except BaseException as exc:  # noqa: B036 - anything else is reported as a damaged file
+        message = ("crash", f"{type(exc).__name__}: {exc}")
+    try:
+        sender.send(message)
+    except MemoryError:
+        sender.send(("limit", "MemoryError while sending the result"))
+    except Exception as exc:  # an unpicklable result
+        sender.send(("crash", f"cannot send the result: {type(exc).__name__}: {exc}"))
+    sender.close()
+
+
+def _limit_self(memory_mb: int, cpu_seconds: int) -> None:
+    _set_limit(resource.RLIMIT_AS, memory_mb * 1024 * 1024)
+    _set_limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 2)
+    _set_limit(resource.RLIMIT_CORE, 0)
+    # Warnings about malformed files are expected here and nobody would read them.
+    for noisy in ("pypdf", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    warnings.simplefilter("ignore")
+
+
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    _, current_hard = resource.getrlimit(which)
+    wanted_hard = soft if hard is None else hard
+    if current_hard != resource.RLIM_INFINITY:
+        wanted_hard = min(wanted_hard, current_hard)
+        soft = min(soft, current_hard)
+    resource.setrlimit(which, (soft, wanted_hard))

@@ -1,0 +1,69 @@
+"""Server-rendered pages: sign-in, my meetings, the meeting with its current item."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from conftest import PASSWORD, Server, World
+
+
+async def _browser(server: Server, username: str) -> httpx.AsyncClient:
+    client = server.client()
+    r = await client.post("/api/session", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200
+    return client
+
+
+async def test_login_page_is_vietnamese_first_and_english_on_request(server: Server) -> None:
+    client = server.client()
+    r = await client.get("/login")
+    assert r.status_code == 200 and 'lang="vi"' in r.text
+    assert "Đăng nhập" in r.text and "Mật khẩu" in r.text
+    r = await client.get("/login", params={"lang": "en"})
+    assert 'lang="en"' in r.text and "Sign in" in r.text and "Mật khẩu" not in r.text
+    r = await client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Password" in r.text
+
+
+async def test_pages_redirect_to_login_when_signed_out(server: Server) -> None:
+    r = await server.client().get("/meetings/1")
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
+
+
+async def test_meeting_page_marks_current_item(world: World) -> None:
+    ids = []
+    for title in ["Báo cáo của Sở Nội vụ", "Dịch vụ công trực tuyến mức độ 4"]:
+        r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                       json={"title": title, "presenter": "Giám đốc Sở"})
+        ids.append(r.json()["id"])
+    await world.chair.put(f"/api/meetings/{world.meeting_id}/current-item",
+                          json={"agenda_item_id": ids[1]})
+    browser = await _browser(world.server, "snv")
+    html = (await browser.get(f"/meetings/{world.meeting_id}")).text
+    current = re.findall(r'data-item-id="(\d+)"\s+aria-current="true"', html)
+    assert current == [str(ids[1])]
+    assert "Dịch vụ công trực tuyến mức độ 4" in html and "Chương trình họp" in html
+
+
+async def test_other_meeting_page_is_404_for_member(world: World) -> None:
+    browser = await _browser(world.server, "snv")
+    r = await browser.get(f"/meetings/{world.other_meeting_id}")
+    assert r.status_code == 404 and "Không tìm thấy" in r.text
+
+
+async def test_user_text_is_escaped(world: World) -> None:
+    await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                               json={"title": "<script>alert(1)</script> {{ 7*7 }}"})
+    browser = await _browser(world.server, "snv")
+    html = (await browser.get(f"/meetings/{world.meeting_id}")).text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in html
+
+
+async def test_home_lists_my_meetings(world: World) -> None:
+    browser = await _browser(world.server, "snv")
+    html = (await browser.get("/")).text
+    assert "Phiên họp Ban Chỉ đạo cải cách hành chính" in html
+    assert "Họp giao ban Sở Tư pháp" not in html
