@@ -154,3 +154,10 @@ async def world(server: Server) -> World:
     assert r.status_code == 201, r.text
     return World(server, admin, secretary, await server.login("pct"), await server.login("snv"),
                  await server.login("stp"), meeting_id, other, ids)
+
+
+def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:
+    """uvloop, as in production: the default loop adds Nagle delays on loopback."""
+    import uvloop
+
+    return {"uvloop": uvloop.new_event_loop}

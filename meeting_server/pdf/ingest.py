@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 HEADER_WINDOW = 1024
 MAX_PAGE_TEXT = 100_000
+MAX_TOTAL_TEXT = 5_000_000
 MAX_METADATA_TEXT = 1_000
 
 
@@ -49,8 +50,9 @@ class PdfInfo:
 def inspect_pdf(path: str, text_seconds: float = 15.0) -> PdfInfo:
     """Check that `path` is a readable, unencrypted PDF and return its pages, metadata and text.
 
-    Text extraction stops after `text_seconds`; later pages get "" so that a long document
-    still fits in the worker's time limit. Each page's text is capped at MAX_PAGE_TEXT.
+    Text extraction stops after `text_seconds` or MAX_TOTAL_TEXT characters, later pages
+    get "", so that a long document still fits in the worker's limits; each page's text is
+    capped at MAX_PAGE_TEXT characters.
     """
     with pypdf_errors():
         reader = open_reader(path)
@@ -87,8 +89,8 @@ def pypdf_errors() -> Iterator[None]:
     """Turn what pypdf raises into PdfError codes."""
     try:
         yield
-    except PdfError:
-        raise
+    except (PdfError, OSError):
+        raise  # OSError: a missing file or a full disk is the server's problem, not the PDF's
     except LimitReachedError as exc:
         # pypdf also reports reference cycles as limits; those files are simply broken.
         code = CORRUPT_PDF if "cycle" in str(exc).lower() else PDF_TOO_COMPLEX
@@ -151,12 +153,14 @@ def _clean(value: object) -> str | None:
 
 def _texts(pages: list[PageObject], deadline: float, path: str) -> tuple[str, ...]:
     texts: list[str] = []
+    total = 0
     for number, page in enumerate(pages, start=1):
-        if time.monotonic() > deadline:
-            logger.warning("Text extraction of %s stopped at page %d: too slow", path, number)
+        if time.monotonic() > deadline or total > MAX_TOTAL_TEXT:
+            logger.warning("Text extraction of %s stopped at page %d", path, number)
             texts.extend("" for _ in pages[number - 1 :])
             break
         texts.append(_page_text(page))
+        total += len(texts[-1])
     return tuple(texts)
 
 

@@ -118,10 +118,12 @@ def _unshare_contents(writer: PdfWriter) -> None:
 
 def _content_objects(page: PageObject) -> list[int]:
     reference = page.get("/Contents")
+    if reference is None:
+        return []
     numbers = [reference.idnum] if isinstance(reference, IndirectObject) else []
-    contents = page.get("/Contents")
-    if contents is not None and isinstance(contents.get_object(), ArrayObject):
-        numbers += [r.idnum for r in contents.get_object() if isinstance(r, IndirectObject)]
+    contents = reference.get_object()
+    if isinstance(contents, ArrayObject):
+        numbers += [part.idnum for part in contents if isinstance(part, IndirectObject)]
     return numbers
 
 

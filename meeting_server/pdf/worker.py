@@ -14,6 +14,7 @@ import multiprocessing
 import resource
 import signal
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -45,6 +46,9 @@ _EXIT_GRACE = 2.0
 _REAP_TIMEOUT = 10.0
 _LIMIT_SIGNALS = {-signal.SIGKILL, -signal.SIGXCPU}
 
+_warm_lock = threading.Lock()
+_warmed = False
+
 
 class PdfWorker:
     """Runs picklable top-level functions in limited child processes, `concurrency` at a time.
@@ -72,8 +76,6 @@ class PdfWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._running: set[BaseProcess] = set()
         self._cleanups: set[asyncio.Future[None]] = set()
-        self._warm_lock = asyncio.Lock()
-        self._warm = False
         self._closed = False
 
     async def start(self) -> None:
@@ -81,18 +83,8 @@ class PdfWorker:
 
         `run` calls this on first use; call it from the app's start-up to take the delay there.
         """
-        if self._warm:
-            return
-        async with self._warm_lock:
-            if not self._warm:
-                missing = await asyncio.to_thread(_warm_up, self._context, self._preload)
-                if missing:
-                    logger.warning(
-                        "The PDF forkserver could not import %s; every job will import them. "
-                        "Install the package or start the server from the project directory.",
-                        ", ".join(missing),
-                    )
-                self._warm = True
+        if not _warmed:
+            await asyncio.to_thread(_warm_up, self._context, self._preload)
 
     async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
@@ -106,6 +98,8 @@ class PdfWorker:
         limit = self.timeout if timeout is None else timeout
         name = getattr(func, "__qualname__", repr(func))
         async with self._slots:
+            if self._closed:
+                raise RuntimeError("PdfWorker is closed")
             kind, value = await self._run_child(func, args, limit, name)
         if kind == "ok":
             return cast(T, value)
@@ -179,14 +173,14 @@ async def _receive(
         return ("limit", f"timed out after {limit:.1f} s")
     try:
         message: tuple[str, Any] = receiver.recv()
-    except Exception as exc:  # EOF: the child died; or its message could not be unpickled
-        if not isinstance(exc, EOFError | OSError):
-            logger.warning("PDF job %s sent an unreadable result: %r", name, exc)
-            _kill(proc)
+    except (EOFError, OSError):
         await _wait_exit(proc, _EXIT_GRACE)
         code = proc.exitcode
         logger.warning("PDF job %s died without a result (exit code %s)", name, code)
         return ("limit" if code in _LIMIT_SIGNALS else "crash", f"exit code {code}")
+    except Exception as exc:  # a result that cannot be unpickled here
+        _kill(proc)
+        return ("crash", f"unreadable result: {exc!r}")
     return message
 
 
@@ -195,17 +189,37 @@ def _report_missing(sender: Connection, modules: list[str]) -> None:
     sender.close()
 
 
-def _warm_up(context: Any, modules: list[str]) -> list[str]:
-    """Start the forkserver (if needed) and list the preload modules it failed to import."""
-    receiver, sender = context.Pipe(duplex=False)
-    with receiver:
-        proc = context.Process(target=_report_missing, args=(sender, modules), daemon=True)
-        proc.start()
-        sender.close()
-        missing: list[str] = receiver.recv() if receiver.poll(60) else []
-        proc.join()
-        proc.close()
-    return missing
+def _warm_up(context: Any, modules: list[str]) -> None:
+    """Start the forkserver with a first child, off the event loop; once per process.
+
+    Later children are started from the loop: with the forkserver up that takes milliseconds.
+    """
+    global _warmed
+    with _warm_lock:
+        if _warmed:
+            return
+        receiver, sender = context.Pipe(duplex=False)
+        with receiver:
+            proc = context.Process(target=_report_missing, args=(sender, modules), daemon=True)
+            proc.start()
+            sender.close()
+            try:
+                missing: list[str] = receiver.recv() if receiver.poll(60) else []
+            except EOFError:
+                raise RuntimeError("The PDF worker's first child process failed") from None
+            finally:
+                proc.join(10)
+                if proc.exitcode is None:
+                    proc.kill()
+                    proc.join()
+                proc.close()
+        if missing:
+            logger.warning(
+                "The PDF forkserver could not import %s; every job will import them. "
+                "Install the package or start the server from the project directory.",
+                ", ".join(missing),
+            )
+        _warmed = True
 
 
 def _kill(proc: BaseProcess) -> None:

@@ -38,10 +38,11 @@ class Pages:
     def render(self, request: Request, name: str, context: dict[str, Any],
                status: int = 200) -> HTMLResponse:
         lang = self.language(request)
+        translate = self.translations.gettext(lang)
         template = self.env.get_template(name)
         html = template.render(
-            request=request, url_for=request.url_for, lang=lang,
-            _=self.translations.gettext(lang), **context,
+            request=request, url_for=request.url_for, lang=lang, _=translate,
+            live_strings=lambda keys: {key: translate(key) for key in keys}, **context,
         )
         response = HTMLResponse(html, status)
         if request.query_params.get("lang") == lang:

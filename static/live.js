@@ -1,0 +1,103 @@
+"use strict";
+// Live meeting client: keeps the page in step with /ws/meetings/{id}.
+// Resumes after a dropped connection with the last seq it applied; never reloads the page.
+(function () {
+  const root = document.querySelector("[data-live-meeting]");
+  if (!root) return;
+  const meetingId = root.dataset.liveMeeting;
+  const strings = JSON.parse(document.getElementById("live-strings").textContent);
+  const storeKey = "meeting-" + meetingId + "-seq";
+  let state = null;
+  let lastSeq = null;
+  let socket = null;
+  let retry = 0;
+  let pingTimer = null;
+
+  function t(key, values) {
+    let text = strings[key] || key;
+    for (const name in values || {}) text = text.replace("{" + name + "}", values[name]);
+    return text;
+  }
+
+  function setStatus(online) {
+    const el = document.getElementById("live-status");
+    if (!el) return;
+    el.textContent = online ? t("Live") : t("Reconnecting…");
+    el.dataset.online = online ? "true" : "false";
+  }
+
+  function apply(event) {
+    const d = event.data;
+    switch (event.event) {
+      case "meeting.updated": state.meeting = d.meeting; state.notice_due = d.notice_due; break;
+      case "agenda.changed":
+        state.agenda_items = d.agenda_items; state.documents = d.documents;
+        state.current_item_id = d.current_item_id; break;
+      case "agenda.current": state.current_item_id = d.current_item_id; break;
+      case "presenter.page":
+        state.presenter = d.document_id === null ? null : d; break;
+      case "document.published":
+      case "document.version":
+        state.documents = state.documents.filter((x) => x.id !== d.document.id);
+        state.documents.push(d.document); break;
+      case "attendance.changed":
+      case "participant.added":
+        state.participants = state.participants.filter((p) => p.user_id !== d.participant.user_id);
+        state.participants.push(d.participant); break;
+      case "participant.removed":
+        state.participants = state.participants.filter((p) => p.user_id !== d.user_id); break;
+      default:
+        if (window.MeetingLive && window.MeetingLive.extra) window.MeetingLive.extra(state, event);
+    }
+  }
+
+  function render() {
+    document.dispatchEvent(new CustomEvent("meeting-state", { detail: state }));
+  }
+
+  function onMessage(message) {
+    const msg = JSON.parse(message.data);
+    if (msg.type === "snapshot") {
+      state = msg.state; lastSeq = msg.seq;
+    } else if (msg.type === "event") {
+      if (lastSeq !== null && msg.seq <= lastSeq) return;  // duplicate
+      if (state === null) return;
+      apply(msg); lastSeq = msg.seq;
+    } else {
+      return;
+    }
+    sessionStorage.setItem(storeKey, String(lastSeq));
+    render();
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/meetings/" + meetingId);
+    socket.onopen = function () {
+      retry = 0;
+      setStatus(true);
+      socket.send(JSON.stringify({ type: "hello", last_seq: state === null ? null : lastSeq }));
+      clearInterval(pingTimer);
+      pingTimer = setInterval(() => socket.readyState === 1 && socket.send('{"type":"ping"}'), 25000);
+    };
+    socket.onmessage = onMessage;
+    socket.onclose = function (event) {
+      setStatus(false);
+      clearInterval(pingTimer);
+      if (event.code === 1008) { location.reload(); return; }
+      retry = Math.min(retry + 1, 6);
+      setTimeout(connect, Math.round(300 * Math.pow(1.8, retry) * (0.75 + Math.random() / 2)));
+    };
+  }
+
+  window.MeetingLive = {
+    state: () => state,
+    lastSeq: () => lastSeq,
+    send: (obj) => socket && socket.readyState === 1 && socket.send(JSON.stringify(obj)),
+    t: t,
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && socket && socket.readyState > 1) connect();
+  });
+  connect();
+})();

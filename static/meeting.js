@@ -1,0 +1,47 @@
+"use strict";
+// The tablet view of a meeting: re-renders the agenda from the live state.
+(function () {
+  const list = document.getElementById("agenda");
+  if (!list) return;
+  const meetingId = list.dataset.meetingId;
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const name in attrs || {}) node.setAttribute(name, attrs[name]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  document.addEventListener("meeting-state", function (event) {
+    const state = event.detail;
+    const t = window.MeetingLive.t;
+    const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
+    const fresh = document.createDocumentFragment();
+    for (const item of items) {
+      const li = el("li", { class: "agenda-item", "data-item-id": item.id });
+      if (item.id === state.current_item_id) li.setAttribute("aria-current", "true");
+      li.appendChild(el("div", { class: "item-title" }, item.title));
+      if (item.presenter) li.appendChild(el("div", { class: "meta" }, t("Presenter") + ": " + item.presenter));
+      if (item.duration_minutes) li.appendChild(el("div", { class: "meta" }, t("{n} minutes", { n: item.duration_minutes })));
+      const docs = state.documents.filter((d) => d.agenda_item_id === item.id).sort((a, b) => a.id - b.id);
+      if (docs.length) {
+        const ul = el("ul", { class: "documents" });
+        for (const d of docs) {
+          const row = el("li");
+          row.appendChild(el("a", { href: "/meetings/" + meetingId + "/documents/" + d.id }, d.title));
+          let meta = " " + t("{n} pages", { n: d.page_count });
+          if (d.version > 1) meta += " · " + t("version {n}", { n: d.version });
+          row.appendChild(el("span", { class: "meta" }, meta));
+          ul.appendChild(row);
+        }
+        li.appendChild(ul);
+      }
+      fresh.appendChild(li);
+    }
+    if (!items.length) fresh.appendChild(el("li", { class: "empty" }, t("The agenda is empty.")));
+    list.replaceChildren(fresh);
+    const current = list.querySelector('[aria-current="true"]');
+    const banner = document.getElementById("current-item");
+    if (banner) banner.textContent = current ? current.querySelector(".item-title").textContent : "";
+  });
+})();

@@ -1,0 +1,84 @@
+"""A test client of the live protocol that applies events the way a tablet does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+
+def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
+    """Apply one event to a meeting state (the same rules as static/live.js)."""
+    name, data = event["event"], event["data"]
+    if name == "meeting.updated":
+        state["meeting"], state["notice_due"] = data["meeting"], data["notice_due"]
+    elif name == "agenda.changed":
+        state["agenda_items"] = data["agenda_items"]
+        state["documents"] = data["documents"]
+        state["current_item_id"] = data["current_item_id"]
+    elif name == "agenda.current":
+        state["current_item_id"] = data["current_item_id"]
+    elif name == "presenter.page":
+        state["presenter"] = None if data["document_id"] is None else data
+    elif name in ("document.published", "document.version"):
+        docs = [d for d in state["documents"] if d["id"] != data["document"]["id"]]
+        state["documents"] = docs + [data["document"]]
+    elif name in ("attendance.changed", "participant.added"):
+        people = [p for p in state["participants"]
+                  if p["user_id"] != data["participant"]["user_id"]]
+        state["participants"] = people + [data["participant"]]
+    elif name == "participant.removed":
+        state["participants"] = [p for p in state["participants"]
+                                 if p["user_id"] != data["user_id"]]
+    else:
+        raise AssertionError(f"unknown event {name}")
+
+
+def normalised(state: dict[str, Any]) -> dict[str, Any]:
+    """Lists in a canonical order, so two states compare equal whatever the arrival order."""
+    out = dict(state)
+    out["documents"] = sorted(state["documents"], key=lambda d: d["id"])
+    out["participants"] = sorted(state["participants"], key=lambda p: p["user_id"])
+    out["agenda_items"] = sorted(state["agenda_items"], key=lambda i: i["position"])
+    return out
+
+
+class Tablet:
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.state: dict[str, Any] | None = None
+        self.seq: int | None = None
+        self.events: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+
+    @classmethod
+    async def open(cls, ws_url: str, meeting_id: int, token: str,
+                   last_seq: int | None = None, **kwargs: Any) -> Tablet:
+        ws = await connect(f"{ws_url}/ws/meetings/{meeting_id}", compression=None,
+                           additional_headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        tablet = cls(ws)
+        await ws.send(json.dumps({"type": "hello", "last_seq": last_seq}))
+        return tablet
+
+    async def receive(self, timeout: float = 20) -> dict[str, Any]:
+        message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        if message["type"] == "snapshot":
+            self.state, self.seq = message["state"], message["seq"]
+        elif message["type"] == "event":
+            self.events.append(message)
+            if self.seq is None or message["seq"] > self.seq:
+                if self.state is not None:
+                    apply(self.state, message)
+                self.seq = message["seq"]
+        elif message["type"] == "error":
+            self.errors.append(message)
+        return message  # type: ignore[no-any-return]
+
+    async def until_seq(self, seq: int, timeout: float = 20) -> None:
+        while self.seq is None or self.seq < seq:
+            await self.receive(timeout)
+
+    async def close(self) -> None:
+        await self.ws.close()

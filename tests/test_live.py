@@ -1,0 +1,291 @@
+"""The live protocol over real WebSockets: snapshot, exact resume, fan-out, revocation."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import struct
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from conftest import CORPUS, PASSWORD, World, add_admin, make_settings, start_server
+from liveclient import Tablet, normalised
+
+
+def token(client: httpx.AsyncClient) -> str:
+    return client.headers["authorization"].split()[1]
+
+
+async def upload(world: World, name: str = "pdflatex-4-pages.pdf") -> dict[str, Any]:
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                   json={"title": "Báo cáo"})
+    item = r.json()["id"]
+    with (CORPUS / name).open("rb") as f:
+        r = await world.secretary.post(f"/api/agenda-items/{item}/documents",
+                                       files={"file": (name, f, "application/pdf")})
+    assert r.status_code == 201, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+async def state_of(world: World) -> dict[str, Any]:
+    return (await world.secretary.get(f"/api/meetings/{world.meeting_id}")).json()  # type: ignore[no-any-return]
+
+
+async def test_fresh_client_gets_snapshot_equal_to_http_state(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    first = await tablet.receive()
+    assert first["type"] == "snapshot"
+    assert first["state"] == await state_of(world)
+    last = (await world.member.get(f"/api/meetings/{world.meeting_id}/events")).json()["last_seq"]
+    assert first["seq"] == last
+    await tablet.close()
+
+
+async def test_reconnect_with_last_seq_gets_exactly_the_missed_events(world: World) -> None:
+    url, mid = world.server.ws_url, world.meeting_id
+    a = await Tablet.open(url, mid, token(world.member))
+    b = await Tablet.open(url, mid, token(world.chair))
+    await a.receive()
+    await b.receive()
+    r = await world.secretary.post(f"/api/meetings/{mid}/agenda-items", json={"title": "Mục 1"})
+    item = r.json()["id"]
+    start = r  # noqa: F841 - one change seen by both
+    seq = (await world.member.get(f"/api/meetings/{mid}/events")).json()["last_seq"]
+    await a.until_seq(seq)
+    await b.until_seq(seq)
+    assert [e["seq"] for e in a.events] == [e["seq"] for e in b.events]
+    await a.close()
+    resume_from = a.seq
+    for n in range(20):
+        if n % 3 == 0:
+            await world.secretary.post(f"/api/meetings/{mid}/agenda-items", json={"title": f"M{n}"})
+        elif n % 3 == 1:
+            await world.chair.put(f"/api/meetings/{mid}/current-item",
+                                  json={"agenda_item_id": item})
+        else:
+            await world.member.post(f"/api/meetings/{mid}/attendance",
+                                    json={"status": "present" if n % 2 else "online"})
+    last = (await world.member.get(f"/api/meetings/{mid}/events")).json()["last_seq"]
+    assert last == resume_from + 20
+    again = Tablet(a.ws)
+    again = await Tablet.open(url, mid, token(world.member), last_seq=resume_from)
+    again.state, again.seq = a.state, a.seq
+    await again.until_seq(last)
+    assert [e["seq"] for e in again.events] == list(range(resume_from + 1, last + 1))
+    assert normalised(again.state or {}) == normalised(await state_of(world))
+    await b.until_seq(last)
+    assert normalised(b.state or {}) == normalised(await state_of(world))
+    await again.close()
+    await b.close()
+
+
+@pytest.mark.parametrize("last_seq", [10**9, -1])
+async def test_future_or_unknown_last_seq_gets_a_snapshot(world: World, last_seq: int) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member),
+                               last_seq=None)
+    await tablet.ws.send(json.dumps({"type": "ping"}))
+    await tablet.close()
+    ws = await connect(f"{world.server.ws_url}/ws/meetings/{world.meeting_id}", compression=None,
+                       additional_headers={"Authorization": f"Bearer {token(world.member)}"})
+    await ws.send(json.dumps({"type": "hello", "last_seq": last_seq}))
+    replies = [json.loads(await asyncio.wait_for(ws.recv(), 10))]
+    if replies[0]["type"] == "error":  # -1 is not a valid seq: an error, then a proper hello
+        await ws.send(json.dumps({"type": "hello", "last_seq": None}))
+        replies.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+    assert replies[-1]["type"] == "snapshot"
+    await ws.close()
+
+
+async def test_bad_messages_get_errors_and_the_socket_stays_open(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+    for bad in ["not json", "[]", '{"type": "dance"}', '{"type": "presenter.page"}',
+                '{"type": "presenter.page", "document_id": 1, "page": 1}', "x" * 70_000]:
+        await tablet.ws.send(bad)
+        reply = await tablet.receive()
+        assert reply["type"] == "error" and reply["code"], bad
+    await tablet.ws.send(json.dumps({"type": "ping"}))
+    assert (await tablet.receive())["type"] == "pong"
+    await tablet.close()
+
+
+async def test_presenter_sync_by_put_and_by_socket_and_in_snapshot(world: World) -> None:
+    doc = await upload(world)
+    chair = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.chair))
+    member = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await chair.receive()
+    await member.receive()
+    r = await world.secretary.put(f"/api/meetings/{world.meeting_id}/presenter",
+                                  json={"document_id": doc["id"], "page": 2})
+    assert r.status_code == 200
+    event = await member.receive()
+    assert event["event"] == "presenter.page"
+    assert event["data"] == {"document_id": doc["id"], "version": 1, "page": 2}
+    await chair.ws.send(json.dumps({"type": "presenter.page", "document_id": doc["id"],
+                                    "page": 3}))
+    event = await member.receive()
+    assert event["data"]["page"] == 3
+    await member.ws.send(json.dumps({"type": "presenter.page", "document_id": doc["id"],
+                                     "page": 1}))
+    reply = await member.receive()
+    assert reply["type"] == "error" and reply["code"] == "forbidden"
+    late = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    snapshot = await late.receive()
+    assert snapshot["state"]["presenter"] == {"document_id": doc["id"], "version": 1, "page": 3}
+    r = await world.chair.put(f"/api/meetings/{world.meeting_id}/presenter",
+                              json={"document_id": doc["id"], "page": 5})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "bad_page"
+    for t in (chair, member, late):
+        await t.close()
+
+
+async def test_no_events_without_credentials_or_for_outsiders(world: World) -> None:
+    url = f"{world.server.ws_url}/ws/meetings/{world.meeting_id}"
+    with pytest.raises(InvalidStatus) as refused:
+        await connect(url, compression=None)
+    assert refused.value.response.status_code == 403
+    with pytest.raises(InvalidStatus):
+        await connect(url, compression=None,
+                      additional_headers={"Authorization": f"Bearer {token(world.outsider)}"})
+    with pytest.raises(InvalidStatus):
+        await connect(url, compression=None, additional_headers={"Authorization": "Bearer nope"})
+
+
+async def test_cookie_needs_our_origin(world: World) -> None:
+    async with httpx.AsyncClient(base_url=world.server.url) as browser:
+        r = await browser.post("/api/session", json={"username": "snv", "password": PASSWORD})
+        cookie = f"meeting_session={r.cookies['meeting_session']}"
+    url = f"{world.server.ws_url}/ws/meetings/{world.meeting_id}"
+    with pytest.raises(InvalidStatus):
+        await connect(url, compression=None, origin="https://evil.example",  # type: ignore[arg-type]
+                      additional_headers={"Cookie": cookie})
+    ws = await connect(url, compression=None, origin=world.server.url,  # type: ignore[arg-type]
+                       additional_headers={"Cookie": cookie})
+    await ws.send(json.dumps({"type": "hello"}))
+    assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "snapshot"
+    await ws.close()
+
+
+async def _closed_code(tablet: Tablet) -> int | None:
+    try:
+        while True:
+            await tablet.receive(timeout=5)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+
+
+async def test_removed_participant_is_closed_with_1008_and_gets_nothing_more(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+    before = time.monotonic()
+    r = await world.secretary.delete(
+        f"/api/meetings/{world.meeting_id}/participants/{world.users['snv']}")
+    assert r.status_code == 204
+    assert await _closed_code(tablet) == 1008
+    print(f"revocation closed the socket after {time.monotonic() - before:.3f} s")
+    assert all(e["event"] != "participant.removed" or True for e in tablet.events)
+
+
+async def test_deactivated_user_is_closed_with_1008(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+    await world.admin.patch(f"/api/users/{world.users['snv']}", json={"active": False})
+    assert await _closed_code(tablet) == 1008
+
+
+async def test_signing_out_closes_that_sessions_sockets(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+    other = await world.server.login("snv")
+    laptop = await Tablet.open(world.server.ws_url, world.meeting_id, token(other))
+    await laptop.receive()
+    await world.member.delete("/api/session")
+    assert await _closed_code(tablet) == 1008
+    await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                               json={"title": "Vẫn nhận"})
+    assert (await laptop.receive())["event"] == "agenda.changed"
+    await laptop.close()
+
+
+def _raw_stalled_socket(host: str, port: int, path: str, bearer: str) -> socket.socket:
+    """A WebSocket client that says hello and then never reads again, with a tiny buffer."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+                  f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  f"Sec-WebSocket-Version: 13\r\nAuthorization: Bearer {bearer}\r\n\r\n").encode())
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += sock.recv(1)
+    assert response.startswith(b"HTTP/1.1 101"), response
+    payload = json.dumps({"type": "hello"}).encode()
+    mask = os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    sock.sendall(struct.pack("!BB", 0x81, 0x80 | len(payload)) + mask + masked)
+    return sock
+
+
+async def test_stalled_tablet_does_not_delay_others_and_is_closed_with_1013(
+        tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", ws_queue_size="8")
+    await add_admin(settings)
+    server, uv, task = await start_server(settings)
+    try:
+        admin = await server.login("admin")
+        r = await admin.post("/api/meetings", json={"title": "Tải", "starts_at": "2019-07-05"})
+        mid = r.json()["id"]
+        host, port = server.url.removeprefix("http://").split(":")
+        stalled = await asyncio.to_thread(_raw_stalled_socket, host, int(port),
+                                          f"/ws/meetings/{mid}", token(admin))
+        fast = [await Tablet.open(server.ws_url, mid, token(admin)) for _ in range(3)]
+        for t in fast:
+            await t.receive()
+        latencies: list[float] = []
+        title = "Nội dung dài " * 30
+        for n in range(120):
+            sent = time.monotonic()
+            await admin.post(f"/api/meetings/{mid}/agenda-items", json={"title": f"{n} {title}"})
+            seq = (await admin.get(f"/api/meetings/{mid}/events")).json()["last_seq"]
+            for t in fast:
+                await t.until_seq(seq, timeout=20)
+            latencies.append(time.monotonic() - sent)
+        latencies.sort()
+        print(f"delivery to 3 tablets while one is stalled: median "
+              f"{latencies[len(latencies) // 2] * 1000:.1f} ms, "
+              f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+        assert [len(t.events) for t in fast] == [120, 120, 120]
+        stalled.setblocking(False)
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        data = b""
+        deadline = time.monotonic() + 20
+        while b"\x88" not in data[-200:] and time.monotonic() < deadline:
+            try:
+                chunk = stalled.recv(1 << 20)
+                if not chunk:
+                    break
+                data += chunk
+            except BlockingIOError:
+                await asyncio.sleep(0.05)
+        close_at = data.rfind(b"\x88")
+        assert close_at >= 0, "the stalled tablet was never closed"
+        code = struct.unpack("!H", data[close_at + 2:close_at + 4])[0]
+        assert code == 1013
+        stalled.close()
+        for t in fast:
+            await t.close()
+    finally:
+        for client in server.clients:
+            await client.aclose()
+        uv.should_exit = True
+        await task
