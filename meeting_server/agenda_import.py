@@ -87,10 +87,23 @@ async def import_agenda(db: Database, files: DocumentFiles, worker: PdfWorker,
                 checked[name] = CheckedFile(name, temp, info)
         for entry in checked.values():
             await files.keep(entry.temp)
-        return await _write(db, data, checked)
+        try:
+            return await _write(db, data, checked)
+        except BaseException:
+            await _remove_unreferenced(db, files, [e.temp.sha256 for e in checked.values()])
+            raise
     finally:
         for entry in checked.values():
             files.discard(entry.temp)
+
+
+async def _remove_unreferenced(db: Database, files: DocumentFiles, hashes: list[str]) -> None:
+    """Delete the files this import kept that no document version refers to."""
+    async with db.read() as conn:
+        known = await documents.known_hashes(conn)
+    for sha256 in hashes:
+        if sha256 not in known:
+            files.path(sha256).unlink(missing_ok=True)
 
 
 async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedFile]) -> Meeting:
@@ -100,6 +113,8 @@ async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedF
             await users.add_unit(tx, str(unit["code"]), str(unit["name"]))
         for person in data.get("users", []):
             unit = await users.unit_by_code(tx, person["unit"]) if person.get("unit") else None
+            if person.get("unit") and unit is None:
+                raise ImportError_(f"user {person['username']!r}: unknown unit {person['unit']!r}")
             await users.add_user(tx, str(person["username"]), str(person["name"]),
                                  str(person.get("role", "member")), unit.id if unit else None,
                                  str(person.get("title", "")), None)

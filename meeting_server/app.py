@@ -100,7 +100,8 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.db_path)
         await db.open()
-        worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout)
+        worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
+                           preload=["meeting_server.cli"])
         files = DocumentFiles(settings.data_dir)
         async with db.read() as conn:
             await files.sweep(conn)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from meeting_server import timeutil
+from meeting_server.errors import HTTPError
 from meeting_server.settings import SETTINGS, ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "demo":
             return demo(settings)
         return asyncio.run(_offline(command, args, settings))
-    except CommandError as exc:
+    except (CommandError, HTTPError) as exc:
         print(f"meeting-server: {exc}", file=sys.stderr)
         return 1
 
@@ -136,6 +137,7 @@ def serve(settings: Settings, banner: str = "") -> int:
         sock.bind((settings.host, settings.port))
     except OSError as exc:
         raise CommandError(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
+    sock.listen(2048)  # connections wait in the queue while the app starts
     port = sock.getsockname()[1]
     host = settings.host if ":" not in settings.host else f"[{settings.host}]"
     print(f"{banner}Serving on http://{host}:{port}/ (data dir {settings.data_dir})", flush=True)
@@ -218,7 +220,8 @@ async def _offline_context(settings: Settings
 
     db = Database(settings.db_path)
     await db.open()
-    worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout)
+    worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
+                           preload=["meeting_server.cli"])
     try:
         yield db, DocumentFiles(settings.data_dir), worker
     finally:
@@ -249,6 +252,8 @@ def _backup(settings: Settings, dest: Path) -> int:
     if not settings.db_path.exists():
         raise CommandError(f"no database in {settings.data_dir}")
     dest = dest.resolve()
+    if dest.exists() and not dest.is_dir():
+        raise CommandError(f"{dest} is a file, not a folder")
     if dest.exists() and any(dest.iterdir()):
         raise CommandError(f"{dest} is not empty")
     dest.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ class Upload:
 
 @dataclass
 class _Part:
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, bytes] = field(default_factory=dict)
     name: str = ""
     filename: str | None = None
     data: list[bytes] = field(default_factory=list)
@@ -79,14 +79,13 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
         header_value.extend(data[start:end])
 
     def on_header_end() -> None:
-        parts[-1].headers[header_field.decode("latin-1").lower()] = header_value.decode("utf-8",
-                                                                                         "replace")
+        parts[-1].headers[header_field.decode("latin-1").lower()] = bytes(header_value)
         header_field.clear()
         header_value.clear()
 
     def on_headers_finished() -> None:
         part = parts[-1]
-        _, options = parse_options_header(part.headers.get("content-disposition", ""))
+        _, options = parse_options_header(part.headers.get("content-disposition", b""))
         part.name = options.get(b"name", b"").decode("utf-8", "replace")
         if b"filename" in options:
             part.filename = options[b"filename"].decode("utf-8", "replace")

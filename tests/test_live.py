@@ -14,11 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
+from liveclient import Tablet, normalised
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from conftest import CORPUS, PASSWORD, World, add_admin, make_settings, start_server
-from liveclient import Tablet, normalised
 
 
 def token(client: httpx.AsyncClient) -> str:
@@ -58,7 +58,6 @@ async def test_reconnect_with_last_seq_gets_exactly_the_missed_events(world: Wor
     await b.receive()
     r = await world.secretary.post(f"/api/meetings/{mid}/agenda-items", json={"title": "Mục 1"})
     item = r.json()["id"]
-    start = r  # noqa: F841 - one change seen by both
     seq = (await world.member.get(f"/api/meetings/{mid}/events")).json()["last_seq"]
     await a.until_seq(seq)
     await b.until_seq(seq)
@@ -76,7 +75,6 @@ async def test_reconnect_with_last_seq_gets_exactly_the_missed_events(world: Wor
                                     json={"status": "present" if n % 2 else "online"})
     last = (await world.member.get(f"/api/meetings/{mid}/events")).json()["last_seq"]
     assert last == resume_from + 20
-    again = Tablet(a.ws)
     again = await Tablet.open(url, mid, token(world.member), last_seq=resume_from)
     again.state, again.seq = a.state, a.seq
     await again.until_seq(last)
@@ -192,7 +190,11 @@ async def test_removed_participant_is_closed_with_1008_and_gets_nothing_more(wor
     assert r.status_code == 204
     assert await _closed_code(tablet) == 1008
     print(f"revocation closed the socket after {time.monotonic() - before:.3f} s")
-    assert all(e["event"] != "participant.removed" or True for e in tablet.events)
+    seen = len(tablet.events)
+    await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                               json={"title": "Sau khi rời"})
+    assert len(tablet.events) == seen
+    assert all(e["event"] != "agenda.changed" for e in tablet.events)
 
 
 async def test_deactivated_user_is_closed_with_1008(world: World) -> None:

@@ -166,6 +166,11 @@ def _texts(pages: list[PageObject], deadline: float, path: str) -> tuple[str, ..
 
 def _page_text(page: PageObject) -> str:
     try:
+        # extract_text() swallows pypdf's decompression limit and returns "": decode the content
+        # first (pypdf caches it) so that a FlateDecode bomb is refused, not stored as blank.
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
         text = page.extract_text()
     except (LimitReachedError, MemoryError):
         raise

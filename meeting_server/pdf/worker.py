@@ -11,6 +11,7 @@ import asyncio
 import logging
 import math
 import multiprocessing
+import os
 import resource
 import signal
 import sys
@@ -172,7 +173,10 @@ async def _receive(
         _kill(proc)
         return ("limit", f"timed out after {limit:.1f} s")
     try:
-        message: tuple[str, Any] = receiver.recv()
+        # uvloop leaves a watched fd non-blocking; the result may still be arriving, so read it
+        # whole, blocking, off the loop.
+        os.set_blocking(receiver.fileno(), True)
+        message: tuple[str, Any] = await asyncio.to_thread(receiver.recv)
     except (EOFError, OSError):
         await _wait_exit(proc, _EXIT_GRACE)
         code = proc.exitcode

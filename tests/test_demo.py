@@ -1,0 +1,172 @@
+"""``meeting-server demo``: the demo meeting, its users with printed passwords, a running server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import subprocess
+import sys
+import tomllib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pypdf
+import pytest
+
+from conftest import DEMO
+
+SERVING = re.compile(r"^Serving on (http://127\.0\.0\.1:\d+)/", re.MULTILINE)
+MEETING = re.compile(r"^\s+meeting id (\d+)$", re.MULTILINE)
+PERSON = re.compile(r"^ {4}(\S+)\s+(\S+)\s+(admin|secretary|member)$", re.MULTILINE)
+
+
+@dataclass
+class Demo:
+    url: str
+    meeting_id: int
+    people: dict[str, tuple[str, str]]  # username: (password, role)
+    data_dir: Path
+
+    @asynccontextmanager
+    async def signed_in(self, username: str) -> AsyncIterator[httpx.AsyncClient]:
+        """A client signed in as ``username`` with the password the demo printed."""
+        async with httpx.AsyncClient(base_url=self.url, timeout=30) as client:
+            r = await client.post("/api/session", json={"username": username,
+                                                        "password": self.people[username][0]})
+            assert r.status_code == 200, r.text
+            client.headers["Authorization"] = f"Bearer {r.json()['token']}"
+            yield client
+
+    def with_role(self, role: str) -> str:
+        [username] = [u for u, (_, r) in self.people.items() if r == role]
+        return username
+
+
+def agenda() -> dict[str, Any]:
+    return tomllib.loads((DEMO / "agenda.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
+    """``python -m meeting_server demo --port 0 --data-dir tmp_path/demo``, reaped at the end."""
+    data_dir = tmp_path / "demo"
+    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "meeting_server", "demo", "--port", "0",
+             "--data-dir", str(data_dir), "--log-level", "warning"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        )
+        try:
+            url, text = await _wait_for_serving(proc, out_path, err_path)
+            meeting = MEETING.search(text)
+            assert meeting, text
+            people = {u: (p, r) for u, p, r in PERSON.findall(text)}
+            yield Demo(url, int(meeting.group(1)), people, data_dir)
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.to_thread(proc.wait, 15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            await asyncio.to_thread(proc.wait)
+    # uvicorn re-raises SIGTERM after a graceful shutdown.
+    assert proc.returncode in (0, -signal.SIGTERM), err_path.read_text()
+    assert "Traceback" not in err_path.read_text(), err_path.read_text()
+
+
+async def _wait_for_serving(proc: subprocess.Popen[bytes], out: Path,
+                            err: Path) -> tuple[str, str]:
+    """The URL from the "Serving on" line and the output up to it, once /health answers."""
+    for _ in range(1200):
+        text = out.read_text(encoding="utf-8", errors="replace")
+        if found := SERVING.search(text):
+            break
+        if proc.poll() is not None:
+            raise AssertionError(f"demo exited with {proc.returncode}: {err.read_text()}")
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("demo did not print its address within 60 s")
+    url = found.group(1)
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(600):
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    return url, text
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("demo did not answer /health within 30 s")
+
+
+async def test_secretary_sees_the_demo_meeting_with_agenda_and_documents(demo: Demo) -> None:
+    spec = agenda()
+    # Every user of the agenda is printed with its role and a password.
+    assert {u: r for u, (_, r) in demo.people.items()} == {
+        u["username"]: u.get("role", "member") for u in spec["users"]}
+    assert all(len(p) >= 8 for p, _ in demo.people.values())
+
+    async with demo.signed_in(demo.with_role("secretary")) as secretary:
+        assert (await secretary.get("/api/me")).json()["role"] == "secretary"
+        r = await secretary.get("/api/meetings")
+        assert r.status_code == 200, r.text
+        [meeting] = r.json()["meetings"]
+        assert meeting["id"] == demo.meeting_id
+        assert meeting["title"] == spec["meeting"]["title"]
+        assert meeting["location"] == spec["meeting"]["location"]
+        assert [i["title"] for i in meeting["agenda_items"]] == [i["title"] for i in spec["items"]]
+        for item, item_spec in zip(meeting["agenda_items"], spec["items"], strict=True):
+            assert item["presenter"] == item_spec["presenter"]
+            assert item["duration_minutes"] == item_spec["duration_minutes"]
+            docs = item["documents"]
+            assert [d["title"] for d in docs] == [d["title"] for d in item_spec["documents"]]
+            for doc, doc_spec in zip(docs, item_spec["documents"], strict=True):
+                assert doc["page_count"] == len(pypdf.PdfReader(DEMO / doc_spec["file"]).pages)
+                r = await secretary.get(f"/api/documents/{doc['id']}")
+                assert r.status_code == 200, r.text
+                assert r.json()["versions"][0]["filename"] == doc_spec["file"]
+
+        r = await secretary.get(f"/api/meetings/{demo.meeting_id}")
+        state = r.json()
+        roles = {p["username"]: p["role"] for p in state["participants"]}
+        assert roles == {p["username"]: p["role"] for p in spec["participants"]}
+        assert len(state["documents"]) == sum(len(i["documents"]) for i in spec["items"])
+
+
+async def test_member_participant_sees_the_demo_meeting(demo: Demo) -> None:
+    spec = agenda()
+    roles = {u["username"]: u.get("role", "member") for u in spec["users"]}
+    username = next(p["username"] for p in spec["participants"]
+                    if p["role"] == "member" and roles[p["username"]] == "member")
+    async with demo.signed_in(username) as member:
+        r = await member.get("/api/meetings")
+        assert r.status_code == 200, r.text
+        assert [m["title"] for m in r.json()["meetings"]] == [spec["meeting"]["title"]]
+        r = await member.get(f"/api/meetings/{demo.meeting_id}")
+        assert r.status_code == 200, r.text
+        assert len(r.json()["agenda_items"]) == len(spec["items"])
+
+
+async def test_login_page_is_in_vietnamese(demo: Demo) -> None:
+    async with httpx.AsyncClient(base_url=demo.url) as client:
+        r = await client.get("/login")
+    assert r.status_code == 200
+    assert 'lang="vi"' in r.text
+    assert "Đăng nhập" in r.text and "Mật khẩu" in r.text
+
+
+def test_demo_refuses_a_data_dir_that_holds_data(tmp_path: Path) -> None:
+    data_dir = tmp_path / "demo"
+    run = [sys.executable, "-m", "meeting_server"]
+    subprocess.run([*run, "migrate", "--data-dir", str(data_dir)], check=True,
+                   capture_output=True, timeout=60)
+    result = subprocess.run([*run, "demo", "--port", "0", "--data-dir", str(data_dir)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "fresh" in result.stderr and "Serving on" not in result.stdout

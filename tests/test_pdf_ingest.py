@@ -1,0 +1,242 @@
+"""inspect_pdf through the worker: real PDFs from the corpus, and hostile files made here."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PageObject, PdfReader
+
+from meeting_server.pdf import (
+    CORRUPT_PDF,
+    EMPTY_FILE,
+    ENCRYPTED_PDF,
+    NOT_PDF,
+    PDF_TOO_COMPLEX,
+    PdfError,
+)
+from meeting_server.pdf.ingest import PageInfo, inspect_pdf
+from meeting_server.pdf.worker import PdfWorker
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
+ENCRYPTED = "libreoffice-writer-password.pdf"
+LONG = "GeoTopo-komprimiert.pdf"
+READABLE = sorted(p.name for p in CORPUS.glob("*.pdf") if p.name not in (ENCRYPTED, LONG))
+
+FONT = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+
+
+@pytest.fixture
+async def worker() -> AsyncIterator[PdfWorker]:
+    pdf_worker = PdfWorker(timeout=10, preload=["pytest"])
+    yield pdf_worker
+    await pdf_worker.aclose()
+
+
+def build_pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF with a correct xref table holding objects 1..n; object 1 is the catalog."""
+    assert sorted(objects) == list(range(1, len(objects) + 1))
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number in sorted(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), extra, data)
+
+
+def one_page(content: bytes) -> dict[int, bytes]:
+    return {
+        1: CATALOG,
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s /Contents 4 0 R >>" % FONT,
+        4: content,
+    }
+
+
+def zeros_deflated(gib: int) -> bytes:
+    """A zlib stream of `gib` GiB of zero bytes, made without ever holding them.
+
+    Each MiB is compressed with a full flush, so every block is the same and the first one
+    can be repeated; the checksum of n zero bytes is computed directly.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(bytes(1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    count = gib * 1024
+    adler32 = ((count << 20) % 65521) << 16 | 1
+    return b"\x78\xda" + block * count + b"\x03\x00" + struct.pack(">I", adler32)
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+async def expect_code(worker: PdfWorker, path: str, code: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(PdfError) as caught:
+        await worker.run(inspect_pdf, path)
+    assert caught.value.code == code
+    assert time.monotonic() - started < 5
+
+
+def test_the_deflated_zeros_are_what_they_claim() -> None:
+    data = zeros_deflated(1)
+    inflater = zlib.decompressobj()
+    assert inflater.decompress(data[:4096], 1 << 20) == bytes(1 << 20)
+    assert len(data) < 1_100_000
+
+
+@pytest.mark.parametrize("name", READABLE)
+async def test_corpus_pdf_gives_pypdf_page_count(worker: PdfWorker, name: str) -> None:
+    path = str(CORPUS / name)
+
+    info = await worker.run(inspect_pdf, path)
+
+    assert info.page_count == len(PdfReader(path).pages)
+    assert len(info.pages) == len(info.texts) == info.page_count
+
+
+async def test_encrypted_corpus_pdf_is_refused(worker: PdfWorker) -> None:
+    await expect_code(worker, str(CORPUS / ENCRYPTED), ENCRYPTED_PDF)
+
+
+async def test_long_document(worker: PdfWorker) -> None:
+    started = time.monotonic()
+    info = await worker.run(inspect_pdf, str(CORPUS / LONG), timeout=30)
+    elapsed = time.monotonic() - started
+
+    assert info.page_count == len(PdfReader(CORPUS / LONG).pages) == 117
+    assert elapsed < 15
+    assert info.title == "Geometrie und Topologie"
+    assert info.author == "Martin Thoma"
+    assert "Topologie" in info.texts[0]
+    assert all("\x00" not in text for text in info.texts)
+
+
+async def test_rotated_pages_report_their_displayed_size(worker: PdfWorker) -> None:
+    info = await worker.run(inspect_pdf, str(CORPUS / "habibi-rotated.pdf"))
+
+    assert [page.rotation for page in info.pages] == [90, 180, 270, 0]
+    assert info.pages[0] == PageInfo(841.89, 595.276, 90)
+    assert info.pages[1] == PageInfo(595.276, 841.89, 180)
+
+
+async def test_empty_file(worker: PdfWorker, tmp_path: Path) -> None:
+    await expect_code(worker, write(tmp_path, "empty.pdf", b""), EMPTY_FILE)
+
+
+async def test_png_named_pdf(worker: PdfWorker, tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(2000)
+    await expect_code(worker, write(tmp_path, "picture.pdf", png), NOT_PDF)
+
+
+async def test_header_after_first_kilobyte(worker: PdfWorker, tmp_path: Path) -> None:
+    data = b" " * 1024 + (CORPUS / "minimal-document.pdf").read_bytes()
+    await expect_code(worker, write(tmp_path, "late.pdf", data), NOT_PDF)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+async def test_truncated_pdf(worker: PdfWorker, tmp_path: Path, fraction: float) -> None:
+    data = (CORPUS / "minimal-document.pdf").read_bytes()
+    path = write(tmp_path, "truncated.pdf", data[: int(len(data) * fraction)])
+    await expect_code(worker, path, CORRUPT_PDF)
+
+
+async def test_no_pages(worker: PdfWorker, tmp_path: Path) -> None:
+    data = build_pdf({1: CATALOG, 2: b"<< /Type /Pages /Kids [] /Count 0 >>"})
+    await expect_code(worker, write(tmp_path, "blank.pdf", data), CORRUPT_PDF)
+
+
+async def test_flate_bomb(worker: PdfWorker, tmp_path: Path) -> None:
+    bomb = stream(zeros_deflated(4), b"/Filter /FlateDecode")
+    path = write(tmp_path, "bomb.pdf", build_pdf(one_page(bomb)))
+    await expect_code(worker, path, PDF_TOO_COMPLEX)
+
+
+async def test_page_tree_that_contains_itself(worker: PdfWorker, tmp_path: Path) -> None:
+    data = build_pdf({1: CATALOG, 2: b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>"})
+    await expect_code(worker, write(tmp_path, "kids.pdf", data), CORRUPT_PDF)
+
+
+async def test_parent_cycle(worker: PdfWorker, tmp_path: Path) -> None:
+    data = build_pdf(
+        {
+            1: CATALOG,
+            2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>",
+            3: b"<< /Type /Page /Parent 2 0 R >>",
+        }
+    )
+    await expect_code(worker, write(tmp_path, "parent.pdf", data), CORRUPT_PDF)
+
+
+async def test_object_stream_inside_itself(worker: PdfWorker, tmp_path: Path) -> None:
+    out = bytearray(b"%PDF-1.7\n")
+    catalog_at = len(out)
+    out += b"1 0 obj\n" + CATALOG + b"\nendobj\n"
+    body = b"2 0 << /Type /Pages /Kids [] /Count 0 >>"
+    out += b"3 0 obj\n" + stream(body, b"/Type /ObjStm /N 1 /First 4") + b"\nendobj\n"
+    xref_at = len(out)
+    # object 2 is in object stream 3, and object 3 claims to be in object stream 3 too
+    rows = [(0, 0, 65535), (1, catalog_at, 0), (2, 3, 0), (2, 3, 0), (1, xref_at, 0)]
+    table = b"".join(struct.pack(">BIH", *row) for row in rows)
+    out += b"4 0 obj\n" + stream(table, b"/Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R")
+    out += b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    await expect_code(worker, write(tmp_path, "objstm.pdf", bytes(out)), CORRUPT_PDF)
+
+
+async def test_deeply_nested_arrays(worker: PdfWorker, tmp_path: Path) -> None:
+    data = build_pdf({1: CATALOG, 2: b"[" * 200_000})
+    await expect_code(worker, write(tmp_path, "deep.pdf", data), CORRUPT_PDF)
+
+
+async def test_page_tree_too_large(worker: PdfWorker, tmp_path: Path) -> None:
+    data = build_pdf(
+        {
+            1: CATALOG,
+            2: b"<< /Type /Pages /Kids [%s] /Count 50000 >>" % (b"3 0 R " * 50_000),
+            3: b"<< /Type /Pages /Kids [%s] /Count 50 >>" % (b"4 0 R " * 50),
+            4: b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>",
+        }
+    )
+    await expect_code(worker, write(tmp_path, "wide.pdf", data), PDF_TOO_COMPLEX)
+
+
+def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pypdf is lenient enough that no small file makes extract_text raise: simulate it.
+    extract_text = PageObject.extract_text
+
+    def fails_on_page_two(page: PageObject, *args: Any, **kwargs: Any) -> str:
+        if page.page_number == 1:
+            raise ValueError("broken font")
+        return extract_text(page, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", fails_on_page_two)
+
+    info = inspect_pdf(str(CORPUS / "pdflatex-4-pages.pdf"))
+
+    assert info.page_count == 4
+    assert info.texts[1] == ""
+    assert info.texts[0] and info.texts[2]
+
+
+async def test_text_extraction_stops_at_its_deadline(worker: PdfWorker) -> None:
+    info = await worker.run(inspect_pdf, str(CORPUS / "pdflatex-4-pages.pdf"), 0.0)
+
+    assert info.page_count == 4
+    assert info.texts == ("", "", "", "")
