@@ -148,6 +148,5 @@ async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedF
                     document_service.page_sizes(entry.info), entry.info.title,
                     entry.info.author, "", None,
                 )
-                await documents.store_page_texts(tx, entry.temp.sha256, entry.info.texts)
         await agenda_changed(tx, meeting.id, None)
         return meeting

@@ -22,6 +22,7 @@ from meeting_server.live.ws import Live, meeting_socket
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
+from meeting_server.textindex import TextIndexer
 from meeting_server.views import (
     api_agenda,
     api_auth,
@@ -108,6 +109,9 @@ def create_app(settings: Settings) -> Starlette:
         await worker.start()
         hub = Hub(queue_size=settings.ws_queue_size)
         derived = Derived(files, worker, settings.page_width, settings.page_format)
+        indexer = TextIndexer(db, files, worker, timeout=max(60.0, 4 * settings.pdf_timeout))
+        await indexer.start()
+        app.state.indexer = indexer
         app.state.derived = derived
         app.state.db = db
         app.state.worker = worker
@@ -120,6 +124,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await hub.close_all()
             await derived.close()
+            await indexer.close()
             await worker.aclose()
             await db.close()
 

@@ -239,11 +239,19 @@ def _read_password() -> str:
 async def _import(settings: Settings, db: Database, files: DocumentFiles, worker: PdfWorker,
                   folder: Path) -> Meeting:
     from meeting_server.agenda_import import ImportError_, import_agenda
+    from meeting_server.store import documents
+    from meeting_server.textindex import TextIndexer
 
     try:
-        return await import_agenda(db, files, worker, folder, settings.max_upload_bytes)
+        meeting = await import_agenda(db, files, worker, folder, settings.max_upload_bytes)
     except ImportError_ as exc:
         raise CommandError(f"import failed, nothing was imported: {exc}") from None
+    indexer = TextIndexer(db, files, worker, timeout=max(60.0, 4 * settings.pdf_timeout))
+    async with db.read() as conn:
+        pending = await documents.hashes_without_text(conn)
+    for sha256 in pending:
+        await indexer.index(sha256)
+    return meeting
 
 
 def _backup(settings: Settings, dest: Path) -> int:

@@ -299,6 +299,7 @@ async def test_documents_of_other_meetings_are_404(world: World) -> None:
 async def test_page_text_is_stored_for_search(world: World) -> None:
     item = await new_item(world)
     await post_pdf(world, item, "a.pdf", (CORPUS / "pdflatex-4-pages.pdf").read_bytes())
+    await world.server.app.state.indexer.wait_idle()
     conn = sqlite3.connect(world.server.settings.db_path)
     try:
         rows = conn.execute("SELECT page, length(text) FROM page_texts ORDER BY page").fetchall()

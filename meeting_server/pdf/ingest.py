@@ -44,15 +44,14 @@ class PdfInfo:
     pages: tuple[PageInfo, ...]
     title: str | None
     author: str | None
-    texts: tuple[str, ...]
 
 
-def inspect_pdf(path: str, text_seconds: float = 15.0) -> PdfInfo:
-    """Check that `path` is a readable, unencrypted PDF and return its pages, metadata and text.
+def inspect_pdf(path: str) -> PdfInfo:
+    """Check that `path` is a readable, unencrypted PDF and return its pages and metadata.
 
-    Text extraction stops after `text_seconds` or MAX_TOTAL_TEXT characters, later pages
-    get "", so that a long document still fits in the worker's limits; each page's text is
-    capped at MAX_PAGE_TEXT characters.
+    Every page's content is decoded, so a decompression bomb is refused here; this is quick
+    (a tenth of a second for a 117-page thesis), so an upload is answered at once and the slow
+    text extraction (`extract_texts`) runs afterwards.
     """
     with pypdf_errors():
         reader = open_reader(path)
@@ -60,9 +59,49 @@ def inspect_pdf(path: str, text_seconds: float = 15.0) -> PdfInfo:
         if not pages:
             raise PdfError(CORRUPT_PDF)
         infos = tuple(page_info(page) for page in pages)
+        for page in pages:
+            _check_parents(page)
+            _decode_contents(page)
         title, author = _metadata(reader)
-        texts = _texts(pages, time.monotonic() + text_seconds, path)
-    return PdfInfo(len(pages), infos, title, author, texts)
+    return PdfInfo(len(pages), infos, title, author)
+
+
+def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
+    """The text of every page, for search.
+
+    Extraction stops after `text_seconds` or MAX_TOTAL_TEXT characters, later pages get "",
+    so that a long document still fits in the worker's limits; each page's text is capped at
+    MAX_PAGE_TEXT characters. A page whose text cannot be extracted gets "".
+    """
+    with pypdf_errors():
+        reader = open_reader(path)
+        return _texts(list(reader.pages), time.monotonic() + text_seconds, path)
+
+
+def _check_parents(page: PageObject, limit: int = 256) -> None:
+    """A page's /Parent chain must end; inherited attributes are looked up along it."""
+    seen: set[int] = set()
+    node = page.get("/Parent")
+    while node is not None:
+        node = node.get_object()
+        reference = getattr(node, "indirect_reference", None)
+        key = reference.idnum if reference is not None else id(node)
+        if key in seen or len(seen) >= limit:
+            raise PdfError(CORRUPT_PDF)
+        seen.add(key)
+        node = node.get("/Parent")
+
+
+def _decode_contents(page: PageObject) -> None:
+    """Decode the page's content streams (pypdf caches them); bombs hit pypdf's limits here."""
+    try:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    except (LimitReachedError, MemoryError):
+        raise
+    except Exception as exc:
+        logger.info("page content cannot be decoded: %s", exc)
 
 
 def check_header(path: str) -> None:
@@ -166,11 +205,8 @@ def _texts(pages: list[PageObject], deadline: float, path: str) -> tuple[str, ..
 
 def _page_text(page: PageObject) -> str:
     try:
-        # extract_text() swallows pypdf's decompression limit and returns "": decode the content
-        # first (pypdf caches it) so that a FlateDecode bomb is refused, not stored as blank.
-        contents = page.get_contents()
-        if contents is not None:
-            contents.get_data()
+        # extract_text() swallows pypdf's decompression limit and returns "": decode first.
+        _decode_contents(page)
         text = page.extract_text()
     except (LimitReachedError, MemoryError):
         raise

@@ -42,7 +42,6 @@ async def _record_version(tx: Transaction, document_id: int, temp: TempFile, inf
                           filename: str, note: str, actor: int | None) -> None:
     await documents.add_version(tx, document_id, temp.sha256, filename, temp.size,
                                 page_sizes(info), info.title, info.author, note, actor)
-    await documents.store_page_texts(tx, temp.sha256, info.texts)
 
 
 async def publish(db: Database, files: DocumentFiles, item: AgendaItem, title: str,

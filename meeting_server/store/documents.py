@@ -111,3 +111,23 @@ async def store_page_texts(tx: Transaction, sha256: str, texts: Sequence[str]) -
 async def known_hashes(conn: Conn) -> set[str]:
     rows = await fetchall(conn, "SELECT DISTINCT sha256 FROM document_versions")
     return {str(r[0]) for r in rows}
+
+
+async def hashes_without_text(conn: Conn) -> list[str]:
+    rows = await fetchall(
+        conn,
+        "SELECT DISTINCT v.sha256 FROM document_versions v WHERE NOT EXISTS"
+        " (SELECT 1 FROM page_texts t WHERE t.sha256 = v.sha256)",
+    )
+    return [str(r[0]) for r in rows]
+
+
+async def has_text(conn: Conn, sha256: str) -> bool:
+    row = await fetchone(conn, "SELECT 1 FROM page_texts WHERE sha256 = ? LIMIT 1", (sha256,))
+    return row is not None
+
+
+async def page_count_of(conn: Conn, sha256: str) -> int:
+    row = await fetchone(conn, "SELECT max(page_count) FROM document_versions WHERE sha256 = ?",
+                         (sha256,))
+    return int(row[0]) if row and row[0] is not None else 0

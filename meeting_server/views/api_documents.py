@@ -85,6 +85,7 @@ async def upload(request: Request) -> Response:
             raise NotFound("Agenda item not found.")
     document = await service.publish(db(request), files, item, title, form.filename, form.file,
                                      info, access.user.id)
+    request.app.state.indexer.enqueue(document.current.sha256)
     return ok(_created(document), 201)
 
 
@@ -101,6 +102,7 @@ async def upload_version(request: Request) -> Response:
     info = await service.inspect(request.app.state.worker, files, form.file)
     updated = await service.add_version(db(request), files, document, form.filename, note,
                                         form.file, info, access.user.id)
+    request.app.state.indexer.enqueue(updated.current.sha256)
     return ok(_created(updated), 201)
 
 

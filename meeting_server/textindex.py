@@ -1,0 +1,76 @@
+"""Page text for search, extracted in the background after a document is accepted.
+
+An upload is answered once the PDF is checked; pypdf's text extraction (seconds for a long
+document) runs here afterwards, one document at a time so it never takes more than one worker
+slot. Text is keyed by content (SHA-256). At start-up every stored file without text is queued
+again, so a crash in between loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from meeting_server.db import Database
+from meeting_server.documents_files import DocumentFiles
+from meeting_server.pdf import PdfError
+from meeting_server.pdf.ingest import extract_texts
+from meeting_server.pdf.worker import PdfWorker
+from meeting_server.store import documents
+
+logger = logging.getLogger(__name__)
+
+
+class TextIndexer:
+    def __init__(self, db: Database, files: DocumentFiles, worker: PdfWorker,
+                 timeout: float) -> None:
+        self.db = db
+        self.files = files
+        self.worker = worker
+        self.timeout = timeout
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Queue every file that has no text yet, and start working."""
+        async with self.db.read() as conn:
+            for sha256 in await documents.hashes_without_text(conn):
+                self._queue.put_nowait(sha256)
+        self._task = asyncio.create_task(self._run(), name="text-indexer")
+
+    def enqueue(self, sha256: str) -> None:
+        self._queue.put_nowait(sha256)
+
+    async def wait_idle(self) -> None:
+        """Wait until everything queued so far has its text."""
+        await self._queue.join()
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            sha256 = await self._queue.get()
+            try:
+                await self.index(sha256)
+            except Exception:
+                logger.exception("text extraction of %s failed", sha256[:12])
+            finally:
+                self._queue.task_done()
+
+    async def index(self, sha256: str) -> None:
+        """Extract and store the text of one file, unless it is already there."""
+        async with self.db.read() as conn:
+            pages = await documents.page_count_of(conn, sha256)
+            if pages == 0 or await documents.has_text(conn, sha256):
+                return
+        try:
+            texts = await self.worker.run(extract_texts, str(self.files.path(sha256)),
+                                          self.timeout - 5, timeout=self.timeout)
+        except PdfError as error:
+            logger.warning("no text for %s: %s", sha256[:12], error.code)
+            texts = ("",) * pages
+        async with self.db.transaction() as tx:
+            await documents.store_page_texts(tx, sha256, texts)
