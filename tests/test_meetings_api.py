@@ -115,3 +115,15 @@ async def test_idempotency_keys_are_per_caller(world: World) -> None:
     a = await world.member.post(url, json={"status": "present"}, headers=headers)
     b = await world.chair.post(url, json={"status": "online"}, headers=headers)
     assert a.json()["username"] == "snv" and b.json()["username"] == "pct"
+
+
+async def test_changing_the_chair_moves_the_role(world: World) -> None:
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}",
+                                    json={"chair_id": world.users["snv"]})
+    assert r.status_code == 200 and r.json()["chair_id"] == world.users["snv"]
+    state = (await world.secretary.get(f"/api/meetings/{world.meeting_id}")).json()
+    roles = {p["username"]: p["role"] for p in state["participants"]}
+    assert roles == {"pct": "member", "snv": "chair"}
+    r = await world.chair.put(f"/api/meetings/{world.meeting_id}/current-item",
+                              json={"agenda_item_id": None})
+    assert r.status_code == 403

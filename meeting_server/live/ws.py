@@ -40,9 +40,6 @@ class Live:
             if event.event == "participant.removed":
                 self.hub.revoke(int(event.data["user_id"]), event.meeting_id)
 
-    def participant_removed(self, meeting_id: int, user_id: int) -> None:
-        self.hub.revoke(user_id, meeting_id)
-
     def user_revoked(self, user_id: int) -> None:
         self.hub.revoke(user_id)
 

@@ -35,6 +35,11 @@ async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) 
         meeting = await meetings.update(tx, access.meeting.id, changes)
         await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting),
                             access.user.id)
+        previous = access.meeting.chair_id
+        if "chair_id" in changes and previous is not None and previous != changes["chair_id"]:
+            if await meetings.role_of(tx, meeting.id, previous) == "chair":
+                await meetings.upsert_participant(tx, meeting.id, previous, "member")
+                await _participant_added(tx, meeting.id, previous, access.user.id)
         if changes.get("chair_id") is not None:
             await meetings.upsert_participant(tx, meeting.id, changes["chair_id"], "chair")
             await _participant_added(tx, meeting.id, changes["chair_id"], access.user.id)

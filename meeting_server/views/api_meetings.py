@@ -87,7 +87,6 @@ async def remove_participant(request: Request) -> Response:
     access.require_manage()
     user_id = path_id(request, "user_id")
     await service.remove_participant(db(request), access, user_id)
-    request.app.state.live.participant_removed(access.meeting.id, user_id)
     return no_content()
 
 
