@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 UserRole = Literal["admin", "secretary", "member"]
@@ -213,3 +214,84 @@ class Event:
     def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "event": self.event, "data": self.data, "at": self.at,
                 "actor": self.actor}
+
+
+TASK_STATUSES: tuple[str, ...] = ("assigned", "in_progress", "done", "cancelled")
+CLOSED_STATUSES: tuple[str, ...] = ("done", "cancelled")
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    number: int
+    text: str
+    created_at: str
+    updated_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "meeting_id": self.meeting_id,
+                "agenda_item_id": self.agenda_item_id, "number": self.number,
+                "text": self.text, "created_at": self.created_at,
+                "updated_at": self.updated_at}
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    meeting_id: int
+    conclusion_id: int
+    title: str
+    lead_unit: Unit
+    support_units: tuple[Unit, ...]
+    responsible: str
+    due_date: date | None
+    due_text: str
+    ongoing: bool
+    status: str
+    completed_at: str | None
+    created_at: str
+    updated_at: str
+
+    def overdue(self, today: date) -> bool:
+        """Past its deadline and still open; an ongoing task never is."""
+        return (not self.ongoing and self.due_date is not None and self.due_date < today
+                and self.status not in CLOSED_STATUSES)
+
+    def as_dict(self, today: date) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "meeting_id": self.meeting_id,
+            "conclusion_id": self.conclusion_id,
+            "title": self.title,
+            "lead_unit": self.lead_unit.code,
+            "lead_unit_name": self.lead_unit.name,
+            "support_units": [u.code for u in self.support_units],
+            "support_unit_names": [u.name for u in self.support_units],
+            "responsible": self.responsible,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due_text": self.due_text,
+            "ongoing": self.ongoing,
+            "status": self.status,
+            "overdue": self.overdue(today),
+            "completed_at": self.completed_at,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class TaskUpdate:
+    id: int
+    task_id: int
+    author_id: int | None
+    author_name: str | None
+    note: str
+    status: str | None
+    created_at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "task_id": self.task_id, "author_id": self.author_id,
+                "author_name": self.author_name, "note": self.note, "status": self.status,
+                "created_at": self.created_at}

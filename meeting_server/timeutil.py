@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 _zone: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -37,13 +37,3 @@ def parse_date(text: str) -> date:
     if len(text) != 10:
         raise ValueError("expected YYYY-MM-DD")
     return date.fromisoformat(text)
-
-
-def add_working_days(start: date, days: int) -> date:
-    """``days`` working days (Monday to Friday) after ``start``."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current

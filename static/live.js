@@ -46,6 +46,14 @@
         state.participants.push(d.participant); break;
       case "participant.removed":
         state.participants = state.participants.filter((p) => p.user_id !== d.user_id); break;
+      case "conclusion.saved": state.conclusions = d.conclusions; break;
+      case "conclusion.deleted":
+        state.conclusions = d.conclusions;
+        state.tasks = state.tasks.filter((x) => d.task_ids.indexOf(x.id) < 0); break;
+      case "task.assigned":
+      case "task.updated":
+        state.tasks = state.tasks.filter((x) => x.id !== d.task.id);
+        state.tasks.push(d.task); break;
       default:
         if (window.MeetingLive && window.MeetingLive.extra) window.MeetingLive.extra(state, event);
     }

@@ -2,8 +2,9 @@
 // The tablet view of a meeting: re-renders the agenda from the live state.
 (function () {
   const list = document.getElementById("agenda");
-  if (!list) return;
-  const meetingId = list.dataset.meetingId;
+  const root = document.querySelector("[data-live-meeting]");
+  if (!root) return;
+  const meetingId = root.dataset.liveMeeting;
 
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -12,9 +13,44 @@
     return node;
   }
 
+  function vndate(iso) {
+    const [y, m, d] = iso.split("-");
+    return d + "/" + m + "/" + y;
+  }
+
+  function renderConclusions(state, t) {
+    const box = document.getElementById("conclusions");
+    if (!box) return;
+    const fresh = document.createDocumentFragment();
+    const ordered = state.conclusions.slice().sort((a, b) => a.number - b.number);
+    for (const c of ordered) {
+      const li = el("li", { class: "conclusion", "data-conclusion-id": c.id });
+      li.appendChild(el("div", { class: "conclusion-text" }, c.text));
+      const mine = state.tasks.filter((x) => x.conclusion_id === c.id).sort((a, b) => a.id - b.id);
+      if (mine.length) {
+        const ul = el("ul", { class: "tasks" });
+        for (const task of mine) {
+          const row = el("li", { class: "task" + (task.overdue ? " overdue" : ""), "data-task-id": task.id });
+          row.appendChild(el("span", { class: "task-title" }, task.title));
+          let meta = t("Lead") + ": " + task.lead_unit_name;
+          if (task.support_unit_names.length) meta += " · " + t("Supporting") + ": " + task.support_unit_names.join(", ");
+          meta += " · " + t("Deadline") + ": " + (task.ongoing ? t("ongoing") : vndate(task.due_date));
+          row.appendChild(el("span", { class: "meta" }, " " + meta));
+          ul.appendChild(row);
+        }
+        li.appendChild(ul);
+      }
+      fresh.appendChild(li);
+    }
+    if (!ordered.length) fresh.appendChild(el("li", { class: "empty" }, t("No conclusions yet.")));
+    box.replaceChildren(fresh);
+  }
+
   document.addEventListener("meeting-state", function (event) {
     const state = event.detail;
     const t = window.MeetingLive.t;
+    renderConclusions(state, t);
+    if (!list) return;
     const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
     const fresh = document.createDocumentFragment();
     for (const item of items) {

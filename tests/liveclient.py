@@ -32,6 +32,14 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     elif name == "participant.removed":
         state["participants"] = [p for p in state["participants"]
                                  if p["user_id"] != data["user_id"]]
+    elif name == "conclusion.saved":
+        state["conclusions"] = data["conclusions"]
+    elif name == "conclusion.deleted":
+        state["conclusions"] = data["conclusions"]
+        state["tasks"] = [t for t in state["tasks"] if t["id"] not in data["task_ids"]]
+    elif name in ("task.assigned", "task.updated"):
+        state["tasks"] = [t for t in state["tasks"] if t["id"] != data["task"]["id"]]
+        state["tasks"].append(data["task"])
     else:
         raise AssertionError(f"unknown event {name}")
 
@@ -42,6 +50,7 @@ def normalised(state: dict[str, Any]) -> dict[str, Any]:
     out["documents"] = sorted(state["documents"], key=lambda d: d["id"])
     out["participants"] = sorted(state["participants"], key=lambda p: p["user_id"])
     out["agenda_items"] = sorted(state["agenda_items"], key=lambda i: i["position"])
+    out["tasks"] = sorted(state["tasks"], key=lambda t: t["id"])
     return out
 
 

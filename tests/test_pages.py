@@ -67,3 +67,27 @@ async def test_home_lists_my_meetings(world: World) -> None:
     html = (await browser.get("/")).text
     assert "Phiên họp Ban Chỉ đạo cải cách hành chính" in html
     assert "Họp giao ban Sở Tư pháp" not in html
+
+
+async def test_console_is_for_chair_and_secretary_only(world: World) -> None:
+    member = await _browser(world.server, "snv")
+    r = await member.get(f"/meetings/{world.meeting_id}/console")
+    assert r.status_code == 403
+    chair = await _browser(world.server, "pct")
+    r = await chair.get(f"/meetings/{world.meeting_id}/console")
+    assert r.status_code == 200 and "Bàn làm việc của thư ký" in r.text
+    assert "Sở Nội vụ" in r.text  # the units to pick from
+
+
+async def test_tracker_marks_overdue_tasks(world: World) -> None:
+    conclusion = (await world.chair.post(f"/api/meetings/{world.meeting_id}/conclusions",
+                                         json={"text": "Kết luận"})).json()
+    late = (await world.secretary.post(f"/api/conclusions/{conclusion['id']}/tasks", json={
+        "title": "Báo cáo quá hạn", "lead_unit": "SNV", "due_date": "2019-08-01"})).json()
+    ongoing = (await world.secretary.post(f"/api/conclusions/{conclusion['id']}/tasks", json={
+        "title": "Việc thường xuyên", "lead_unit": "SNV", "due_text": "thường xuyên"})).json()
+    browser = await _browser(world.server, "snv")
+    html = (await browser.get("/tasks")).text
+    assert re.search(rf'class="task-row overdue" data-task-id="{late["id"]}"', html)
+    assert re.search(rf'class="task-row" data-task-id="{ongoing["id"]}"', html)
+    assert "01/08/2019" in html and "quá hạn" in html

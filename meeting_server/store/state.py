@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from meeting_server.db import Conn
+from meeting_server.deadlines import add_working_days
 from meeting_server.models import AgendaItem, Document, Meeting
-from meeting_server.store import agenda, documents, meetings
-from meeting_server.timeutil import add_working_days
+from meeting_server.store import agenda, conclusions, documents, meetings, tasks
+from meeting_server.timeutil import now
 
 NOTICE_WORKING_DAYS = 5
 
 
 def notice_due(meeting: Meeting) -> str:
-    """The conclusion notice is due five working days after the meeting."""
+    """The conclusion notice is due five working days (holidays skipped) after the meeting."""
     day = datetime.fromisoformat(meeting.starts_at).date()
     return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
 
@@ -24,6 +25,9 @@ async def meeting_state(conn: Conn, meeting: Meeting) -> dict[str, Any]:
     docs = await documents.list_for_meeting(conn, meeting.id)
     presenter = await meetings.presenter(conn, meeting.id)
     people = await meetings.participants(conn, meeting.id)
+    found = await conclusions.list_for(conn, meeting.id)
+    assigned = await tasks.list_for_meeting(conn, meeting.id)
+    today = now().date()
     return {
         "meeting": meeting.as_dict(),
         "agenda_items": [i.as_dict() for i in items],
@@ -31,8 +35,8 @@ async def meeting_state(conn: Conn, meeting: Meeting) -> dict[str, Any]:
         "presenter": presenter.as_dict() if presenter else None,
         "participants": [p.as_dict() for p in people],
         "documents": [d.as_dict() for d in docs],
-        "conclusions": [],
-        "tasks": [],
+        "conclusions": [c.as_dict() for c in found],
+        "tasks": [t.as_dict(today) for t in assigned],
         "publications": [],
         "notice_due": notice_due(meeting),
     }

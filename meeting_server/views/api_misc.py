@@ -31,6 +31,12 @@ SUMMARIES = {
     "upload_version": "Upload a new version of a document (multipart)",
     "document": "A document with its versions", "page_image": "A page as an image",
     "document_file": "The PDF, stamped for the reader", "meeting_book": "The meeting book",
+    "add_conclusion": "Record a conclusion", "update_conclusion": "Edit or move a conclusion",
+    "delete_conclusion": "Delete a conclusion and its tasks",
+    "add_task": "Assign a task under a conclusion", "tasks": "Tasks visible to the caller",
+    "task": "A task with its progress reports", "update_task": "Change a task",
+    "task_updates": "Report progress on a task",
+    "deadline": "Parse Vietnamese deadline words (preview)",
     "openapi": "This description", "health": "Liveness",
 }
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")

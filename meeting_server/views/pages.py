@@ -12,9 +12,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from meeting_server import auth
 from meeting_server.errors import NotFound, NotSignedIn
 from meeting_server.i18n import Translations
-from meeting_server.models import User
+from meeting_server.models import TASK_STATUSES, User
 from meeting_server.resources import data_path
-from meeting_server.store import documents, meetings, state
+from meeting_server.store import documents, meetings, state, tasks, users
+from meeting_server.timeutil import now
 from meeting_server.validate import path_id
 from meeting_server.views.common import db, settings
 
@@ -29,6 +30,7 @@ class Pages:
             enable_async=False,
         )
         self.translations = Translations()
+        self.env.filters["vndate"] = vndate
 
     def language(self, request: Request) -> str:
         return self.translations.pick(request.query_params.get("lang"),
@@ -56,6 +58,14 @@ class Pages:
         return self.render(request, "error.html",
                            {"status": status, "code": code, "message": message, "user": None},
                            status)
+
+
+def vndate(value: str | None) -> str:
+    """2019-07-31 → 31/07/2019, as Vietnamese documents write dates."""
+    if not value:
+        return ""
+    year, month, day = value[:10].split("-")
+    return f"{day}/{month}/{year}"
 
 
 def pages(request: Request) -> Pages:
@@ -122,4 +132,47 @@ async def document(request: Request) -> Response:
     return pages(request).render(request, "document.html", {
         "user": user, "access": access, "meeting": access.meeting, "document": found,
         "shown": shown, "page": page, "newer": shown.version < found.current.version,
+    })
+
+
+async def console(request: Request) -> Response:
+    user = await page_user(request)
+    async with db(request).read() as conn:
+        access = await auth.meeting_access(conn, user, path_id(request))
+        access.require_lead()
+        current = await state.meeting_state(conn, access.meeting)
+        units = await users.list_units(conn)
+    return pages(request).render(request, "console.html", {
+        "user": user, "access": access, "state": current, "units": units,
+    })
+
+
+async def task_tracker(request: Request) -> Response:
+    user = await page_user(request)
+    q = request.query_params
+    async with db(request).read() as conn:
+        units = await users.list_units(conn)
+        default_unit = "" if user.is_staff or user.unit is None else user.unit.code
+        unit_code = q.get("unit", default_unit)
+        unit = next((u for u in units if u.code == unit_code), None)
+        status = q.get("status") if q.get("status") in TASK_STATUSES else None
+        overdue = q.get("overdue") == "true"
+        today = now().date()
+        found = await tasks.visible(conn, user, tasks.TaskFilter(
+            unit_id=unit.id if unit else None, status=status, overdue=True if overdue else None,
+        ), today)
+        rows = []
+        for task in found:
+            meeting = await meetings.get(conn, task.meeting_id)
+            role = await meetings.role_of(conn, task.meeting_id, user.id)
+            rows.append({
+                "task": task.as_dict(today),
+                "meeting_title": meeting.title if meeting else "",
+                "updates": [u.as_dict() for u in await tasks.updates(conn, task.id)],
+                "can_report": user.is_staff or role == "secretary"
+                or (user.unit is not None and user.unit.id == task.lead_unit.id),
+            })
+    return pages(request).render(request, "tasks.html", {
+        "user": user, "rows": rows, "units": units, "statuses": TASK_STATUSES,
+        "filters": {"unit": unit.code if unit else "", "status": status, "overdue": overdue},
     })

@@ -1,0 +1,134 @@
+"""Conclusions and their follow-up tasks, each change logged for the tablets."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from meeting_server.auth import Access
+from meeting_server.db import Database, Transaction
+from meeting_server.errors import Invalid
+from meeting_server.models import Conclusion, Task, User
+from meeting_server.store import agenda, conclusions, events, tasks, users
+from meeting_server.timeutil import now, now_iso
+
+
+def today() -> date:
+    return now().date()
+
+
+async def _conclusions_data(tx: Transaction, meeting_id: int) -> list[dict[str, Any]]:
+    return [c.as_dict() for c in await conclusions.list_for(tx, meeting_id)]
+
+
+async def _check_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
+    if item_id is None:
+        return
+    item = await agenda.get(tx, item_id)
+    if item is None or item.meeting_id != meeting_id:
+        raise Invalid("No such agenda item in this meeting.", "unknown_agenda_item",
+                      field="agenda_item_id")
+
+
+async def add_conclusion(db: Database, access: Access, text: str,
+                         agenda_item_id: int | None) -> Conclusion:
+    async with db.transaction() as tx:
+        await _check_item(tx, access.meeting.id, agenda_item_id)
+        saved = await conclusions.append(tx, access.meeting.id, text, agenda_item_id,
+                                         access.user.id)
+        await _saved(tx, saved, access.user.id)
+        return saved
+
+
+async def _saved(tx: Transaction, conclusion: Conclusion, actor: int) -> Conclusion:
+    current = await conclusions.get(tx, conclusion.id)
+    assert current is not None
+    await events.append(tx, conclusion.meeting_id, "conclusion.saved", {
+        "conclusion": current.as_dict(),
+        "conclusions": await _conclusions_data(tx, conclusion.meeting_id),
+    }, actor)
+    return current
+
+
+async def update_conclusion(db: Database, access: Access, conclusion: Conclusion,
+                            changes: dict[str, Any], number: int | None) -> Conclusion:
+    async with db.transaction() as tx:
+        if "agenda_item_id" in changes:
+            await _check_item(tx, conclusion.meeting_id, changes["agenda_item_id"])
+        if changes:
+            await conclusions.update(tx, conclusion.id, changes)
+        if number is not None:
+            await conclusions.move(tx, conclusion, number)
+        return await _saved(tx, conclusion, access.user.id)
+
+
+async def delete_conclusion(db: Database, access: Access, conclusion: Conclusion) -> None:
+    async with db.transaction() as tx:
+        removed = [t.id for t in await tasks.list_for_conclusion(tx, conclusion.id)]
+        await conclusions.delete(tx, conclusion)
+        await events.append(tx, conclusion.meeting_id, "conclusion.deleted", {
+            "conclusion_id": conclusion.id, "task_ids": removed,
+            "conclusions": await _conclusions_data(tx, conclusion.meeting_id),
+        }, access.user.id)
+
+
+async def unit_ids(tx: Transaction, codes: list[str], field: str) -> list[int]:
+    found = []
+    for code in codes:
+        unit = await users.unit_by_code(tx, code)
+        if unit is None:
+            raise Invalid(f"No unit with code {code!r}.", "unknown_unit", field=field)
+        found.append(unit.id)
+    return found
+
+
+async def add_task(db: Database, access: Access, conclusion: Conclusion, title: str,
+                   lead_unit: str, support_units: list[str], responsible: str,
+                   due_date: date | None, due_text: str, ongoing: bool) -> Task:
+    async with db.transaction() as tx:
+        (lead_id,) = await unit_ids(tx, [lead_unit], "lead_unit")
+        support = [u for u in await unit_ids(tx, support_units, "support_units") if u != lead_id]
+        task_id = await tasks.create(tx, conclusion.meeting_id, conclusion.id, title, lead_id,
+                                     support, responsible, due_date, due_text, ongoing,
+                                     access.user.id)
+        return await _logged(tx, task_id, "task.assigned", access.user.id)
+
+
+async def _logged(tx: Transaction, task_id: int, name: str, actor: int) -> Task:
+    task = await tasks.get(tx, task_id)
+    assert task is not None
+    await events.append(tx, task.meeting_id, name, {"task": task.as_dict(today())}, actor)
+    return task
+
+
+def status_changes(task: Task, status: str) -> dict[str, Any]:
+    """The columns a status change sets: done records when, anything else clears it."""
+    if status == task.status:
+        return {}
+    return {"status": status, "completed_at": now_iso() if status == "done" else None}
+
+
+async def update_task(db: Database, user: User, task: Task, changes: dict[str, Any]) -> Task:
+    async with db.transaction() as tx:
+        changes = dict(changes)
+        if "lead_unit" in changes:
+            (changes["lead_unit_id"],) = await unit_ids(tx, [changes.pop("lead_unit")],
+                                                        "lead_unit")
+        if "support_units" in changes:
+            ids = await unit_ids(tx, changes.pop("support_units"), "support_units")
+            lead = changes.get("lead_unit_id", task.lead_unit.id)
+            await tasks.set_support_units(tx, task.id, [u for u in ids if u != lead])
+        if "status" in changes:
+            changes.update(status_changes(task, changes.pop("status")))
+        if changes:
+            await tasks.update(tx, task.id, changes)
+        return await _logged(tx, task.id, "task.updated", user.id)
+
+
+async def report_progress(db: Database, user: User, task: Task, note: str,
+                          status: str | None) -> tuple[Task, int]:
+    async with db.transaction() as tx:
+        update_id = await tasks.add_update(tx, task.id, user.id, note, status)
+        if status is not None:
+            await tasks.update(tx, task.id, status_changes(task, status) or {"status": status})
+        return await _logged(tx, task.id, "task.updated", user.id), update_id

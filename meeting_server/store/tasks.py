@@ -1,0 +1,165 @@
+"""Follow-up tasks: lead and supporting units, deadlines, status, progress reports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.models import CLOSED_STATUSES, Task, TaskUpdate, Unit, User
+from meeting_server.timeutil import now_iso
+
+_SELECT = (
+    "SELECT t.id, t.meeting_id, t.conclusion_id, t.title, t.responsible, t.due_date,"
+    " t.due_text, t.ongoing, t.status, t.completed_at, t.created_at, t.updated_at,"
+    " l.id AS lead_id, l.code AS lead_code, l.name AS lead_name,"
+    " (SELECT json_group_array(json_array(u.id, u.code, u.name)) FROM"
+    "   (SELECT u.id, u.code, u.name FROM task_support_units s JOIN units u ON u.id = s.unit_id"
+    "    WHERE s.task_id = t.id ORDER BY u.code) u) AS support"
+    " FROM tasks t JOIN units l ON l.id = t.lead_unit_id"
+)
+_ORDER = " ORDER BY t.due_date IS NULL, t.due_date, t.meeting_id, t.id"
+
+
+def _task(row: sqlite3.Row) -> Task:
+    support = tuple(Unit(i, c, n) for i, c, n in json.loads(row["support"]))
+    return Task(row["id"], row["meeting_id"], row["conclusion_id"], row["title"],
+                Unit(row["lead_id"], row["lead_code"], row["lead_name"]), support,
+                row["responsible"],
+                date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+                row["due_text"], bool(row["ongoing"]), row["status"], row["completed_at"],
+                row["created_at"], row["updated_at"])
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    unit_id: int | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    meeting_id: int | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+
+
+def _visible_clause(user: User) -> tuple[str, list[Any]]:
+    """Staff see every task; a member those of their unit (lead or support) or their meetings."""
+    if user.is_staff:
+        return "1", []
+    unit = user.unit.id if user.unit else -1
+    return (
+        "(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
+        " WHERE s.task_id = t.id AND s.unit_id = ?)"
+        " OR t.meeting_id IN (SELECT meeting_id FROM participants WHERE user_id = ?))",
+        [unit, unit, user.id],
+    )
+
+
+async def visible(conn: Conn, user: User, where: TaskFilter, today: date) -> list[Task]:
+    clause, params = _visible_clause(user)
+    conditions = [clause]
+    if where.unit_id is not None:
+        conditions.append("(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
+                          " WHERE s.task_id = t.id AND s.unit_id = ?))")
+        params += [where.unit_id, where.unit_id]
+    if where.status is not None:
+        conditions.append("t.status = ?")
+        params.append(where.status)
+    if where.meeting_id is not None:
+        conditions.append("t.meeting_id = ?")
+        params.append(where.meeting_id)
+    if where.due_before is not None:
+        conditions.append("t.due_date <= ?")
+        params.append(where.due_before.isoformat())
+    if where.due_after is not None:
+        conditions.append("t.due_date >= ?")
+        params.append(where.due_after.isoformat())
+    if where.overdue is not None:
+        overdue = ("(t.ongoing = 0 AND t.due_date < ? AND t.status NOT IN"
+                   f" ({', '.join('?' for _ in CLOSED_STATUSES)}))")
+        conditions.append(overdue if where.overdue else f"NOT {overdue}")
+        params += [today.isoformat(), *CLOSED_STATUSES]
+    rows = await fetchall(conn, f"{_SELECT} WHERE {' AND '.join(conditions)}{_ORDER}", params)
+    return [_task(r) for r in rows]
+
+
+async def can_see(conn: Conn, user: User, task_id: int) -> bool:
+    clause, params = _visible_clause(user)
+    row = await fetchone(conn, f"SELECT 1 FROM tasks t WHERE t.id = ? AND {clause}",
+                         [task_id, *params])
+    return row is not None
+
+
+async def list_for_meeting(conn: Conn, meeting_id: int) -> list[Task]:
+    rows = await fetchall(conn, f"{_SELECT} WHERE t.meeting_id = ?{_ORDER}", (meeting_id,))
+    return [_task(r) for r in rows]
+
+
+async def list_for_conclusion(conn: Conn, conclusion_id: int) -> list[Task]:
+    rows = await fetchall(conn, f"{_SELECT} WHERE t.conclusion_id = ? ORDER BY t.id",
+                          (conclusion_id,))
+    return [_task(r) for r in rows]
+
+
+async def get(conn: Conn, task_id: int) -> Task | None:
+    row = await fetchone(conn, f"{_SELECT} WHERE t.id = ?", (task_id,))
+    return _task(row) if row else None
+
+
+async def create(tx: Transaction, meeting_id: int, conclusion_id: int, title: str,
+                 lead_unit_id: int, support_unit_ids: list[int], responsible: str,
+                 due_date: date | None, due_text: str, ongoing: bool, created_by: int) -> int:
+    at = now_iso()
+    row = await tx.fetchone(
+        "INSERT INTO tasks (meeting_id, conclusion_id, title, lead_unit_id, responsible,"
+        " due_date, due_text, ongoing, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        (meeting_id, conclusion_id, title, lead_unit_id, responsible,
+         due_date.isoformat() if due_date else None, due_text, int(ongoing), created_by, at, at),
+    )
+    assert row is not None
+    task_id = int(row[0])
+    await set_support_units(tx, task_id, support_unit_ids)
+    return task_id
+
+
+async def set_support_units(tx: Transaction, task_id: int, unit_ids: list[int]) -> None:
+    await tx.execute("DELETE FROM task_support_units WHERE task_id = ?", (task_id,))
+    await tx.conn.executemany(
+        "INSERT INTO task_support_units (task_id, unit_id) VALUES (?, ?)",
+        [(task_id, unit_id) for unit_id in dict.fromkeys(unit_ids)],
+    )
+
+
+async def update(tx: Transaction, task_id: int, changes: dict[str, Any]) -> None:
+    allowed = {"title", "lead_unit_id", "responsible", "due_date", "due_text", "ongoing",
+               "status", "completed_at"}
+    assert set(changes) <= allowed, changes
+    values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
+    assignments = "".join(f"{column} = ?, " for column in values)
+    await tx.execute(f"UPDATE tasks SET {assignments}updated_at = ? WHERE id = ?",
+                     (*values.values(), now_iso(), task_id))
+
+
+async def add_update(tx: Transaction, task_id: int, author_id: int, note: str,
+                     status: str | None) -> int:
+    row = await tx.fetchone(
+        "INSERT INTO task_updates (task_id, author_id, note, status, created_at)"
+        " VALUES (?, ?, ?, ?, ?) RETURNING id",
+        (task_id, author_id, note, status, now_iso()),
+    )
+    assert row is not None
+    return int(row[0])
+
+
+async def updates(conn: Conn, task_id: int) -> list[TaskUpdate]:
+    rows = await fetchall(
+        conn,
+        "SELECT d.id, d.task_id, d.author_id, u.name, d.note, d.status, d.created_at"
+        " FROM task_updates d LEFT JOIN users u ON u.id = d.author_id"
+        " WHERE d.task_id = ? ORDER BY d.id",
+        (task_id,),
+    )
+    return [TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]

@@ -1,0 +1,60 @@
+"""The task list as a spreadsheet (CSV for Excel) and as a calendar (iCalendar)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from icalendar import Calendar, Todo
+
+from meeting_server.models import Task
+
+STATUS_VI = {"assigned": "Đã giao", "in_progress": "Đang thực hiện", "done": "Hoàn thành",
+             "cancelled": "Đã hủy"}
+CSV_HEADER = ["STT", "Cuộc họp", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp",
+              "Hạn hoàn thành", "Thời hạn (nguyên văn)", "Trạng thái", "Quá hạn"]
+
+
+def _safe_cell(value: str) -> str:
+    """Text that Excel will not run as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def tasks_csv(found: Sequence[Task], meeting_titles: Mapping[int, str], today: date) -> bytes:
+    """UTF-8 with a byte-order mark and CRLF lines, so Excel shows Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for n, task in enumerate(found, start=1):
+        due = task.due_date.strftime("%d/%m/%Y") if task.due_date else "Thường xuyên"
+        writer.writerow([
+            n, _safe_cell(meeting_titles.get(task.meeting_id, "")), _safe_cell(task.title),
+            task.lead_unit.name, "; ".join(u.name for u in task.support_units), due,
+            _safe_cell(task.due_text), STATUS_VI.get(task.status, task.status),
+            "Có" if task.overdue(today) else "",
+        ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def tasks_ics(found: Sequence[Task], meeting_titles: Mapping[int, str]) -> bytes:
+    """Each task with a date as a to-do due that day (ongoing tasks have no date to show)."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//meeting-server//phong hop khong giay//VI")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Nhiệm vụ được giao")
+    for task in found:
+        if task.due_date is None:
+            continue
+        todo = Todo()
+        todo.add("uid", f"task-{task.id}@meeting-server")
+        todo.add("summary", task.title)
+        todo.add("due", task.due_date)
+        todo.add("dtstart", task.due_date - timedelta(days=1))
+        todo.add("description", f"{meeting_titles.get(task.meeting_id, '')}\n"
+                                f"Chủ trì: {task.lead_unit.name}")
+        todo.add("status", "COMPLETED" if task.status == "done" else
+                 "CANCELLED" if task.status == "cancelled" else "NEEDS-ACTION")
+        calendar.add_component(todo)
+    return bytes(calendar.to_ical())

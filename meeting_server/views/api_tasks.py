@@ -1,0 +1,297 @@
+"""Conclusions, follow-up tasks, progress reports and the task tracker's exports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from meeting_server.auth import Access
+from meeting_server.deadlines import DeadlineError, parse_deadline
+from meeting_server.errors import BadRequest, Forbidden, Invalid, NotFound
+from meeting_server.models import TASK_STATUSES, Conclusion, Meeting, Task, User
+from meeting_server.services import conclusions as service
+from meeting_server.store import conclusions, meetings, tasks, users
+from meeting_server.task_exports import tasks_csv, tasks_ics
+from meeting_server.timeutil import parse_date
+from meeting_server.validate import MAX_ID, Fields, json_body, path_id
+from meeting_server.views.common import db, meeting_access, no_content, ok, signed_in
+
+MAX_TEXT = 10_000
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return datetime.fromisoformat(meeting.starts_at).date()
+
+
+def deadline_error(error: DeadlineError) -> Invalid:
+    return Invalid(error.message, "bad_deadline", field="due_text")
+
+
+async def conclusion_access(request: Request) -> tuple[Conclusion, Access]:
+    await signed_in(request)
+    async with db(request).read() as conn:
+        found = await conclusions.get(conn, path_id(request))
+    if found is None:
+        raise NotFound("Conclusion not found.")
+    return found, await meeting_access(request, found.meeting_id)
+
+
+async def add_conclusion(request: Request) -> Response:
+    access = await meeting_access(request)
+    access.require_lead()
+    body = await json_body(request)
+    text = body.text("text", max_len=MAX_TEXT)
+    item_id = body.ident("agenda_item_id", required=False, nullable=True)
+    body.done()
+    saved = await service.add_conclusion(db(request), access, text, item_id)
+    return ok(saved.as_dict(), 201)
+
+
+async def update_conclusion(request: Request) -> Response:
+    conclusion, access = await conclusion_access(request)
+    access.require_lead()
+    body = await json_body(request)
+    changes: dict[str, Any] = {}
+    if body.has("text"):
+        changes["text"] = body.text("text", max_len=MAX_TEXT)
+    if body.has("agenda_item_id"):
+        changes["agenda_item_id"] = body.ident("agenda_item_id", nullable=True)
+    number = body.integer("number", required=False, lo=1, hi=100_000)
+    body.done()
+    if not changes and number is None:
+        raise Invalid("Nothing to change.", "empty_change")
+    saved = await service.update_conclusion(db(request), access, conclusion, changes, number)
+    return ok(saved.as_dict())
+
+
+async def delete_conclusion(request: Request) -> Response:
+    conclusion, access = await conclusion_access(request)
+    access.require_lead()
+    await service.delete_conclusion(db(request), access, conclusion)
+    return no_content()
+
+
+def _unit_codes(body: Fields, name: str) -> list[str]:
+    value = body.data.get(name, [])
+    body.seen.add(name)
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > 50 or not all(
+            isinstance(v, str) and 0 < len(v) <= 32 for v in value):
+        raise Invalid(f"The field '{name}' must be a list of unit codes.", "invalid_field",
+                      field=name)
+    return [v.strip() for v in value]
+
+
+def _deadline(meeting: Meeting, due_date: date | None, due_text: str
+              ) -> tuple[date | None, bool]:
+    """The task's date and whether it is ongoing: an explicit date wins over the words."""
+    if due_date is not None:
+        return due_date, False
+    if not due_text:
+        raise Invalid("Give a deadline: a date, or words such as 'trong tháng 7' or "
+                      "'thường xuyên'.", "bad_deadline", field="due_text")
+    try:
+        parsed = parse_deadline(due_text, meeting_day(meeting))
+    except DeadlineError as error:
+        raise deadline_error(error) from None
+    return parsed.due_date, parsed.ongoing
+
+
+async def add_task(request: Request) -> Response:
+    conclusion, access = await conclusion_access(request)
+    access.require_lead()
+    body = await json_body(request)
+    title = body.text("title", max_len=2000)
+    lead_unit = body.text("lead_unit", max_len=32)
+    support = _unit_codes(body, "support_units")
+    responsible = body.text("responsible", required=False, max_len=200, allow_empty=True) or ""
+    due_date = body.day("due_date", required=False, nullable=True)
+    due_text = body.text("due_text", required=False, max_len=500, allow_empty=True,
+                         nullable=True) or ""
+    body.done()
+    when, ongoing = _deadline(access.meeting, due_date, due_text)
+    task = await service.add_task(db(request), access, conclusion, title, lead_unit, support,
+                                  responsible, when, due_text, ongoing)
+    return ok(task.as_dict(service.today()), 201)
+
+
+async def task_for(request: Request, user: User) -> Task:
+    """The task in the path, if the caller may see it (else 404)."""
+    task_id = path_id(request)
+    async with db(request).read() as conn:
+        if not await tasks.can_see(conn, user, task_id):
+            raise NotFound("Task not found.")
+        found = await tasks.get(conn, task_id)
+    assert found is not None
+    return found
+
+
+async def get_task(request: Request) -> Response:
+    user = await signed_in(request)
+    task = await task_for(request, user)
+    async with db(request).read() as conn:
+        history = await tasks.updates(conn, task.id)
+        meeting = await meetings.get(conn, task.meeting_id)
+        conclusion = await conclusions.get(conn, task.conclusion_id)
+    assert meeting is not None and conclusion is not None
+    return ok({**task.as_dict(service.today()), "updates": [u.as_dict() for u in history],
+               "meeting_title": meeting.title, "meeting_starts_at": meeting.starts_at,
+               "conclusion": conclusion.as_dict(),
+               "can_report": await can_report(request, user, task)})
+
+
+async def can_report(request: Request, user: User, task: Task) -> bool:
+    """Progress is reported by the lead unit's people and by the secretary."""
+    if user.unit is not None and user.unit.id == task.lead_unit.id:
+        return True
+    return await can_manage_task(request, user, task)
+
+
+async def can_manage_task(request: Request, user: User, task: Task) -> bool:
+    if user.is_staff:
+        return True
+    async with db(request).read() as conn:
+        return await meetings.role_of(conn, task.meeting_id, user.id) == "secretary"
+
+
+async def update_task(request: Request) -> Response:
+    user = await signed_in(request)
+    task = await task_for(request, user)
+    if not await can_manage_task(request, user, task):
+        raise Forbidden("Only the secretary may change a task.")
+    body = await json_body(request)
+    changes: dict[str, Any] = {}
+    if body.has("title"):
+        changes["title"] = body.text("title", max_len=2000)
+    if body.has("lead_unit"):
+        changes["lead_unit"] = body.text("lead_unit", max_len=32)
+    if body.has("support_units"):
+        changes["support_units"] = _unit_codes(body, "support_units")
+    if body.has("responsible"):
+        changes["responsible"] = body.text("responsible", max_len=200, allow_empty=True)
+    if body.has("status"):
+        changes["status"] = body.choice("status", TASK_STATUSES)
+    if body.has("due_date") or body.has("due_text"):
+        due_date = body.day("due_date", required=False, nullable=True)
+        due_text = body.text("due_text", required=False, max_len=500, allow_empty=True,
+                             nullable=True)
+        async with db(request).read() as conn:
+            meeting = await meetings.get(conn, task.meeting_id)
+        assert meeting is not None
+        text = task.due_text if due_text is None else due_text
+        if not body.has("due_date") and due_text is not None:
+            when, ongoing = _deadline(meeting, None, text)
+        else:
+            when, ongoing = _deadline(meeting, due_date, text)
+        changes.update(due_date=when, due_text=text, ongoing=int(ongoing))
+    body.done()
+    if not changes:
+        raise Invalid("Nothing to change.", "empty_change")
+    updated = await service.update_task(db(request), user, task, changes)
+    return ok(updated.as_dict(service.today()))
+
+
+async def report_progress(request: Request) -> Response:
+    user = await signed_in(request)
+    task = await task_for(request, user)
+    if not await can_report(request, user, task):
+        raise Forbidden("Only the lead unit or the secretary reports progress on this task.",
+                        "not_lead_unit")
+    body = await json_body(request)
+    note = body.text("note", max_len=MAX_TEXT)
+    status = body.choice("status", TASK_STATUSES, required=False)
+    body.done()
+    if status == "cancelled" and not await can_manage_task(request, user, task):
+        raise Forbidden("Only the secretary may cancel a task.")
+    updated, update_id = await service.report_progress(db(request), user, task, note, status)
+    return ok({"id": update_id, "task": updated.as_dict(service.today()), "note": note,
+               "status": status}, 201)
+
+
+def _flag(raw: str | None, name: str) -> bool | None:
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    if raw.lower() in ("false", "0", "no"):
+        return False
+    raise BadRequest(f"'{name}' must be true or false.", "bad_query")
+
+
+def _query_date(raw: str | None, name: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' must be a date (YYYY-MM-DD).", "bad_query") from None
+
+
+async def list_tasks(request: Request) -> Response:
+    user = await signed_in(request)
+    q = request.query_params
+    unit_id = None
+    async with db(request).read() as conn:
+        if q.get("unit"):
+            unit = await users.unit_by_code(conn, q["unit"])
+            if unit is None:
+                raise BadRequest(f"No unit with code {q['unit']!r}.", "bad_query")
+            unit_id = unit.id
+    status = q.get("status") or None
+    if status is not None and status not in TASK_STATUSES:
+        raise BadRequest(f"'status' must be one of {', '.join(TASK_STATUSES)}.", "bad_query")
+    meeting_raw = q.get("meeting_id") or None
+    if meeting_raw is not None and (not meeting_raw.isdigit() or int(meeting_raw) > MAX_ID):
+        raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
+    where = tasks.TaskFilter(
+        unit_id=unit_id, status=status, overdue=_flag(q.get("overdue"), "overdue"),
+        meeting_id=int(meeting_raw) if meeting_raw else None,
+        due_before=_query_date(q.get("due_before"), "due_before"),
+        due_after=_query_date(q.get("due_after"), "due_after"),
+    )
+    today = service.today()
+    async with db(request).read() as conn:
+        found = await tasks.visible(conn, user, where, today)
+        titles = {m.id: m.title for m in await meetings.list_visible(conn, user)}
+        for task in found:
+            if task.meeting_id not in titles:
+                meeting = await meetings.get(conn, task.meeting_id)
+                titles[task.meeting_id] = meeting.title if meeting else ""
+    fmt = q.get("format", "json")
+    if fmt == "csv":
+        return Response(tasks_csv(found, titles, today), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="nhiem-vu.csv"'})
+    if fmt == "ics":
+        return Response(tasks_ics(found, titles), media_type="text/calendar; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="nhiem-vu.ics"'})
+    if fmt != "json":
+        raise BadRequest("'format' must be json, csv or ics.", "bad_query")
+    return ok({"tasks": [{**t.as_dict(today), "meeting_title": titles.get(t.meeting_id, "")}
+                         for t in found]})
+
+
+async def preview_deadline(request: Request) -> Response:
+    """Parse deadline words as the console types them: ?text=…&meeting_id=… (or &date=…)."""
+    user = await signed_in(request)
+    text = request.query_params.get("text", "")
+    raw_meeting = request.query_params.get("meeting_id")
+    if raw_meeting:
+        if not raw_meeting.isdigit() or not 0 < int(raw_meeting) <= MAX_ID:
+            raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
+        async with db(request).read() as conn:
+            from meeting_server import auth
+
+            access = await auth.meeting_access(conn, user, int(raw_meeting))
+        day = meeting_day(access.meeting)
+    else:
+        day = _query_date(request.query_params.get("date"), "date") or service.today()
+    try:
+        parsed = parse_deadline(text, day)
+    except DeadlineError as error:
+        raise deadline_error(error) from None
+    return ok({"text": parsed.text, "due_date": parsed.due_date.isoformat()
+               if parsed.due_date else None, "ongoing": parsed.ongoing})
