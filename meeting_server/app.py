@@ -20,6 +20,7 @@ from meeting_server.idempotency import IdempotencyMiddleware
 from meeting_server.live.hub import Hub
 from meeting_server.live.ws import Live, meeting_socket
 from meeting_server.pdf.worker import PdfWorker
+from meeting_server.publishing.render import Renderer
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
 from meeting_server.textindex import TextIndexer
@@ -30,6 +31,7 @@ from meeting_server.views import (
     api_meetings,
     api_misc,
     api_people,
+    api_publications,
     api_tasks,
     pages,
 )
@@ -98,6 +100,18 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/api/tasks/{id:int}/updates", api_tasks.report_progress, methods=["POST"],
               name="task_updates"),
         Route("/api/deadline", api_tasks.preview_deadline, name="deadline"),
+        Route("/api/meetings/{id:int}/publications", api_publications.create, methods=["POST"],
+              name="create_publication"),
+        Route("/api/publications/{id:int}", api_publications.get, methods=["GET"],
+              name="publication"),
+        Route("/api/publications/{id:int}", api_publications.update, methods=["PATCH"],
+              name="update_publication"),
+        Route("/api/publications/{id:int}/refresh", api_publications.refresh, methods=["POST"],
+              name="refresh_publication"),
+        Route("/api/publications/{id:int}/publish", api_publications.publish, methods=["POST"],
+              name="publish"),
+        Route("/api/publications/{id:int}/pdf", api_publications.pdf, name="publication_pdf"),
+        Route("/api/publications/{id:int}/html", api_publications.html, name="publication_html"),
         WebSocketRoute("/ws/meetings/{id:int}", meeting_socket, name="meeting_socket"),
         Route("/login", pages.login, name="login"),
         Route("/", pages.home, name="home"),
@@ -106,6 +120,7 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
               name="document_page"),
         Route("/meetings/{id:int}/console", pages.console, name="console_page"),
         Route("/tasks", pages.task_tracker, name="tasks_page"),
+        Route("/publications/{id:int}", pages.publication, name="publication_page"),
         Mount("/static", StaticFiles(directory=str(data_path("static"))), name="static"),
     ]
 
@@ -154,4 +169,5 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     app.state.pages = pages.Pages()
+    app.state.renderer = Renderer(data_path("templates"))
     return app

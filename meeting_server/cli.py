@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import secrets
 import shutil
 import socket
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from meeting_server.pdf.worker import PdfWorker
 
 logger = logging.getLogger("meeting_server")
+
+# The demo city of agendas/demo (fictional), for the header of its minutes and notices.
+DEMO_ISSUER = {"issuer_parent": "UBND THÀNH PHỐ SÔNG LAM", "issuer": "VĂN PHÒNG",
+               "place": "Sông Lam"}
 
 
 def _settings_epilog() -> str:
@@ -101,8 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "serve"
     overrides = {s.name: getattr(args, s.name, None) for s in SETTINGS}
-    if command == "demo" and overrides.get("data_dir") is None:
-        overrides["data_dir"] = tempfile.mkdtemp(prefix="meeting-demo-")
+    if command == "demo":
+        if overrides.get("data_dir") is None:
+            overrides["data_dir"] = tempfile.mkdtemp(prefix="meeting-demo-")
+        for name, value in DEMO_ISSUER.items():
+            if f"MEETING_{name.upper()}" not in os.environ:
+                overrides[name] = value
     try:
         settings = Settings.load(**overrides)
     except ConfigError as exc:

@@ -45,6 +45,23 @@ class DocumentFiles:
             raise ValueError("not a SHA-256 hex digest")
         return self.root / sha256[:2] / f"{sha256}.pdf"
 
+    def publication_path(self, sha256: str) -> Path:
+        """Published minutes and notices, named by the SHA-256 of their PDF."""
+        return self.root.parent / "publications" / sha256[:2] / f"{sha256}.pdf"
+
+    async def keep_bytes(self, final: Path, data: bytes) -> None:
+        """Write ``data`` to ``final`` atomically (temporary file, fsync, rename)."""
+        await asyncio.to_thread(self._keep_bytes_sync, final, data)
+
+    def _keep_bytes_sync(self, final: Path, data: bytes) -> None:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.new_temp_path()
+        with open(temp, "wb") as f:
+            f.write(data)
+            _flush_and_sync(f)
+        os.replace(temp, final)
+        _sync_dir(final.parent)
+
     def new_temp_path(self, suffix: str = ".part") -> Path:
         return self.tmp / f"{secrets.token_hex(16)}{suffix}"
 

@@ -295,3 +295,36 @@ class TaskUpdate:
         return {"id": self.id, "task_id": self.task_id, "author_id": self.author_id,
                 "author_name": self.author_name, "note": self.note, "status": self.status,
                 "created_at": self.created_at}
+
+
+PUBLICATION_KINDS: tuple[str, ...] = ("minutes", "notice")
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: int
+    meeting_id: int
+    kind: str
+    version: int
+    status: str
+    snapshot: dict[str, Any]
+    fields: dict[str, Any]
+    sha256: str | None
+    size: int | None
+    supersedes: int | None
+    superseded_by: int | None
+    published_at: str | None
+    created_at: str
+    updated_at: str
+
+    def summary(self) -> dict[str, Any]:
+        """As listed in the meeting state."""
+        return {"id": self.id, "kind": self.kind, "version": self.version,
+                "status": self.status, "sha256": self.sha256,
+                "published_at": self.published_at, "supersedes": self.supersedes,
+                "superseded_by": self.superseded_by}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.summary(), "meeting_id": self.meeting_id, "size": self.size,
+                "fields": self.fields, "snapshot": self.snapshot,
+                "created_at": self.created_at, "updated_at": self.updated_at}

@@ -58,6 +58,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a PDF worker job may run before it is killed."),
     Setting("ws_queue_size", "MEETING_WS_QUEUE_SIZE", None, "256",
             "Messages buffered per WebSocket client before it is dropped (close 1013)."),
+    Setting("issuer_parent", "MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
+            "Governing body on publications (first header line)."),
+    Setting("issuer", "MEETING_ISSUER", None, "VĂN PHÒNG",
+            "Issuing body on publications (second header line, bold)."),
+    Setting("place", "MEETING_PLACE", None, "Thành phố",
+            "Place name of the date line on publications."),
     Setting("log_level", "MEETING_LOG_LEVEL", "--log-level", "info",
             "Logging level: debug, info, warning or error."),
 )
@@ -80,6 +86,9 @@ class Settings:
     pdf_memory_mb: int = 1024
     pdf_timeout: float = 30.0
     ws_queue_size: int = 256
+    issuer_parent: str = "ỦY BAN NHÂN DÂN THÀNH PHỐ"
+    issuer: str = "VĂN PHÒNG"
+    place: str = "Thành phố"
     log_level: str = "info"
 
     @property

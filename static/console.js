@@ -88,6 +88,18 @@
     } catch (error) { showError(taskForm, error); }
   });
 
+  for (const button of document.querySelectorAll(".new-publication")) {
+    button.addEventListener("click", async () => {
+      const response = await fetch("/api/meetings/" + meetingId + "/publications", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: button.dataset.kind }),
+      });
+      const data = await response.json();
+      const id = response.ok ? data.id : data.error.id;
+      if (id) location.assign("/publications/" + id);
+    });
+  }
+
   document.getElementById("conclusions").addEventListener("click", async (event) => {
     const button = event.target.closest(".delete-conclusion");
     if (!button || !confirm(t("Delete this conclusion and its tasks?"))) return;

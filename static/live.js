@@ -54,6 +54,11 @@
       case "task.updated":
         state.tasks = state.tasks.filter((x) => x.id !== d.task.id);
         state.tasks.push(d.task); break;
+      case "publication.published":
+        state.publications = state.publications.filter((x) => x.id !== d.publication.id)
+          .map((x) => x.id === d.superseded_id
+            ? Object.assign({}, x, { status: "superseded", superseded_by: d.publication.id }) : x);
+        state.publications.push(d.publication); break;
       default:
         if (window.MeetingLive && window.MeetingLive.extra) window.MeetingLive.extra(state, event);
     }

@@ -13,10 +13,14 @@ import httpx
 import pytest
 import uvicorn
 
+from meeting_server.agenda_import import import_agenda
 from meeting_server.app import create_app
 from meeting_server.db import Database
+from meeting_server.documents_files import DocumentFiles
+from meeting_server.pdf.worker import PdfWorker
 from meeting_server.services import accounts
 from meeting_server.settings import Settings
+from meeting_server.store import users
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -154,6 +158,34 @@ async def world(server: Server) -> World:
     assert r.status_code == 201, r.text
     return World(server, admin, secretary, await server.login("pct"), await server.login("snv"),
                  await server.login("stp"), meeting_id, other, ids)
+
+
+@pytest.fixture
+async def demo(tmp_path: Path) -> AsyncIterator[Server]:
+    """A server holding the imported demo meeting; every demo user has PASSWORD."""
+    settings = make_settings(tmp_path / "data")
+    await add_admin(settings, "root")
+    db = Database(settings.db_path)
+    await db.open()
+    worker = PdfWorker(preload=["pytest"])
+    try:
+        await import_agenda(db, DocumentFiles(settings.data_dir), worker, DEMO,
+                            settings.max_upload_bytes)
+        async with db.read() as conn:
+            everyone = await users.list_users(conn)
+        for user in everyone:
+            await accounts.update_user(db, user.id, {"password": PASSWORD})
+    finally:
+        await worker.aclose()
+        await db.close()
+    server, uv, task = await start_server(settings)
+    try:
+        yield server
+    finally:
+        for client in server.clients:
+            await client.aclose()
+        uv.should_exit = True
+        await task
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:

@@ -40,6 +40,15 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     elif name in ("task.assigned", "task.updated"):
         state["tasks"] = [t for t in state["tasks"] if t["id"] != data["task"]["id"]]
         state["tasks"].append(data["task"])
+    elif name == "publication.published":
+        kept = []
+        for p in state["publications"]:
+            if p["id"] == data["publication"]["id"]:
+                continue
+            if p["id"] == data["superseded_id"]:
+                p = {**p, "status": "superseded", "superseded_by": data["publication"]["id"]}
+            kept.append(p)
+        state["publications"] = kept + [data["publication"]]
     else:
         raise AssertionError(f"unknown event {name}")
 
@@ -51,6 +60,7 @@ def normalised(state: dict[str, Any]) -> dict[str, Any]:
     out["participants"] = sorted(state["participants"], key=lambda p: p["user_id"])
     out["agenda_items"] = sorted(state["agenda_items"], key=lambda i: i["position"])
     out["tasks"] = sorted(state["tasks"], key=lambda t: t["id"])
+    out["publications"] = sorted(state["publications"], key=lambda p: p["id"])
     return out
 
 

@@ -10,6 +10,7 @@ from meeting_server.models import (
     ATTENDANCE_STATUSES,
     MEETING_ROLES,
     MEETING_STATUSES,
+    PUBLICATION_KINDS,
     TASK_STATUSES,
 )
 
@@ -28,6 +29,8 @@ def interface_strings() -> set[str]:
         for block in [*LIST.findall(text), *SET_KEYS.findall(text)]:
             found.update(ITEM.findall(block))
     found.update(f"meeting {status}" for status in MEETING_STATUSES)
+    found.update(f"publication {status}" for status in ("draft", "published", "superseded"))
+    found.update(PUBLICATION_KINDS)
     found.update(MEETING_ROLES + ATTENDANCE_STATUSES + TASK_STATUSES)
     return found
 

@@ -4,83 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
-from typing import Any
 
-import httpx
-import pytest
+from example import enter_example
 from icalendar import Calendar
 from liveclient import Tablet, normalised
 
-from meeting_server.agenda_import import import_agenda
-from meeting_server.db import Database
-from meeting_server.documents_files import DocumentFiles
-from meeting_server.pdf.worker import PdfWorker
-from meeting_server.services import accounts
-from meeting_server.store import users
-
-from conftest import DEMO, PASSWORD, Server, World, add_admin, make_settings, start_server
-
-
-@pytest.fixture
-async def demo(tmp_path: Path) -> AsyncIterator[Server]:
-    """A server holding the imported demo meeting; every demo user has PASSWORD."""
-    settings = make_settings(tmp_path / "data")
-    await add_admin(settings, "root")
-    db = Database(settings.db_path)
-    await db.open()
-    worker = PdfWorker(preload=["pytest"])
-    try:
-        await import_agenda(db, DocumentFiles(settings.data_dir), worker, DEMO,
-                            settings.max_upload_bytes)
-        async with db.read() as conn:
-            everyone = await users.list_users(conn)
-        for user in everyone:
-            await accounts.update_user(db, user.id, {"password": PASSWORD})
-    finally:
-        await worker.aclose()
-        await db.close()
-    server, uv, task = await start_server(settings)
-    try:
-        yield server
-    finally:
-        for client in server.clients:
-            await client.aclose()
-        uv.should_exit = True
-        await task
-
-
-async def _example(server: Server) -> tuple[httpx.AsyncClient, int, list[dict[str, Any]]]:
-    """The three tasks of the administrative reform meeting, as the secretary enters them."""
-    secretary = await server.login("thuky.nguyen")
-    meeting = (await secretary.get("/api/meetings")).json()["meetings"][0]
-    assert meeting["starts_at"].startswith("2019-07-05")
-    mid = meeting["id"]
-    r = await secretary.post(f"/api/meetings/{mid}/conclusions", json={
-        "text": "Phó Chủ tịch UBND thành phố kết luận về công tác cải cách hành chính.",
-        "agenda_item_id": meeting["agenda_items"][1]["id"]})
-    assert r.status_code == 201, r.text
-    assert r.json()["number"] == 1
-    conclusion = r.json()["id"]
-    created = []
-    for body in [
-        {"title": "Rà soát dịch vụ công trực tuyến mức độ 4", "lead_unit": "STTTT",
-         "due_text": "trước ngày 15/8"},
-        {"title": "Đẩy nhanh công bố 40 bộ thủ tục hành chính liên thông",
-         "lead_unit": "VPUBND", "support_units": ["STP"], "due_text": "trong tháng 7"},
-        {"title": "Phối hợp khảo sát mức độ hài lòng của người dân", "lead_unit": "SBN",
-         "support_units": ["MTTQ"], "due_text": "thường xuyên"},
-    ]:
-        r = await secretary.post(f"/api/conclusions/{conclusion}/tasks", json=body)
-        assert r.status_code == 201, r.text
-        created.append(r.json())
-    return secretary, mid, created
+from conftest import Server, World
 
 
 async def test_the_example_tasks_get_their_deadlines(demo: Server) -> None:
-    _, _, created = await _example(demo)
+    _, _, created = await enter_example(demo)
     assert [t["due_date"] for t in created] == ["2019-08-15", "2019-07-31", None]
     assert [t["ongoing"] for t in created] == [False, False, True]
     assert created[1]["support_units"] == ["STP"]
@@ -90,7 +24,7 @@ async def test_the_example_tasks_get_their_deadlines(demo: Server) -> None:
 
 
 async def test_who_sees_and_who_reports_progress(demo: Server) -> None:
-    _, _, created = await _example(demo)
+    _, _, created = await enter_example(demo)
     task = created[1]
     justice = await demo.login("pgd.stp")
     office = await demo.login("cvp.le")
@@ -119,7 +53,7 @@ async def test_who_sees_and_who_reports_progress(demo: Server) -> None:
 
 
 async def test_overdue_filter_and_done_is_never_overdue(demo: Server) -> None:
-    secretary, mid, created = await _example(demo)
+    secretary, mid, created = await enter_example(demo)
     overdue = (await secretary.get("/api/tasks", params={"overdue": "true"})).json()["tasks"]
     assert {t["id"] for t in overdue} == {created[0]["id"], created[1]["id"]}
     r = await secretary.patch(f"/api/tasks/{created[0]['id']}", json={"status": "done"})
@@ -136,7 +70,7 @@ async def test_overdue_filter_and_done_is_never_overdue(demo: Server) -> None:
 
 
 async def test_csv_opens_in_excel_with_vietnamese(demo: Server) -> None:
-    secretary, _, _ = await _example(demo)
+    secretary, _, _ = await enter_example(demo)
     r = await secretary.get("/api/tasks", params={"format": "csv"})
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -146,7 +80,7 @@ async def test_csv_opens_in_excel_with_vietnamese(demo: Server) -> None:
 
 
 async def test_ics_feed_has_the_dated_deadlines(demo: Server) -> None:
-    secretary, _, _ = await _example(demo)
+    secretary, _, _ = await enter_example(demo)
     r = await secretary.get("/api/tasks", params={"format": "ics", "unit": "VPUBND"})
     calendar = Calendar.from_ical(r.content)
     todos = [c for c in calendar.walk("VTODO")]

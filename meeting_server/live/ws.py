@@ -16,7 +16,7 @@ from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
 from meeting_server.models import Event, User
 from meeting_server.services import meetings as meeting_service
 from meeting_server.settings import Settings
-from meeting_server.store import events, meetings, state
+from meeting_server.store import events, state
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ async def meeting_socket(websocket: WebSocket) -> None:
             return
         sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
         live.track(token_hash, sub)
-        first, after = await _catch_up(db, meeting_id, hello.last_seq)
+        first, after = await _catch_up(db, user, meeting_id, hello.last_seq)
         sub.start(first, after)
         await _receive_loop(websocket, db, sub, user, meeting_id)
     except WebSocketDisconnect:
@@ -148,7 +148,7 @@ async def _await_hello(websocket: WebSocket) -> protocol.Hello | None:
                     "hello_first", "Send hello before anything else."))
 
 
-async def _catch_up(db: Database, meeting_id: int, last_seq: int | None
+async def _catch_up(db: Database, user: User, meeting_id: int, last_seq: int | None
                     ) -> tuple[list[str], int]:
     """The missed events after ``last_seq``, or a snapshot when they cannot be replayed."""
     async with db.read() as conn:
@@ -168,9 +168,8 @@ async def _catch_up(db: Database, meeting_id: int, last_seq: int | None
                                 for e in page)
                 cursor = page[-1].seq
             return messages, cursor
-        meeting = await meetings.get(conn, meeting_id)
-        assert meeting is not None
-        snapshot = await state.meeting_state(conn, meeting)
+        access = await auth.meeting_access(conn, user, meeting_id)
+        snapshot = await state.meeting_state(conn, access.meeting, access.can_lead)
     return [protocol.encode_snapshot(last, snapshot)], last
 
 

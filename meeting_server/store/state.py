@@ -8,7 +8,14 @@ from typing import Any
 from meeting_server.db import Conn
 from meeting_server.deadlines import add_working_days
 from meeting_server.models import AgendaItem, Document, Meeting
-from meeting_server.store import agenda, conclusions, documents, meetings, tasks
+from meeting_server.store import (
+    agenda,
+    conclusions,
+    documents,
+    meetings,
+    publications,
+    tasks,
+)
 from meeting_server.timeutil import now
 
 NOTICE_WORKING_DAYS = 5
@@ -20,13 +27,16 @@ def notice_due(meeting: Meeting) -> str:
     return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
 
 
-async def meeting_state(conn: Conn, meeting: Meeting) -> dict[str, Any]:
+async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool
+                        ) -> dict[str, Any]:
+    """The full state; drafts of publications only for those who may edit them."""
     items = await agenda.list_for(conn, meeting.id)
     docs = await documents.list_for_meeting(conn, meeting.id)
     presenter = await meetings.presenter(conn, meeting.id)
     people = await meetings.participants(conn, meeting.id)
     found = await conclusions.list_for(conn, meeting.id)
     assigned = await tasks.list_for_meeting(conn, meeting.id)
+    published = await publications.list_for(conn, meeting.id, drafts=include_drafts)
     today = now().date()
     return {
         "meeting": meeting.as_dict(),
@@ -37,7 +47,7 @@ async def meeting_state(conn: Conn, meeting: Meeting) -> dict[str, Any]:
         "documents": [d.as_dict() for d in docs],
         "conclusions": [c.as_dict() for c in found],
         "tasks": [t.as_dict(today) for t in assigned],
-        "publications": [],
+        "publications": [p.summary() for p in published],
         "notice_due": notice_due(meeting),
     }
 

@@ -44,7 +44,7 @@ async def create_meeting(request: Request) -> Response:
 async def get_meeting(request: Request) -> Response:
     access = await meeting_access(request)
     async with db(request).read() as conn:
-        return ok(await state.meeting_state(conn, access.meeting))
+        return ok(await state.meeting_state(conn, access.meeting, access.can_lead))
 
 
 async def update_meeting(request: Request) -> Response:

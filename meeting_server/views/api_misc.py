@@ -37,6 +37,10 @@ SUMMARIES = {
     "task": "A task with its progress reports", "update_task": "Change a task",
     "task_updates": "Report progress on a task",
     "deadline": "Parse Vietnamese deadline words (preview)",
+    "create_publication": "Draft minutes or a notice from the meeting",
+    "publication": "A publication", "update_publication": "Edit a draft (409 once published)",
+    "refresh_publication": "Take the draft's snapshot again", "publish": "Publish, frozen",
+    "publication_pdf": "The publication as PDF", "publication_html": "The publication as HTML",
     "openapi": "This description", "health": "Liveness",
 }
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -13,10 +14,12 @@ from meeting_server import auth
 from meeting_server.errors import NotFound, NotSignedIn
 from meeting_server.i18n import Translations
 from meeting_server.models import TASK_STATUSES, User
+from meeting_server.publishing.render import TITLES
 from meeting_server.resources import data_path
 from meeting_server.store import documents, meetings, state, tasks, users
 from meeting_server.timeutil import now
 from meeting_server.validate import path_id
+from meeting_server.views import api_publications
 from meeting_server.views.common import db, settings
 
 
@@ -101,7 +104,7 @@ async def meeting(request: Request) -> Response:
     meeting_id = path_id(request)
     async with db(request).read() as conn:
         access = await auth.meeting_access(conn, user, meeting_id)
-        current = await state.meeting_state(conn, access.meeting)
+        current = await state.meeting_state(conn, access.meeting, access.can_lead)
     items = [
         {**item, "documents": [d for d in current["documents"]
                                if d["agenda_item_id"] == item["id"]]}
@@ -140,10 +143,15 @@ async def console(request: Request) -> Response:
     async with db(request).read() as conn:
         access = await auth.meeting_access(conn, user, path_id(request))
         access.require_lead()
-        current = await state.meeting_state(conn, access.meeting)
+        current = await state.meeting_state(conn, access.meeting, access.can_lead)
         units = await users.list_units(conn)
+    due = date.fromisoformat(current["notice_due"])
+    notices = [p for p in current["publications"] if p["kind"] == "notice" and p["published_at"]]
+    published = notices[0]["published_at"][:10] if notices else None
     return pages(request).render(request, "console.html", {
         "user": user, "access": access, "state": current, "units": units,
+        "days_left": (due - now().date()).days, "notice_published": published,
+        "notice_late": published is None and due < now().date(),
     })
 
 
@@ -175,4 +183,17 @@ async def task_tracker(request: Request) -> Response:
     return pages(request).render(request, "tasks.html", {
         "user": user, "rows": rows, "units": units, "statuses": TASK_STATUSES,
         "filters": {"unit": unit.code if unit else "", "status": status, "overdue": overdue},
+    })
+
+
+async def publication(request: Request) -> Response:
+    user = await page_user(request)
+    request.state.user = user
+    found, access, _ = await api_publications.publication_access(request)
+    renderer = api_publications.renderer(request)
+    body = renderer.body(found.kind, found.snapshot, found.fields, found.status, found.version)
+    return pages(request).render(request, "publication.html", {
+        "user": user, "publication": found, "body": body,
+        "title": TITLES[found.kind],
+        "editable": found.status == "draft" and access is not None and access.can_lead,
     })

@@ -1,0 +1,1 @@
+"""Minutes (biên bản) and conclusion notices (thông báo kết luận): context, HTML, PDF."""

@@ -1,0 +1,102 @@
+"""Publications: drafts with their snapshot and editable fields, and frozen versions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.models import Publication
+from meeting_server.timeutil import now_iso
+
+_SELECT = (
+    "SELECT p.id, p.meeting_id, p.kind, p.version, p.status, p.snapshot, p.fields, p.sha256,"
+    " p.size, p.supersedes, p.published_at, p.created_at, p.updated_at,"
+    " (SELECT n.id FROM publications n WHERE n.supersedes = p.id AND n.status != 'draft')"
+    " AS superseded_by FROM publications p"
+)
+
+
+def _publication(row: sqlite3.Row) -> Publication:
+    return Publication(row["id"], row["meeting_id"], row["kind"], row["version"], row["status"],
+                       json.loads(row["snapshot"]), json.loads(row["fields"]), row["sha256"],
+                       row["size"], row["supersedes"], row["superseded_by"],
+                       row["published_at"], row["created_at"], row["updated_at"])
+
+
+async def get(conn: Conn, publication_id: int) -> Publication | None:
+    row = await fetchone(conn, f"{_SELECT} WHERE p.id = ?", (publication_id,))
+    return _publication(row) if row else None
+
+
+async def list_for(conn: Conn, meeting_id: int, drafts: bool) -> list[Publication]:
+    clause = "" if drafts else " AND p.status != 'draft'"
+    rows = await fetchall(conn, f"{_SELECT} WHERE p.meeting_id = ?{clause}"
+                                " ORDER BY p.kind, p.version", (meeting_id,))
+    return [_publication(r) for r in rows]
+
+
+async def html(conn: Conn, publication_id: int) -> str | None:
+    row = await fetchone(conn, "SELECT html FROM publications WHERE id = ?", (publication_id,))
+    return str(row[0]) if row and row[0] is not None else None
+
+
+async def create(tx: Transaction, meeting_id: int, kind: str, snapshot: dict[str, Any],
+                 fields: dict[str, Any], supersedes: int | None, created_by: int) -> int:
+    at = now_iso()
+    row = await tx.fetchone(
+        "INSERT INTO publications (meeting_id, kind, version, snapshot, fields, supersedes,"
+        " created_by, created_at, updated_at) VALUES (?, ?, (SELECT coalesce(max(version), 0) + 1"
+        " FROM publications WHERE meeting_id = ? AND kind = ?), ?, ?, ?, ?, ?, ?) RETURNING id",
+        (meeting_id, kind, meeting_id, kind, json.dumps(snapshot, ensure_ascii=False),
+         json.dumps(fields, ensure_ascii=False), supersedes, created_by, at, at),
+    )
+    assert row is not None
+    return int(row[0])
+
+
+async def update_draft(tx: Transaction, publication_id: int, *, fields: dict[str, Any] | None
+                       = None, snapshot: dict[str, Any] | None = None) -> None:
+    changes: dict[str, str] = {}
+    if fields is not None:
+        changes["fields"] = json.dumps(fields, ensure_ascii=False)
+    if snapshot is not None:
+        changes["snapshot"] = json.dumps(snapshot, ensure_ascii=False)
+    assignments = "".join(f"{column} = ?, " for column in changes)
+    await tx.execute(f"UPDATE publications SET {assignments}updated_at = ? WHERE id = ?"
+                     " AND status = 'draft'", (*changes.values(), now_iso(), publication_id))
+
+
+async def publish(tx: Transaction, publication_id: int, html_text: str, sha256: str, size: int,
+                  published_by: int) -> None:
+    at = now_iso()
+    await tx.execute(
+        "UPDATE publications SET status = 'published', html = ?, sha256 = ?, size = ?,"
+        " published_at = ?, published_by = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
+        (html_text, sha256, size, at, published_by, at, publication_id),
+    )
+
+
+async def supersede(tx: Transaction, publication_id: int) -> None:
+    await tx.execute("UPDATE publications SET status = 'superseded', updated_at = ?"
+                     " WHERE id = ? AND status = 'published'", (now_iso(), publication_id))
+
+
+async def latest(conn: Conn, meeting_id: int, kind: str) -> Publication | None:
+    row = await fetchone(conn, f"{_SELECT} WHERE p.meeting_id = ? AND p.kind = ?"
+                               " ORDER BY p.version DESC LIMIT 1", (meeting_id, kind))
+    return _publication(row) if row else None
+
+
+async def readable_by_unit(conn: Conn, publication_id: int, unit_id: int) -> bool:
+    """A published notice is readable by the units that have tasks in its meeting."""
+    row = await fetchone(
+        conn,
+        "SELECT 1 FROM publications p JOIN tasks t ON t.meeting_id = p.meeting_id"
+        " WHERE p.id = ? AND p.status != 'draft' AND (t.lead_unit_id = ? OR EXISTS"
+        " (SELECT 1 FROM task_support_units s WHERE s.task_id = t.id AND s.unit_id = ?))"
+        " LIMIT 1",
+        (publication_id, unit_id, unit_id),
+    )
+    return row is not None

@@ -1,0 +1,177 @@
+"""Minutes and conclusion notices: drafts, edits, publishing, and reading them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+
+from meeting_server import auth
+from meeting_server.auth import Access
+from meeting_server.errors import Invalid, NotFound
+from meeting_server.models import PUBLICATION_KINDS, Publication, User
+from meeting_server.publishing.render import TITLES, Renderer
+from meeting_server.services import publications as service
+from meeting_server.store import publications
+from meeting_server.validate import Fields, json_body, path_id
+from meeting_server.views.api_documents import content_disposition
+from meeting_server.views.common import db, meeting_access, ok, settings, signed_in
+
+MAX_TEXT = 20_000
+
+
+def renderer(request: Request) -> Renderer:
+    value: Renderer = request.app.state.renderer
+    return value
+
+
+async def publication_access(request: Request) -> tuple[Publication, Access | None, User]:
+    """The publication, if the caller may read it: drafts only for the chair and secretary;
+    published ones for participants, and notices also for the units with tasks in them."""
+    user = await signed_in(request)
+    async with db(request).read() as conn:
+        found = await publications.get(conn, path_id(request))
+        if found is None:
+            raise NotFound("Publication not found.")
+        try:
+            access: Access | None = await auth.meeting_access(conn, user, found.meeting_id)
+        except NotFound:
+            access = None
+        if found.status == "draft":
+            if access is None or not access.can_lead:
+                raise NotFound("Publication not found.")
+        elif access is None and not (
+            found.kind == "notice" and user.unit is not None
+            and await publications.readable_by_unit(conn, found.id, user.unit.id)
+        ):
+            raise NotFound("Publication not found.")
+    return found, access, user
+
+
+def _lead(access: Access | None) -> Access:
+    if access is None:
+        raise NotFound("Publication not found.")
+    access.require_lead()
+    return access
+
+
+async def create(request: Request) -> Response:
+    access = await meeting_access(request)
+    access.require_manage()
+    body = await json_body(request)
+    kind = body.choice("kind", PUBLICATION_KINDS)
+    body.done()
+    draft = await service.create_draft(db(request), settings(request), access, kind)
+    return ok(draft.as_dict(), 201)
+
+
+async def get(request: Request) -> Response:
+    found, _, _ = await publication_access(request)
+    return ok(found.as_dict())
+
+
+def _strings(body: Fields, name: str, limit: int) -> list[str]:
+    value = body.data.get(name)
+    body.seen.add(name)
+    if not isinstance(value, list) or len(value) > limit or not all(
+            isinstance(v, str) and len(v) <= 300 and "\x00" not in v for v in value):
+        raise Invalid(f"The field '{name}' must be a list of at most {limit} short texts.",
+                      "invalid_field", field=name)
+    return [v.strip() for v in value if v.strip()]
+
+
+def _opinions(body: Fields) -> dict[str, str]:
+    value = body.data.get("opinions")
+    body.seen.add("opinions")
+    if not isinstance(value, dict) or len(value) > 500 or not all(
+            isinstance(k, str) and k.isdigit() and isinstance(v, str) and len(v) <= MAX_TEXT
+            and "\x00" not in v for k, v in value.items()):
+        raise Invalid("'opinions' maps agenda item ids to texts.", "invalid_field",
+                      field="opinions")
+    return {k: v.strip() for k, v in value.items()}
+
+
+async def update(request: Request) -> Response:
+    found, access, _ = await publication_access(request)
+    body = await json_body(request)
+    changes: dict[str, Any] = {}
+    for name, limit in (("number", 50), ("introduction", MAX_TEXT), ("closing", 2000),
+                        ("place", 100), ("issuer", 200), ("issuer_parent", 200)):
+        if body.has(name):
+            changes[name] = body.text(name, max_len=limit, allow_empty=True)
+    if body.has("date"):
+        day = body.day("date")
+        assert day is not None
+        changes["date"] = day.isoformat()
+    if body.has("opinions"):
+        changes["opinions"] = _opinions(body)
+    if body.has("recipients"):
+        changes["recipients"] = _strings(body, "recipients", 60)
+    if body.has("signer"):
+        signer = body.data["signer"]
+        body.seen.add("signer")
+        if not isinstance(signer, dict) or set(signer) - {"title", "name"} or not all(
+                isinstance(v, str) and len(v) <= 200 and "\x00" not in v
+                for v in signer.values()):
+            raise Invalid("'signer' is {title, name}.", "invalid_field", field="signer")
+        if "title" in signer:
+            changes["signer_title"] = signer["title"].strip()
+        if "name" in signer:
+            changes["signer_name"] = signer["name"].strip()
+    body.done()
+    if found.status == "draft":
+        _lead(access)
+    if not changes:
+        raise Invalid("Nothing to change.", "empty_change")
+    updated = await service.update_fields(db(request), found, changes)
+    return ok(updated.as_dict())
+
+
+async def refresh(request: Request) -> Response:
+    found, access, _ = await publication_access(request)
+    lead = _lead(access)
+    return ok((await service.refresh(db(request), lead, found)).as_dict())
+
+
+async def publish(request: Request) -> Response:
+    found, access, _ = await publication_access(request)
+    lead = _lead(access)
+    published = await service.publish(db(request), request.app.state.files, renderer(request),
+                                      lead, found)
+    return ok(published.as_dict())
+
+
+def _filename(found: Publication) -> str:
+    return f"{TITLES[found.kind]} - {found.snapshot['title']} (v{found.version}).pdf"
+
+
+async def pdf(request: Request) -> Response:
+    found, _, _ = await publication_access(request)
+    if found.status == "draft":
+        html = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
+                                          found.version)
+        data = await renderer(request).pdf(html, service.metadata(found))
+        return Response(data, media_type="application/pdf", headers={
+            "Content-Disposition": content_disposition(_filename(found)),
+            "Cache-Control": "private, no-store"})
+    assert found.sha256 is not None
+    return FileResponse(request.app.state.files.publication_path(found.sha256),
+                        media_type="application/pdf", headers={
+                            "Content-Disposition": content_disposition(_filename(found)),
+                            "Cache-Control": "private, max-age=31536000, immutable",
+                            "ETag": f'"{found.sha256}"'})
+
+
+async def html(request: Request) -> Response:
+    found, _, _ = await publication_access(request)
+    if found.status == "draft":
+        text = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
+                                          found.version)
+    else:
+        async with db(request).read() as conn:
+            frozen = await publications.html(conn, found.id)
+        assert frozen is not None
+        text = frozen
+    return HTMLResponse(text, headers={"Cache-Control": "private, no-cache",
+                                       "Content-Security-Policy": "script-src 'none'"})
