@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import io
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import pypdf
 import pytest
+from test_pdf_ingest import zeros_deflated
 
 from conftest import CORPUS, World
 
@@ -60,10 +60,8 @@ async def test_every_corpus_pdf_is_accepted_with_pypdfs_page_count(world: World)
 
 
 def _bomb() -> bytes:
-    compressor = zlib.compressobj(9)
-    zeros = bytes(1 << 20)
-    body = b"".join(compressor.compress(zeros) for _ in range(2048)) + compressor.flush()
-    return _pdf_with_content(body, b"/Filter /FlateDecode ")
+    """2 GiB of zeros in a 2 MB FlateDecode stream (see test_pdf_ingest.zeros_deflated)."""
+    return _pdf_with_content(zeros_deflated(2), b"/Filter /FlateDecode ")
 
 
 def _pdf_with_content(stream: bytes, extra: bytes = b"") -> bytes:
