@@ -32,6 +32,7 @@ from meeting_server.views import (
     api_misc,
     api_people,
     api_publications,
+    api_search,
     api_tasks,
     pages,
 )
@@ -46,6 +47,9 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/api/session", api_auth.sign_in, methods=["POST"], name="sign_in"),
         Route("/api/session", api_auth.sign_out, methods=["DELETE"], name="sign_out"),
         Route("/api/me", api_auth.me, name="me"),
+        Route("/api/pairing-codes", api_auth.create_pairing_code, methods=["POST"],
+              name="pairing_codes"),
+        Route("/api/session/pair", api_auth.pair, methods=["POST"], name="pair"),
         Route("/api/units", api_people.list_units, methods=["GET"], name="units"),
         Route("/api/units", api_people.create_unit, methods=["POST"], name="create_unit"),
         Route("/api/users", api_people.list_users, methods=["GET"], name="users"),
@@ -112,8 +116,10 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
               name="publish"),
         Route("/api/publications/{id:int}/pdf", api_publications.pdf, name="publication_pdf"),
         Route("/api/publications/{id:int}/html", api_publications.html, name="publication_html"),
+        Route("/api/search", api_search.search, name="search"),
         WebSocketRoute("/ws/meetings/{id:int}", meeting_socket, name="meeting_socket"),
         Route("/login", pages.login, name="login"),
+        Route("/pair", pages.pair, name="pair_page"),
         Route("/", pages.home, name="home"),
         Route("/meetings/{id:int}", pages.meeting, name="meeting_page"),
         Route("/meetings/{id:int}/documents/{doc_id:int}", pages.document,
@@ -121,6 +127,7 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/meetings/{id:int}/console", pages.console, name="console_page"),
         Route("/tasks", pages.task_tracker, name="tasks_page"),
         Route("/publications/{id:int}", pages.publication, name="publication_page"),
+        Route("/search", api_search.search_page, name="search_page"),
         Mount("/static", StaticFiles(directory=str(data_path("static"))), name="static"),
     ]
 

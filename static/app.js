@@ -24,6 +24,26 @@
       error.hidden = false;
     });
   }
+  const pairForm = document.getElementById("pair-form");
+  if (pairForm) {
+    const submit = async () => {
+      const error = pairForm.querySelector(".error");
+      error.hidden = true;
+      try {
+        const response = await fetch("/api/session/pair", {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ code: new FormData(pairForm).get("code") }),
+        });
+        if (response.ok) { window.location.replace("/"); return; }
+        error.textContent = error.dataset.invalid;
+      } catch (e) {
+        error.textContent = error.dataset.failed;
+      }
+      error.hidden = false;
+    };
+    pairForm.addEventListener("submit", (event) => { event.preventDefault(); submit(); });
+    if (pairForm.elements.code.value) submit();
+  }
   const signOut = document.getElementById("sign-out");
   if (signOut) {
     signOut.addEventListener("click", async () => {

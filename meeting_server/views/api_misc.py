@@ -15,6 +15,8 @@ SUMMARIES = {
     "sign_in": "Sign in with username and password; sets the session cookie",
     "sign_out": "End the current session",
     "me": "The signed-in user",
+    "pairing_codes": "A one-time code and QR that sign a tablet in (secretary)",
+    "pair": "Sign in with a pairing code",
     "units": "List units", "create_unit": "Add a unit (admin)",
     "users": "List users (admin, secretary)", "create_user": "Add a user (admin)",
     "update_user": "Change a user; active=false revokes their sessions (admin)",

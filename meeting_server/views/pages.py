@@ -197,3 +197,9 @@ async def publication(request: Request) -> Response:
         "title": TITLES[found.kind],
         "editable": found.status == "draft" and access is not None and access.can_lead,
     })
+
+
+async def pair(request: Request) -> Response:
+    """A tablet opened from the QR code: it signs in with the code and goes to its meetings."""
+    code = request.query_params.get("code", "")[:20]
+    return pages(request).render(request, "pair.html", {"code": code, "user": None})
