@@ -120,6 +120,7 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         WebSocketRoute("/ws/meetings/{id:int}", meeting_socket, name="meeting_socket"),
         Route("/login", pages.login, name="login"),
         Route("/pair", pages.pair, name="pair_page"),
+        Route("/sw.js", pages.service_worker, name="service_worker"),
         Route("/", pages.home, name="home"),
         Route("/meetings/{id:int}", pages.meeting, name="meeting_page"),
         Route("/meetings/{id:int}/documents/{doc_id:int}", pages.document,

@@ -119,10 +119,6 @@
     }));
     if (chosen && ordered.some((c) => String(c.id) === chosen)) select.value = chosen;
     else if (ordered.length) select.value = ordered[ordered.length - 1].id;
-    for (const li of document.querySelectorAll("#console-agenda .agenda-item")) {
-      if (Number(li.dataset.itemId) === state.current_item_id) li.setAttribute("aria-current", "true");
-      else li.removeAttribute("aria-current");
-    }
     for (const li of document.querySelectorAll("#conclusions .conclusion")) {
       const button = document.createElement("button");
       button.type = "button";
@@ -131,5 +127,207 @@
       button.textContent = t("Delete");
       li.appendChild(button);
     }
+  });
+})();
+
+// Agenda building, documents and attendance (rendered from the live state).
+(function () {
+  const root = document.getElementById("console");
+  if (!root) return;
+  const meetingId = root.dataset.meetingId;
+  const strings = JSON.parse(document.getElementById("console-strings").textContent);
+  const t = (key, values) => {
+    let text = strings[key] || key;
+    for (const name in values || {}) text = text.replace("{" + name + "}", values[name]);
+    return text;
+  };
+  const agenda = document.getElementById("console-agenda");
+  let state = null;
+
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    for (const name in attrs || {}) node.setAttribute(name, attrs[name]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  async function call(method, url, body) {
+    const response = await fetch(url, {
+      method: method,
+      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const data = response.status === 204 ? null : await response.json();
+    if (!response.ok) { alert(t("Could not save: {message}", { message: data.error.message })); throw new Error(data.error.code); }
+    return data;
+  }
+
+  function upload(url, file, bar) {
+    return new Promise((resolve) => {
+      const request = new XMLHttpRequest();
+      const form = new FormData();
+      form.append("file", file);
+      request.open("POST", url);
+      request.setRequestHeader("Idempotency-Key", crypto.randomUUID());
+      request.upload.onprogress = (event) => {
+        if (event.lengthComputable) {
+          const n = Math.round(100 * event.loaded / event.total);
+          bar.hidden = false; bar.value = n; bar.textContent = t("Uploading… {n}%", { n: n });
+        }
+      };
+      request.onload = () => {
+        bar.hidden = true;
+        if (request.status >= 300) {
+          let message = String(request.status);
+          try { message = JSON.parse(request.responseText).error.message; } catch (e) { /* keep status */ }
+          alert(t("Could not save: {message}", { message: message }));
+        }
+        resolve();
+      };
+      request.onerror = () => { bar.hidden = true; alert(t("Cannot reach the server. Check the connection and try again.")); resolve(); };
+      request.send(form);
+    });
+  }
+
+  function renderAgenda() {
+    const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
+    agenda.replaceChildren(...items.map((item) => {
+      const li = el("li", { class: "agenda-item", "data-item-id": item.id, draggable: "true" });
+      if (item.id === state.current_item_id) li.setAttribute("aria-current", "true");
+      li.appendChild(el("div", { class: "item-title" }, item.title));
+      if (item.presenter) li.appendChild(el("div", { class: "meta" }, item.presenter));
+      const tools = el("div", { class: "item-tools" });
+      tools.appendChild(el("button", { type: "button", class: "set-current", "data-item-id": item.id }, t("Discuss now")));
+      tools.appendChild(el("button", { type: "button", class: "secondary move", "data-item-id": item.id, "data-to": item.position - 1, "aria-label": t("Move up") }, "↑"));
+      tools.appendChild(el("button", { type: "button", class: "secondary move", "data-item-id": item.id, "data-to": item.position + 1, "aria-label": t("Move down") }, "↓"));
+      tools.appendChild(el("button", { type: "button", class: "secondary edit-item", "data-item-id": item.id }, t("Edit")));
+      tools.appendChild(el("button", { type: "button", class: "secondary delete-item", "data-item-id": item.id }, t("Delete")));
+      const label = el("label", { class: "button secondary file-button" }, t("Upload PDF"));
+      const input = el("input", { type: "file", accept: "application/pdf,.pdf", class: "upload", "data-item-id": item.id });
+      label.appendChild(input);
+      tools.appendChild(label);
+      li.appendChild(tools);
+      const bar = el("progress", { max: "100", value: "0", class: "upload-progress" });
+      bar.hidden = true;
+      li.appendChild(bar);
+      const docs = state.documents.filter((d) => d.agenda_item_id === item.id).sort((a, b) => a.id - b.id);
+      if (docs.length) {
+        const ul = el("ul", { class: "documents" });
+        for (const d of docs) {
+          const row = el("li");
+          row.appendChild(el("a", { href: "/meetings/" + meetingId + "/documents/" + d.id + "?present=1" }, d.title));
+          row.appendChild(el("span", { class: "meta" }, " " + t("{n} pages", { n: d.page_count }) + " · " + t("version {n}", { n: d.version }) + " "));
+          const again = el("label", { class: "link" }, t("New version"));
+          again.appendChild(el("input", { type: "file", accept: "application/pdf,.pdf", class: "upload-version", "data-document-id": d.id, hidden: "" }));
+          row.appendChild(again);
+          ul.appendChild(row);
+        }
+        li.appendChild(ul);
+      }
+      return li;
+    }));
+  }
+
+  function renderAttendance() {
+    const body = document.querySelector("#attendance tbody");
+    body.replaceChildren(...state.participants.map((p) => {
+      const tr = el("tr", { "data-user-id": p.user_id });
+      const who = el("td");
+      who.appendChild(el("div", {}, p.name));
+      who.appendChild(el("div", { class: "meta" }, [p.title, t(p.role)].filter(Boolean).join(" · ")));
+      tr.appendChild(who);
+      const cell = el("td");
+      const select = el("select", { class: "attendance", "data-user-id": p.user_id, "aria-label": p.name });
+      for (const status of ["unknown", "present", "online", "absent"]) {
+        const option = el("option", { value: status }, t(status));
+        if (status === p.attendance) option.selected = true;
+        select.appendChild(option);
+      }
+      cell.appendChild(select);
+      if (p.attendance === "absent" && p.absence_reason) cell.appendChild(el("div", { class: "meta" }, p.absence_reason));
+      tr.appendChild(cell);
+      const pairCell = el("td");
+      pairCell.appendChild(el("button", { type: "button", class: "secondary pair", "data-user-id": p.user_id, "data-name": p.name }, t("Pair tablet")));
+      tr.appendChild(pairCell);
+      return tr;
+    }));
+  }
+
+  document.getElementById("item-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const data = new FormData(form);
+    const body = { title: data.get("title"), presenter: data.get("presenter") || "" };
+    if (data.get("duration_minutes")) body.duration_minutes = Number(data.get("duration_minutes"));
+    await call("POST", "/api/meetings/" + meetingId + "/agenda-items", body);
+    form.reset();
+  });
+
+  agenda.addEventListener("click", async (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const id = button.dataset.itemId;
+    if (button.classList.contains("move")) {
+      await call("PATCH", "/api/agenda-items/" + id, { position: Math.max(1, Number(button.dataset.to)) });
+    } else if (button.classList.contains("edit-item")) {
+      const item = state.agenda_items.find((x) => String(x.id) === id);
+      const title = prompt(t("New title"), item.title);
+      if (title && title.trim()) await call("PATCH", "/api/agenda-items/" + id, { title: title.trim() });
+    } else if (button.classList.contains("delete-item")) {
+      if (confirm(t("Delete this agenda item and its documents?"))) await call("DELETE", "/api/agenda-items/" + id);
+    }
+  });
+
+  agenda.addEventListener("change", async (event) => {
+    const input = event.target;
+    if (!input.files || !input.files.length) return;
+    const bar = input.closest(".agenda-item").querySelector(".upload-progress");
+    if (input.classList.contains("upload")) {
+      await upload("/api/agenda-items/" + input.dataset.itemId + "/documents", input.files[0], bar);
+    } else if (input.classList.contains("upload-version")) {
+      await upload("/api/documents/" + input.dataset.documentId + "/versions", input.files[0], bar);
+    }
+    input.value = "";
+  });
+
+  let dragged = null;
+  agenda.addEventListener("dragstart", (event) => { dragged = event.target.closest(".agenda-item"); });
+  agenda.addEventListener("dragover", (event) => event.preventDefault());
+  agenda.addEventListener("drop", async (event) => {
+    event.preventDefault();
+    const target = event.target.closest(".agenda-item");
+    if (!dragged || !target || dragged === target) return;
+    const to = state.agenda_items.find((x) => String(x.id) === target.dataset.itemId).position;
+    await call("PATCH", "/api/agenda-items/" + dragged.dataset.itemId, { position: to });
+    dragged = null;
+  });
+
+  const attendance = document.getElementById("attendance");
+  attendance.addEventListener("change", async (event) => {
+    const select = event.target.closest("select.attendance");
+    if (!select) return;
+    const body = { status: select.value, user_id: Number(select.dataset.userId) };
+    if (select.value === "absent") {
+      const reason = prompt(t("Reason for absence"));
+      if (!reason) { renderAttendance(); return; }
+      body.reason = reason;
+    }
+    await call("POST", "/api/meetings/" + meetingId + "/attendance", body);
+  });
+  attendance.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.pair");
+    if (!button) return;
+    const code = await call("POST", "/api/pairing-codes", { user_id: Number(button.dataset.userId) });
+    document.getElementById("pair-name").textContent = button.dataset.name;
+    document.getElementById("pair-qr").src = code.qr_svg;
+    document.getElementById("pair-code").textContent = code.code;
+    document.getElementById("pair-expires").textContent = t("Valid until {time}", { time: code.expires_at.slice(11, 16) });
+    document.getElementById("pair-dialog").showModal();
+  });
+
+  document.addEventListener("meeting-state", (event) => {
+    state = event.detail;
+    renderAgenda();
+    renderAttendance();
   });
 })();

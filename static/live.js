@@ -19,12 +19,22 @@
     return text;
   }
 
+  let wasOffline = false;
   function setStatus(online) {
     const el = document.getElementById("live-status");
     if (!el) return;
-    el.textContent = online ? t("Live") : t("Reconnecting…");
+    if (online) {
+      el.textContent = wasOffline ? t("Back online.") + " " + t("Live") : t("Live");
+      wasOffline = false;
+    } else {
+      wasOffline = wasOffline || !navigator.onLine;
+      el.textContent = navigator.onLine ? t("Reconnecting…")
+        : t("You are offline. The open document stays readable; changes will appear when the connection returns.");
+    }
     el.dataset.online = online ? "true" : "false";
   }
+  window.addEventListener("offline", () => { wasOffline = true; setStatus(false); });
+  window.addEventListener("online", () => { if (!socket || socket.readyState > 1) connect(); });
 
   function apply(event) {
     const d = event.data;

@@ -46,10 +46,31 @@
     box.replaceChildren(fresh);
   }
 
+  const checkin = document.getElementById("checkin");
+  if (checkin) {
+    checkin.addEventListener("click", async (event) => {
+      const button = event.target.closest("button[data-status]");
+      if (!button) return;
+      button.disabled = true;
+      try {
+        await fetch("/api/meetings/" + meetingId + "/attendance", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+          body: JSON.stringify({ status: button.dataset.status }),
+        });
+      } finally { button.disabled = false; }
+    });
+  }
+
   document.addEventListener("meeting-state", function (event) {
     const state = event.detail;
     const t = window.MeetingLive.t;
     renderConclusions(state, t);
+    if (checkin) {
+      const me = state.participants.find((p) => String(p.user_id) === checkin.dataset.userId);
+      document.getElementById("my-attendance").textContent = me ? t(me.attendance) : "";
+      for (const b of checkin.querySelectorAll("button")) b.setAttribute("aria-pressed", me && me.attendance === b.dataset.status ? "true" : "false");
+    }
     if (!list) return;
     const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
     const fresh = document.createDocumentFragment();

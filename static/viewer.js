@@ -82,4 +82,5 @@
     followPresenter(state);
   });
   show(page);
+  if (canLead && present && new URLSearchParams(location.search).get("present") === "1") present.click();
 })();

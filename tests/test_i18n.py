@@ -23,7 +23,7 @@ ITEM = re.compile(r"""["']([^"']+)["']""")
 
 def interface_strings() -> set[str]:
     found: set[str] = set()
-    for path in (ROOT / "templates").glob("*.html"):
+    for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         found.update(m.group(2) for m in CALL.finditer(text))
         for block in [*LIST.findall(text), *SET_KEYS.findall(text)]:

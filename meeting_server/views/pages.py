@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from meeting_server import auth
 from meeting_server.errors import NotFound, NotSignedIn
@@ -203,3 +203,9 @@ async def pair(request: Request) -> Response:
     """A tablet opened from the QR code: it signs in with the code and goes to its meetings."""
     code = request.query_params.get("code", "")[:20]
     return pages(request).render(request, "pair.html", {"code": code, "user": None})
+
+
+async def service_worker(request: Request) -> Response:
+    """The service worker, served from the root so that its scope is the whole site."""
+    return FileResponse(data_path("static") / "sw.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})
