@@ -30,6 +30,10 @@
     prev.disabled = page <= 1;
     next.disabled = page >= pageCount;
     history.replaceState(null, "", "?version=" + version + "&page=" + page);
+    for (const thumb of document.querySelectorAll("#thumbnails button")) {
+      if (Number(thumb.dataset.page) === page) { thumb.setAttribute("aria-current", "true"); thumb.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+      else thumb.removeAttribute("aria-current");
+    }
     for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) { new Image().src = src(k); }
     if (presenting) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
   }
@@ -68,6 +72,31 @@
     if (e.key === "ArrowLeft" || e.key === "PageUp") step(-1);
   });
   if (follow) follow.addEventListener("change", () => setFollowing(follow.checked));
+  const thumbnails = document.getElementById("thumbnails");
+  if (thumbnails) {
+    thumbnails.addEventListener("click", (event) => {
+      const thumb = event.target.closest("button[data-page]");
+      if (!thumb) return;
+      if (following && !presenting) setFollowing(false);
+      show(Number(thumb.dataset.page));
+    });
+  }
+  // Touch: a horizontal swipe turns the page (and detaches from the presenter); a double tap zooms.
+  const frame = document.getElementById("page-frame");
+  let touchX = null, touchY = null, lastTap = 0;
+  frame.addEventListener("touchstart", (e) => {
+    if (e.touches.length === 1) { touchX = e.touches[0].clientX; touchY = e.touches[0].clientY; }
+    else touchX = null;
+  }, { passive: true });
+  frame.addEventListener("touchend", (e) => {
+    if (touchX === null || frame.classList.contains("zoomed")) return;
+    const dx = e.changedTouches[0].clientX - touchX, dy = e.changedTouches[0].clientY - touchY;
+    touchX = null;
+    if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) { step(dx < 0 ? 1 : -1); return; }
+    const now = Date.now();
+    if (now - lastTap < 300) { frame.classList.toggle("zoomed"); lastTap = 0; } else lastTap = now;
+  });
+  frame.addEventListener("dblclick", () => frame.classList.toggle("zoomed"));
   if (present && canLead) {
     present.addEventListener("click", () => {
       presenting = !presenting;
