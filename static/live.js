@@ -34,7 +34,7 @@
     el.dataset.online = online ? "true" : "false";
   }
   window.addEventListener("offline", () => { wasOffline = true; setStatus(false); });
-  window.addEventListener("online", () => { if (!socket || socket.readyState > 1) connect(); });
+  window.addEventListener("online", () => { if (!socket || socket.readyState === WebSocket.CLOSED) connect(); });
 
   function apply(event) {
     const d = event.data;
@@ -93,23 +93,38 @@
     render();
   }
 
+  let reconnectTimer = null;
+  let lastHeard = 0;
+
   function connect() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/meetings/" + meetingId);
-    socket.onopen = function () {
+    const ws = new WebSocket(scheme + location.host + "/ws/meetings/" + meetingId);
+    socket = ws;
+    ws.onopen = function () {
+      if (ws !== socket) return;
       retry = 0;
       setStatus(true);
-      socket.send(JSON.stringify({ type: "hello", last_seq: state === null ? null : lastSeq }));
+      ws.send(JSON.stringify({ type: "hello", last_seq: state === null ? null : lastSeq }));
       clearInterval(pingTimer);
-      pingTimer = setInterval(() => socket.readyState === 1 && socket.send('{"type":"ping"}'), 25000);
+      lastHeard = Date.now();
+      // Wi-Fi can die without a reset: no answer to our pings means the socket is gone.
+      pingTimer = setInterval(() => {
+        if (ws.readyState !== 1) return;
+        if (Date.now() - lastHeard > 45000) { ws.close(); return; }
+        ws.send('{"type":"ping"}');
+      }, 15000);
+      document.dispatchEvent(new CustomEvent("meeting-online"));
     };
-    socket.onmessage = onMessage;
-    socket.onclose = function (event) {
+    ws.onmessage = function (message) { if (ws === socket) { lastHeard = Date.now(); onMessage(message); } };
+    ws.onclose = function (event) {
+      if (ws !== socket) return;
       setStatus(false);
       clearInterval(pingTimer);
       if (event.code === 1008) { location.reload(); return; }
       retry = Math.min(retry + 1, 6);
-      setTimeout(connect, Math.round(300 * Math.pow(1.8, retry) * (0.75 + Math.random() / 2)));
+      reconnectTimer = setTimeout(connect, Math.round(300 * Math.pow(1.8, retry) * (0.75 + Math.random() / 2)));
     };
   }
 
@@ -120,7 +135,7 @@
     t: t,
   };
   document.addEventListener("visibilitychange", () => {
-    if (!document.hidden && socket && socket.readyState > 1) connect();
+    if (!document.hidden && socket && socket.readyState === WebSocket.CLOSED) connect();
   });
   connect();
 })();

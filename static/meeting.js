@@ -35,6 +35,7 @@
           let meta = t("Lead") + ": " + task.lead_unit_name;
           if (task.support_unit_names.length) meta += " · " + t("Supporting") + ": " + task.support_unit_names.join(", ");
           meta += " · " + t("Deadline") + ": " + (task.ongoing ? t("ongoing") : vndate(task.due_date));
+          if (task.overdue) meta += " · " + t("overdue");
           row.appendChild(el("span", { class: "meta" }, " " + meta));
           ul.appendChild(row);
         }

@@ -30,6 +30,10 @@
     prev.disabled = page <= 1;
     next.disabled = page >= pageCount;
     history.replaceState(null, "", "?version=" + version + "&page=" + page);
+    const newest = document.querySelector("#newer-version a");
+    if (newest) newest.href = "?page=" + page;
+    const size = (window.PAGE_SIZES || [])[page - 1];
+    if (size) img.style.aspectRatio = size[0] + " / " + size[1];
     for (const thumb of document.querySelectorAll("#thumbnails button")) {
       if (Number(thumb.dataset.page) === page) { thumb.setAttribute("aria-current", "true"); thumb.scrollIntoView({ block: "nearest", inline: "nearest" }); }
       else thumb.removeAttribute("aria-current");
@@ -58,9 +62,9 @@
       return;
     }
     if (p.version !== version) {
-      const doc = state.documents.find((d) => d.id === docId);
-      version = p.version;
-      if (doc && doc.version === p.version) pageCount = doc.page_count;
+      location.replace("/meetings/" + meetingId + "/documents/" + docId +
+                       "?version=" + p.version + "&page=" + p.page);
+      return;
     }
     if (p.page !== page) show(p.page);
   }
@@ -104,6 +108,9 @@
       if (presenting) { following = false; if (follow) follow.checked = false; show(page); }
     });
   }
+  document.addEventListener("meeting-online", () => {
+    if (presenting) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+  });
   document.addEventListener("meeting-state", (event) => {
     const state = event.detail;
     const doc = state.documents.find((d) => d.id === docId);

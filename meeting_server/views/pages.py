@@ -34,6 +34,7 @@ class Pages:
         )
         self.translations = Translations()
         self.env.filters["vndate"] = vndate
+        self.env.filters["vndatetime"] = vndatetime
 
     def language(self, request: Request) -> str:
         return self.translations.pick(request.query_params.get("lang"),
@@ -69,6 +70,13 @@ def vndate(value: str | None) -> str:
         return ""
     year, month, day = value[:10].split("-")
     return f"{day}/{month}/{year}"
+
+
+def vndatetime(value: str | None) -> str:
+    """2019-07-05T08:00:00+07:00 → 08:00 05/07/2019."""
+    if not value:
+        return ""
+    return f"{value[11:16]} {vndate(value)}"
 
 
 def pages(request: Request) -> Pages:
@@ -135,6 +143,7 @@ async def document(request: Request) -> Response:
     return pages(request).render(request, "document.html", {
         "user": user, "access": access, "meeting": access.meeting, "document": found,
         "shown": shown, "page": page, "newer": shown.version < found.current.version,
+        "sizes": [[p.width, p.height] for p in shown.page_sizes],
     })
 
 
