@@ -128,19 +128,8 @@
       li.appendChild(button);
     }
   });
-})();
 
-// Agenda building, documents and attendance (rendered from the live state).
-(function () {
-  const root = document.getElementById("console");
-  if (!root) return;
-  const meetingId = root.dataset.meetingId;
-  const strings = JSON.parse(document.getElementById("console-strings").textContent);
-  const t = (key, values) => {
-    let text = strings[key] || key;
-    for (const name in values || {}) text = text.replace("{" + name + "}", values[name]);
-    return text;
-  };
+  // Agenda building, documents and attendance (rendered from the live state).
   const agenda = document.getElementById("console-agenda");
   let state = null;
 
@@ -151,15 +140,13 @@
     return node;
   }
 
-  async function call(method, url, body) {
-    const response = await fetch(url, {
-      method: method,
-      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = response.status === 204 ? null : await response.json();
-    if (!response.ok) { alert(t("Could not save: {message}", { message: data.error.message })); throw new Error(data.error.code); }
-    return data;
+  async function change(method, url, body) {
+    try {
+      return await call(method, url, body);
+    } catch (error) {
+      alert(t("Could not save: {message}", { message: error.message }));
+      throw error;
+    }
   }
 
   function upload(url, file, bar) {
@@ -259,7 +246,7 @@
     const data = new FormData(form);
     const body = { title: data.get("title"), presenter: data.get("presenter") || "" };
     if (data.get("duration_minutes")) body.duration_minutes = Number(data.get("duration_minutes"));
-    await call("POST", "/api/meetings/" + meetingId + "/agenda-items", body);
+    await change("POST", "/api/meetings/" + meetingId + "/agenda-items", body);
     form.reset();
   });
 
@@ -268,13 +255,13 @@
     if (!button) return;
     const id = button.dataset.itemId;
     if (button.classList.contains("move")) {
-      await call("PATCH", "/api/agenda-items/" + id, { position: Math.max(1, Number(button.dataset.to)) });
+      await change("PATCH", "/api/agenda-items/" + id, { position: Math.max(1, Number(button.dataset.to)) });
     } else if (button.classList.contains("edit-item")) {
       const item = state.agenda_items.find((x) => String(x.id) === id);
       const title = prompt(t("New title"), item.title);
-      if (title && title.trim()) await call("PATCH", "/api/agenda-items/" + id, { title: title.trim() });
+      if (title && title.trim()) await change("PATCH", "/api/agenda-items/" + id, { title: title.trim() });
     } else if (button.classList.contains("delete-item")) {
-      if (confirm(t("Delete this agenda item and its documents?"))) await call("DELETE", "/api/agenda-items/" + id);
+      if (confirm(t("Delete this agenda item and its documents?"))) await change("DELETE", "/api/agenda-items/" + id);
     }
   });
 
@@ -298,7 +285,7 @@
     const target = event.target.closest(".agenda-item");
     if (!dragged || !target || dragged === target) return;
     const to = state.agenda_items.find((x) => String(x.id) === target.dataset.itemId).position;
-    await call("PATCH", "/api/agenda-items/" + dragged.dataset.itemId, { position: to });
+    await change("PATCH", "/api/agenda-items/" + dragged.dataset.itemId, { position: to });
     dragged = null;
   });
 
@@ -312,12 +299,12 @@
       if (!reason) { renderAttendance(); return; }
       body.reason = reason;
     }
-    await call("POST", "/api/meetings/" + meetingId + "/attendance", body);
+    await change("POST", "/api/meetings/" + meetingId + "/attendance", body);
   });
   attendance.addEventListener("click", async (event) => {
     const button = event.target.closest("button.pair");
     if (!button) return;
-    const code = await call("POST", "/api/pairing-codes", { user_id: Number(button.dataset.userId) });
+    const code = await change("POST", "/api/pairing-codes", { user_id: Number(button.dataset.userId) });
     document.getElementById("pair-name").textContent = button.dataset.name;
     document.getElementById("pair-qr").src = code.qr_svg;
     document.getElementById("pair-code").textContent = code.code;

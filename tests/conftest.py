@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +188,33 @@ async def demo(tmp_path: Path) -> AsyncIterator[Server]:
             await client.aclose()
         uv.should_exit = True
         await task
+
+
+SERVING = re.compile(r"^Serving on (http://127\.0\.0\.1:\d+)/", re.MULTILINE)
+
+
+async def wait_for_serving(proc: subprocess.Popen[bytes], out: Path,
+                           err: Path) -> tuple[str, str]:
+    """For a server run as a command: its URL and output once /health answers."""
+    for _ in range(1200):
+        text = out.read_text(encoding="utf-8", errors="replace")
+        if found := SERVING.search(text):
+            break
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}: {err.read_text()}")
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("server did not print its address within 60 s")
+    url = found.group(1)
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(600):
+            try:
+                if (await client.get("/health")).status_code == 200:
+                    return url, text
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("server did not answer /health within 30 s")
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:

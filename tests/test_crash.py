@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -23,11 +22,10 @@ from typing import Any
 
 import httpx
 
-from conftest import PASSWORD
+from conftest import PASSWORD, wait_for_serving
 
 CLIENTS = 8
 ACKNOWLEDGED_BEFORE_KILL = 500
-SERVING = re.compile(r"Serving on (http://127\.0\.0\.1:\d+)/")
 
 
 @dataclass
@@ -49,7 +47,7 @@ async def serve(data_dir: Path, logs: Path) -> AsyncIterator[ServerProcess]:
             stdin=subprocess.DEVNULL, stdout=out, stderr=err,
         )
         try:
-            url = await _serving_url(proc, out_path, err_path)
+            url, _ = await wait_for_serving(proc, out_path, err_path)
             yield ServerProcess(proc, url, err_path)
         finally:
             if proc.poll() is None:
@@ -59,28 +57,6 @@ async def serve(data_dir: Path, logs: Path) -> AsyncIterator[ServerProcess]:
                 except subprocess.TimeoutExpired:
                     proc.kill()
             await asyncio.to_thread(proc.wait)
-
-
-async def _serving_url(proc: subprocess.Popen[bytes], out: Path, err: Path) -> str:
-    for _ in range(1200):
-        found = SERVING.search(out.read_text(encoding="utf-8", errors="replace"))
-        if found:
-            break
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}: {err.read_text()}")
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("server did not print its address within 60 s")
-    url = found.group(1)
-    async with httpx.AsyncClient(base_url=url) as client:
-        for _ in range(600):
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    return url
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("server did not answer /health within 30 s")
 
 
 async def sign_in(url: str, username: str) -> str:

@@ -18,9 +18,8 @@ import httpx
 import pypdf
 import pytest
 
-from conftest import DEMO
+from conftest import DEMO, wait_for_serving
 
-SERVING = re.compile(r"^Serving on (http://127\.0\.0\.1:\d+)/", re.MULTILINE)
 MEETING = re.compile(r"^\s+meeting id (\d+)$", re.MULTILINE)
 PERSON = re.compile(r"^ {4}(\S+)\s+(\S+)\s+(admin|secretary|member)$", re.MULTILINE)
 
@@ -63,7 +62,7 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
             stdin=subprocess.DEVNULL, stdout=out, stderr=err,
         )
         try:
-            url, text = await _wait_for_serving(proc, out_path, err_path)
+            url, text = await wait_for_serving(proc, out_path, err_path)
             meeting = MEETING.search(text)
             assert meeting, text
             people = {u: (p, r) for u, p, r in PERSON.findall(text)}
@@ -79,30 +78,6 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     # uvicorn re-raises SIGTERM after a graceful shutdown.
     assert proc.returncode in (0, -signal.SIGTERM), err_path.read_text()
     assert "Traceback" not in err_path.read_text(), err_path.read_text()
-
-
-async def _wait_for_serving(proc: subprocess.Popen[bytes], out: Path,
-                            err: Path) -> tuple[str, str]:
-    """The URL from the "Serving on" line and the output up to it, once /health answers."""
-    for _ in range(1200):
-        text = out.read_text(encoding="utf-8", errors="replace")
-        if found := SERVING.search(text):
-            break
-        if proc.poll() is not None:
-            raise AssertionError(f"demo exited with {proc.returncode}: {err.read_text()}")
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("demo did not print its address within 60 s")
-    url = found.group(1)
-    async with httpx.AsyncClient(base_url=url) as client:
-        for _ in range(600):
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    return url, text
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("demo did not answer /health within 30 s")
 
 
 async def test_secretary_sees_the_demo_meeting_with_agenda_and_documents(demo: Demo) -> None:
