@@ -91,3 +91,16 @@ async def test_tracker_marks_overdue_tasks(world: World) -> None:
     assert re.search(rf'class="task-row overdue" data-task-id="{late["id"]}"', html)
     assert re.search(rf'class="task-row" data-task-id="{ongoing["id"]}"', html)
     assert "01/08/2019" in html and "quá hạn" in html
+
+
+async def test_home_lists_my_units_open_tasks(world: World) -> None:
+    conclusion = (await world.chair.post(f"/api/meetings/{world.meeting_id}/conclusions",
+                                         json={"text": "Kết luận"})).json()
+    for title, status in [("Việc đang làm", None), ("Việc đã xong", "done")]:
+        task = (await world.secretary.post(f"/api/conclusions/{conclusion['id']}/tasks", json={
+            "title": title, "lead_unit": "SNV", "due_text": "thường xuyên"})).json()
+        if status:
+            await world.secretary.patch(f"/api/tasks/{task['id']}", json={"status": status})
+    html = (await (await _browser(world.server, "snv")).get("/")).text
+    assert "Nhiệm vụ chưa hoàn thành của Sở Nội vụ" in html
+    assert "Việc đang làm" in html and "Việc đã xong" not in html

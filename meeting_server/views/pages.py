@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from meeting_server import auth
 from meeting_server.errors import NotFound, NotSignedIn
 from meeting_server.i18n import Translations
-from meeting_server.models import TASK_STATUSES, User
+from meeting_server.models import CLOSED_STATUSES, TASK_STATUSES, User
 from meeting_server.publishing.render import TITLES
 from meeting_server.resources import data_path
 from meeting_server.store import documents, meetings, state, tasks, users
@@ -104,7 +104,15 @@ async def home(request: Request) -> Response:
     async with db(request).read() as conn:
         found = await meetings.list_visible(conn, user)
         summaries = [await state.meeting_summary(conn, m) for m in found]
-    return pages(request).render(request, "home.html", {"user": user, "meetings": summaries})
+        today = now().date()
+        open_tasks = [] if user.unit is None else [
+            t.as_dict(today) for t in await tasks.visible(
+                conn, user, tasks.TaskFilter(unit_id=user.unit.id), today)
+            if t.status not in CLOSED_STATUSES
+        ]
+    return pages(request).render(request, "home.html", {
+        "user": user, "meetings": summaries, "open_tasks": open_tasks,
+    })
 
 
 async def meeting(request: Request) -> Response:
