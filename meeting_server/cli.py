@@ -142,6 +142,9 @@ def serve(settings: Settings, banner: str = "") -> int:
 
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit this: a tablet that stops reading fills 256 KiB, not megabytes,
+    # of kernel buffer before its queue in the hub fills and it is closed with 1013.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 256 * 1024)
     try:
         sock.bind((settings.host, settings.port))
     except OSError as exc:

@@ -105,13 +105,10 @@ class Transaction:
         return await self.conn.execute(sql, params)
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            row: sqlite3.Row | None = await cur.fetchone()
-            return row
+        return await fetchone(self.conn, sql, params)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        return await fetchall(self.conn, sql, params)
 
 
 CommitListener = Callable[[Sequence[Event]], None]
@@ -191,17 +188,15 @@ class Database:
 
 async def fetchone(conn: Conn, sql: str,
                    params: Sequence[Any] = ()) -> sqlite3.Row | None:
-    c = conn.conn if isinstance(conn, Transaction) else conn
-    async with c.execute(sql, params) as cur:
-        row: sqlite3.Row | None = await cur.fetchone()
-        return row
+    rows = await fetchall(conn, sql, params)
+    return rows[0] if rows else None
 
 
 async def fetchall(conn: Conn, sql: str,
                    params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """One trip to the connection's thread (execute + fetch), not three."""
     c = conn.conn if isinstance(conn, Transaction) else conn
-    async with c.execute(sql, params) as cur:
-        return list(await cur.fetchall())
+    return list(await c.execute_fetchall(sql, params))
 
 
 def backup(src: Path, dest: Path) -> None:

@@ -90,7 +90,7 @@ def _save_atomically(image: Image.Image, target: str, fmt: str) -> None:
     try:
         with os.fdopen(fd, "wb") as file:
             if fmt == "webp":
-                image.save(file, FORMATS[fmt], quality=WEBP_QUALITY)
+                image.save(file, FORMATS[fmt], quality=WEBP_QUALITY, method=2)  # 2x faster than 4
             else:
                 image.save(file, FORMATS[fmt])
             file.flush()
