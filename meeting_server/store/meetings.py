@@ -159,9 +159,3 @@ async def set_attendance(tx: Transaction, meeting_id: int, user_id: int, status:
         " WHERE meeting_id = ? AND user_id = ?",
         (status, reason, now_iso(), meeting_id, user_id),
     )
-
-
-async def meetings_of_user(conn: Conn, user_id: int) -> list[int]:
-    rows = await fetchall(conn, "SELECT meeting_id FROM participants WHERE user_id = ?",
-                          (user_id,))
-    return [int(r[0]) for r in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from meeting_server.db import Conn, Transaction, fetchone
+from meeting_server.db import Transaction
 from meeting_server.timeutil import now, now_iso
 
 
@@ -28,8 +28,3 @@ async def use(tx: Transaction, code_hash: str) -> int | None:
     await tx.execute("UPDATE pairing_codes SET used_at = ? WHERE code_hash = ?",
                      (now_iso(), code_hash))
     return int(row["user_id"])
-
-
-async def exists(conn: Conn, code_hash: str) -> bool:
-    return await fetchone(conn, "SELECT 1 FROM pairing_codes WHERE code_hash = ?",
-                          (code_hash,)) is not None
