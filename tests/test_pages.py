@@ -104,3 +104,14 @@ async def test_home_lists_my_units_open_tasks(world: World) -> None:
     html = (await (await _browser(world.server, "snv")).get("/")).text
     assert "Nhiệm vụ chưa hoàn thành của Sở Nội vụ" in html
     assert "Việc đang làm" in html and "Việc đã xong" not in html
+
+
+VIETNAMESE_LETTERS = re.compile(
+    "[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE)
+
+
+async def test_english_pages_have_no_vietnamese_interface_text(server: Server) -> None:
+    client = server.client()
+    for path in ("/login", "/pair"):
+        html = (await client.get(path, params={"lang": "en"})).text
+        assert VIETNAMESE_LETTERS.search(html.replace("Tiếng Việt", "")) is None, path
