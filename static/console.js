@@ -312,9 +312,23 @@
     document.getElementById("pair-dialog").showModal();
   });
 
+  function renderItemChoices() {
+    const select = document.querySelector("#conclusion-form select[name=agenda_item_id]");
+    const previous = { current: select.dataset.current, value: select.value };
+    const whole = select.options[0];
+    const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
+    select.replaceChildren(whole, ...items.map((item) => el("option", { value: item.id }, item.position + ". " + item.title)));
+    const current = state.current_item_id === null ? "" : String(state.current_item_id);
+    // follow the item under discussion unless the secretary picked another one
+    select.value = previous.value !== previous.current ? previous.value : current;
+    if (select.value !== previous.value && previous.value !== previous.current) select.value = current;
+    select.dataset.current = current;
+  }
+
   document.addEventListener("meeting-state", (event) => {
     state = event.detail;
     renderAgenda();
     renderAttendance();
+    renderItemChoices();
   });
 })();

@@ -20,6 +20,7 @@
   }
 
   let wasOffline = false;
+  let everOpened = false;
   function setStatus(online) {
     const el = document.getElementById("live-status");
     if (!el) return;
@@ -51,9 +52,12 @@
         state.documents = state.documents.filter((x) => x.id !== d.document.id);
         state.documents.push(d.document); break;
       case "attendance.changed":
-      case "participant.added":
-        state.participants = state.participants.filter((p) => p.user_id !== d.participant.user_id);
-        state.participants.push(d.participant); break;
+      case "participant.added": {
+        const at = state.participants.findIndex((p) => p.user_id === d.participant.user_id);
+        if (at >= 0) state.participants[at] = d.participant;  // keep its place in lists
+        else state.participants.push(d.participant);
+        break;
+      }
       case "participant.removed":
         state.participants = state.participants.filter((p) => p.user_id !== d.user_id); break;
       case "conclusion.saved": state.conclusions = d.conclusions; break;
@@ -106,6 +110,7 @@
       if (ws !== socket) return;
       retry = 0;
       setStatus(true);
+      everOpened = true;
       ws.send(JSON.stringify({ type: "hello", last_seq: state === null ? null : lastSeq }));
       clearInterval(pingTimer);
       lastHeard = Date.now();
@@ -120,6 +125,7 @@
     ws.onmessage = function (message) { if (ws === socket) { lastHeard = Date.now(); onMessage(message); } };
     ws.onclose = function (event) {
       if (ws !== socket) return;
+      if (everOpened) wasOffline = true;  // it was open: say so when it is back
       setStatus(false);
       clearInterval(pingTimer);
       if (event.code === 1008) { location.reload(); return; }

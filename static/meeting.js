@@ -63,10 +63,37 @@
     });
   }
 
+  function renderPublications(state, t) {
+    const box = document.getElementById("publications");
+    if (!box) return;
+    const rows = state.publications.slice().sort((a, b) => a.id - b.id).map((p) => {
+      const li = el("li");
+      li.appendChild(el("a", { href: "/publications/" + p.id }, t(p.kind) + " · " + t("version {n}", { n: p.version })));
+      let meta = " " + t("publication " + p.status);
+      if (p.published_at) meta += " · " + vndate(p.published_at.slice(0, 10));
+      li.appendChild(el("span", { class: "meta" }, meta));
+      return li;
+    });
+    if (!rows.length) rows.push(el("li", { class: "empty meta" }, t("Nothing published yet.")));
+    box.replaceChildren(...rows);
+  }
+
+  function renderParticipants(state, t) {
+    const box = document.getElementById("people");
+    if (!box) return;
+    box.replaceChildren(...state.participants.map((p) => {
+      const li = el("li", {}, p.name + " ");
+      li.appendChild(el("span", { class: "meta" }, [p.title, t(p.role), t(p.attendance)].filter(Boolean).join(" · ")));
+      return li;
+    }));
+  }
+
   document.addEventListener("meeting-state", function (event) {
     const state = event.detail;
     const t = window.MeetingLive.t;
     renderConclusions(state, t);
+    renderPublications(state, t);
+    renderParticipants(state, t);
     if (checkin) {
       const me = state.participants.find((p) => String(p.user_id) === checkin.dataset.userId);
       document.getElementById("my-attendance").textContent = me ? t(me.attendance) : "";

@@ -35,7 +35,11 @@
     const size = (window.PAGE_SIZES || [])[page - 1];
     if (size) img.style.aspectRatio = size[0] + " / " + size[1];
     for (const thumb of document.querySelectorAll("#thumbnails button")) {
-      if (Number(thumb.dataset.page) === page) { thumb.setAttribute("aria-current", "true"); thumb.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+      if (Number(thumb.dataset.page) === page) {
+        thumb.setAttribute("aria-current", "true");
+        const strip = thumb.parentElement;  // scroll the strip only, never the page
+        strip.scrollLeft = thumb.offsetLeft - strip.offsetLeft - strip.clientWidth / 2;
+      }
       else thumb.removeAttribute("aria-current");
     }
     for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) { new Image().src = src(k); }
