@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("agenda_dir", type=Path, metavar="AGENDA_DIR")
     _add_setting_flags(imp, ["data_dir"])
 
+    reindex = commands.add_parser("reindex", help="rebuild the search index")
+    _add_setting_flags(reindex, ["data_dir"])
+
     backup = commands.add_parser("backup", help="consistent online backup of data and documents")
     backup.add_argument("dest", type=Path, metavar="DEST")
     _add_setting_flags(backup, ["data_dir"])
@@ -205,6 +208,8 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
         return 0
     if command == "backup":
         return await asyncio.to_thread(_backup, settings, args.dest)
+    if command == "reindex":
+        return await _reindex(settings)
     async with _offline_context(settings) as (db, files, worker):
         if command == "unit":
             unit = await accounts.add_unit(db, args.code, args.name)
@@ -239,6 +244,21 @@ async def _offline_context(settings: Settings
     finally:
         worker.close()
         await db.close()
+
+
+async def _reindex(settings: Settings) -> int:
+    from meeting_server.db import Database
+    from meeting_server.store import search
+
+    db = Database(settings.db_path)
+    await db.open()
+    try:
+        async with db.transaction() as tx:
+            count = await search.reindex(tx)
+    finally:
+        await db.close()
+    print(f"search index rebuilt: {count} entries")
+    return 0
 
 
 def _read_password() -> str:

@@ -56,7 +56,8 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
     if content_type != b"multipart/form-data" or b"boundary" not in params:
         raise BadRequest("Send the file as multipart/form-data.", "not_multipart")
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit + OVERHEAD:
+    known = declared is not None and declared.isascii() and declared.isdigit()
+    if known and int(declared or 0) > limit + OVERHEAD:
         raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
 
     upload = Upload()

@@ -27,7 +27,7 @@ def path_id(request: Request, name: str = "id") -> int:
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise BadRequest("Invalid Content-Length header.", "bad_request")
         if int(declared) > limit:
             raise TooLarge(f"The request body is over {limit // 1024} KiB.")

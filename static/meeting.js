@@ -24,7 +24,7 @@
     const fresh = document.createDocumentFragment();
     const ordered = state.conclusions.slice().sort((a, b) => a.number - b.number);
     for (const c of ordered) {
-      const li = el("li", { class: "conclusion", "data-conclusion-id": c.id });
+      const li = el("li", { class: "conclusion", id: `conclusion-${c.id}`, "data-conclusion-id": c.id });
       li.appendChild(el("div", { class: "conclusion-text" }, c.text));
       const mine = state.tasks.filter((x) => x.conclusion_id === c.id).sort((a, b) => a.id - b.id);
       if (mine.length) {
@@ -103,7 +103,7 @@
     const items = state.agenda_items.slice().sort((a, b) => a.position - b.position);
     const fresh = document.createDocumentFragment();
     for (const item of items) {
-      const li = el("li", { class: "agenda-item", "data-item-id": item.id });
+      const li = el("li", { class: "agenda-item", id: `item-${item.id}`, "data-item-id": item.id });
       if (item.id === state.current_item_id) li.setAttribute("aria-current", "true");
       li.appendChild(el("div", { class: "item-title" }, item.title));
       if (item.presenter) li.appendChild(el("div", { class: "meta" }, t("Presenter") + ": " + item.presenter));

@@ -86,7 +86,7 @@ async def test_bad_ids_in_paths(world: World) -> None:
 
 
 async def test_bad_query_parameters(world: World) -> None:
-    for after in ("-1", "abc", str(BIG * 4), "1e9"):
+    for after in ("-1", "abc", str(BIG * 4), "1e9", "²", "١٢"):
         r = await world.secretary.get(f"/api/meetings/{world.meeting_id}/events",
                                       params={"after": after})
         _check(r, f"after={after}")
@@ -103,3 +103,14 @@ async def test_unknown_routes_and_methods_use_the_error_shape(world: World) -> N
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     r = await world.secretary.put("/api/units", json={})
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_non_ascii_digits_in_queries_are_not_numbers(world: World) -> None:
+    for url, params in [("/api/tasks", {"meeting_id": "²"}),
+                        ("/api/deadline", {"text": "trong tháng 7", "meeting_id": "²"}),
+                        ("/api/documents/1/pages/1", {"version": "²"}),
+                        ("/api/search", {"q": "tiến độ", "meeting_id": "²"})]:
+        _check(await world.secretary.get(url, params=params), url)
+    r = await world.secretary.get(f"/meetings/{world.meeting_id}/documents/1",
+                                  params={"page": "²", "version": "²"})
+    assert r.status_code in (200, 404)

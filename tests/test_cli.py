@@ -259,6 +259,24 @@ def test_import_with_an_unknown_participant_leaves_no_files(tmp_path: Path) -> N
     assert files_under(data / "documents") == []
 
 
+# ----------------------------------------------------------------------------- reindex
+
+def test_reindex_rebuilds_the_search_index(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert cli(data, "import", str(DEMO)).returncode == 0
+    db = data / "meeting.db"
+    search = ("SELECT count(*) FROM search_fts WHERE search_fts MATCH"
+              " '\"doi\" + \"thoai\"'")
+    before = query(db, search)
+    with closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+    assert query(db, search) == [(0,)]
+    result = cli(data, "reindex")
+    assert result.returncode == 0, result.stderr
+    assert "search index rebuilt" in result.stdout
+    assert query(db, search) == before != [(0,)]
+
+
 # ----------------------------------------------------------------------------- backup
 
 

@@ -9,7 +9,9 @@
 -- index the text with đ/Đ (and the look-alike ð/Ð) replaced by d/D. One letter for one letter:
 -- the tokens stay where they are, and the positions in the index still point into the original.
 -- Because the index and its content differ in that letter, the FTS5 commands 'rebuild' and
--- 'integrity-check' do not apply to search_fts: store/search.py reindex() rebuilds it.
+-- ('integrity-check', 1) would re-read the content unfolded and must not be used: reindex() in
+-- store/search.py rebuilds the index. The plain 'integrity-check' and PRAGMA integrity_check
+-- check the index itself and pass.
 --
 -- search_source (a view) says what is indexed. Triggers on the source tables copy its rows into
 -- search_docs in the same transaction as the change, whoever writes (the server, the command
@@ -128,7 +130,7 @@ CREATE TRIGGER search_agenda_items_ad AFTER DELETE ON agenda_items BEGIN
     DELETE FROM search_docs WHERE kind = 'agenda_item' AND ref = old.id;
 END;
 
--- Documents (their titles; page texts follow).
+-- Documents (their titles, page texts follow).
 CREATE TRIGGER search_documents_ai AFTER INSERT ON documents BEGIN
     INSERT INTO search_docs (kind, ref, sha256, page, meeting_id, title, body)
     SELECT * FROM search_source WHERE kind = 'document' AND ref = new.id;

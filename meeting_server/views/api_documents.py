@@ -49,7 +49,7 @@ async def _version(request: Request, document: Document) -> DocumentVersion:
     raw = request.query_params.get("version")
     if raw is None:
         return document.current
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
         raise BadRequest("'version' must be a positive whole number.", "bad_query")
     async with db(request).read() as conn:
         found = await documents.version(conn, document.id, int(raw))

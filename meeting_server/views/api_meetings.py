@@ -131,7 +131,7 @@ async def set_presenter(request: Request) -> Response:
 async def list_events(request: Request) -> Response:
     access = await meeting_access(request)
     raw = request.query_params.get("after", "0")
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
         raise BadRequest("'after' must be a whole number.", "bad_query")
     async with db(request).read() as conn:
         found = await events.after(conn, access.meeting.id, int(raw), EVENTS_PAGE)

@@ -43,6 +43,7 @@ SUMMARIES = {
     "publication": "A publication", "update_publication": "Edit a draft (409 once published)",
     "refresh_publication": "Take the draft's snapshot again", "publish": "Publish, frozen",
     "publication_pdf": "The publication as PDF", "publication_html": "The publication as HTML",
+    "search": "Search what the caller may see, in Vietnamese with or without diacritics",
     "openapi": "This description", "health": "Liveness",
 }
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")

@@ -85,8 +85,8 @@ def _opinions(body: Fields) -> dict[str, str]:
     value = body.data.get("opinions")
     body.seen.add("opinions")
     if not isinstance(value, dict) or len(value) > 500 or not all(
-            isinstance(k, str) and k.isdigit() and isinstance(v, str) and len(v) <= MAX_TEXT
-            and "\x00" not in v for k, v in value.items()):
+            isinstance(k, str) and k.isascii() and k.isdigit() and isinstance(v, str)
+            and len(v) <= MAX_TEXT and "\x00" not in v for k, v in value.items()):
         raise Invalid("'opinions' maps agenda item ids to texts.", "invalid_field",
                       field="opinions")
     return {k: v.strip() for k, v in value.items()}

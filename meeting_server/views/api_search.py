@@ -1,16 +1,109 @@
-"""Search (being written): see issue 8."""
+"""Search: ``GET /api/search?q=&meeting_id=`` and the page ``GET /search?q=``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server.errors import NotFound
+from meeting_server.errors import BadRequest, Invalid
+from meeting_server.models import User
+from meeting_server.store import meetings
+from meeting_server.store import search as store
+from meeting_server.validate import MAX_ID
+from meeting_server.views.common import db, ok, signed_in
+from meeting_server.views.pages import page_user, pages
+
+
+def _query(request: Request) -> tuple[str, int | None]:
+    text = request.query_params.get("q", "")
+    if len(text) > store.MAX_QUERY_CHARS:
+        raise Invalid(f"The search text is over {store.MAX_QUERY_CHARS} characters.",
+                      "query_too_long")
+    raw = request.query_params.get("meeting_id") or None
+    if raw is not None and not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID):
+        raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
+    return text, int(raw) if raw else None
+
+
+async def _search(request: Request, user: User, text: str,
+                  meeting_id: int | None) -> list[dict[str, Any]]:
+    words, typing = store.parse(text)
+    if len(words) > store.MAX_WORDS:
+        raise Invalid(f"Search for at most {store.MAX_WORDS} words.", "query_too_long")
+    if not words:
+        return []
+    plan = store.match_plan(words, prefix=typing)
+    async with db(request).read() as conn:
+        hits = await store.search(conn, user, plan, meeting_id)
+    return [{**hit.as_dict(), "url": _url(request, hit)} for hit in hits]
+
+
+def _url(request: Request, hit: store.Hit) -> str:
+    """Where a hit opens: the document at its page, the task in the tracker, the publication,
+    or the agenda item or conclusion on the meeting page."""
+    if hit.kind == "document":
+        url = _path(request, "document_page", "id", "doc_id").format(id=hit.meeting_id,
+                                                                     doc_id=hit.id)
+        return f"{url}?version={hit.version}&page={hit.page}" if hit.page else url
+    if hit.kind == "task":
+        return f"{_path(request, 'tasks_page')}?unit=#task-{hit.id}"
+    if hit.kind == "publication":
+        return _path(request, "publication_page", "id").format(id=hit.id)
+    anchor = "item" if hit.kind == "agenda_item" else hit.kind
+    meeting = _path(request, "meeting_page", "id").format(id=hit.meeting_id)
+    return f"{meeting}#{anchor}-{hit.id}"
+
+
+_SENTINEL = 918_273_645
+
+
+def _path(request: Request, name: str, *params: str) -> str:
+    """The route's path with ``{param}`` placeholders, made once per app: ``url_path_for``
+    walks the whole route table (half a millisecond), too slow for 50 results."""
+    paths: dict[tuple[str, ...], str] | None = getattr(request.app.state, "search_paths", None)
+    if paths is None:
+        paths = request.app.state.search_paths = {}
+    key = (name, *params)
+    if key not in paths:
+        path = str(request.app.url_path_for(
+            name, **{p: _SENTINEL + i for i, p in enumerate(params)}))
+        for i, param in enumerate(params):
+            path = path.replace(str(_SENTINEL + i), f"{{{param}}}")
+        paths[key] = path
+    return paths[key]
+
+
+def highlighted(snippet: str, highlights: list[list[int]]) -> Markup:
+    """The snippet as HTML: escaped text, the matched words in ``<mark>``."""
+    parts: list[str] = []
+    at = 0
+    for start, end in highlights:
+        parts += [str(escape(snippet[at:start])), "<mark>", str(escape(snippet[start:end])),
+                  "</mark>"]
+        at = end
+    parts.append(str(escape(snippet[at:])))
+    return Markup("".join(parts))
 
 
 async def search(request: Request) -> Response:
-    raise NotFound("Search is not available yet.")
+    """``{"results": [...]}``: at most 50 hits the caller may see, best first."""
+    user = await signed_in(request)
+    text, meeting_id = _query(request)
+    return ok({"results": await _search(request, user, text, meeting_id)})
 
 
 async def search_page(request: Request) -> Response:
-    raise NotFound("Search is not available yet.")
+    user = await page_user(request)
+    text, meeting_id = _query(request)
+    results = await _search(request, user, text, meeting_id)
+    for result in results:
+        result["snippet_html"] = highlighted(result["snippet"], result["highlights"])
+    async with db(request).read() as conn:
+        choices = await meetings.list_visible(conn, user)
+    return pages(request).render(request, "search.html", {
+        "user": user, "q": text, "meeting_id": meeting_id, "meetings": choices,
+        "results": results, "searched": bool(text.strip()),
+    })

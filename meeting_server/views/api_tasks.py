@@ -245,7 +245,8 @@ async def list_tasks(request: Request) -> Response:
     if status is not None and status not in TASK_STATUSES:
         raise BadRequest(f"'status' must be one of {', '.join(TASK_STATUSES)}.", "bad_query")
     meeting_raw = q.get("meeting_id") or None
-    if meeting_raw is not None and (not meeting_raw.isdigit() or int(meeting_raw) > MAX_ID):
+    if meeting_raw is not None and (
+            not (meeting_raw.isascii() and meeting_raw.isdigit()) or int(meeting_raw) > MAX_ID):
         raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
     where = tasks.TaskFilter(
         unit_id=unit_id, status=status, overdue=_flag(q.get("overdue"), "overdue"),
@@ -280,7 +281,8 @@ async def preview_deadline(request: Request) -> Response:
     text = request.query_params.get("text", "")
     raw_meeting = request.query_params.get("meeting_id")
     if raw_meeting:
-        if not raw_meeting.isdigit() or not 0 < int(raw_meeting) <= MAX_ID:
+        digits = raw_meeting.isascii() and raw_meeting.isdigit()
+        if not digits or not 0 < int(raw_meeting) <= MAX_ID:
             raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
         async with db(request).read() as conn:
             from meeting_server import auth

@@ -143,10 +143,11 @@ async def document(request: Request) -> Response:
         versions = await documents.versions(conn, document_id)
     shown = found.current
     raw = request.query_params.get("version", "")
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit():
         shown = next((v for v in versions if v.version == int(raw)), found.current)
     raw_page = request.query_params.get("page", "1")
-    page = int(raw_page) if raw_page.isdigit() and 0 < len(raw_page) < 7 else 1
+    digits = raw_page.isascii() and raw_page.isdigit() and 0 < len(raw_page) < 7
+    page = int(raw_page) if digits else 1
     page = max(1, min(page, shown.page_count))
     return pages(request).render(request, "document.html", {
         "user": user, "access": access, "meeting": access.meeting, "document": found,
