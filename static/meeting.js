@@ -15,6 +15,9 @@
 
   function vndate(iso) {
     const [y, m, d] = iso.split("-");
+    if (document.documentElement.lang === "en") {
+      return new Date(Date.UTC(+y, +m - 1, +d)).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    }
     return d + "/" + m + "/" + y;
   }
 

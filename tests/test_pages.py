@@ -115,3 +115,11 @@ async def test_english_pages_have_no_vietnamese_interface_text(server: Server) -
     for path in ("/login", "/pair"):
         html = (await client.get(path, params={"lang": "en"})).text
         assert VIETNAMESE_LETTERS.search(html.replace("Tiếng Việt", "")) is None, path
+
+
+async def test_dates_are_written_as_each_language_writes_them(world: World) -> None:
+    browser = await _browser(world.server, "snv")
+    vi = (await browser.get(f"/meetings/{world.meeting_id}")).text
+    en = (await browser.get(f"/meetings/{world.meeting_id}", params={"lang": "en"})).text
+    assert "08:00 05/07/2019" in vi and "12/07/2019" in vi
+    assert "08:00 5 Jul 2019" in en and "12 Jul 2019" in en

@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -33,8 +35,8 @@ class Pages:
             enable_async=False,
         )
         self.translations = Translations()
-        self.env.filters["vndate"] = vndate
-        self.env.filters["vndatetime"] = vndatetime
+        self.env.filters["vndate"] = localdate
+        self.env.filters["vndatetime"] = localdatetime
 
     def language(self, request: Request) -> str:
         return self.translations.pick(request.query_params.get("lang"),
@@ -72,11 +74,19 @@ def vndate(value: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
-def vndatetime(value: str | None) -> str:
-    """2019-07-05T08:00:00+07:00 → 08:00 05/07/2019."""
+@pass_context
+def localdate(context: Context, value: str | None) -> str:
+    """A date as the page's language writes it: 31/07/2019, or 31 Jul 2019 in English."""
+    if not value or context.get("lang") != "en":
+        return vndate(value)
+    return format_date(date.fromisoformat(value[:10]), format="medium", locale="en_GB")
+
+
+@pass_context
+def localdatetime(context: Context, value: str | None) -> str:
     if not value:
         return ""
-    return f"{value[11:16]} {vndate(value)}"
+    return f"{value[11:16]} {localdate(context, value)}"
 
 
 def pages(request: Request) -> Pages:
