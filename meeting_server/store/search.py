@@ -14,7 +14,7 @@ from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import User
-from meeting_server.store.tasks import _visible_clause as visible_tasks_clause
+from meeting_server.store.tasks import visible_clause as visible_tasks_clause
 from meeting_server.textfold import words as folded_words
 
 LIMIT = 50

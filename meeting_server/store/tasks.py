@@ -44,7 +44,7 @@ class TaskFilter:
     due_after: date | None = None
 
 
-def _visible_clause(user: User) -> tuple[str, list[Any]]:
+def visible_clause(user: User) -> tuple[str, list[Any]]:
     """Staff see every task; a member those of their unit (lead or support) or their meetings."""
     if user.is_staff:
         return "1", []
@@ -58,7 +58,7 @@ def _visible_clause(user: User) -> tuple[str, list[Any]]:
 
 
 async def visible(conn: Conn, user: User, where: TaskFilter, today: date) -> list[Task]:
-    clause, params = _visible_clause(user)
+    clause, params = visible_clause(user)
     conditions = [clause]
     if where.unit_id is not None:
         conditions.append("(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
@@ -86,7 +86,7 @@ async def visible(conn: Conn, user: User, where: TaskFilter, today: date) -> lis
 
 
 async def can_see(conn: Conn, user: User, task_id: int) -> bool:
-    clause, params = _visible_clause(user)
+    clause, params = visible_clause(user)
     row = await fetchone(conn, f"SELECT 1 FROM tasks t WHERE t.id = ? AND {clause}",
                          [task_id, *params])
     return row is not None
