@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import socket
 import subprocess
+import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,6 +218,32 @@ async def wait_for_serving(proc: subprocess.Popen[bytes], out: Path,
                 pass
             await asyncio.sleep(0.05)
     raise AssertionError("server did not answer /health within 30 s")
+
+
+@asynccontextmanager
+async def command_server(args: list[str], logs: Path
+                         ) -> AsyncIterator[tuple[subprocess.Popen[bytes], str, str, Path]]:
+    """``python -m meeting_server ARGS --port 0``: (process, URL, output, stderr path) once it
+    answers; stopped with SIGTERM (killed if it hangs) and reaped whatever happens."""
+    logs.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = logs / "stdout", logs / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "meeting_server", *args, "--port", "0",
+             "--log-level", "warning"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+        )
+        try:
+            url, text = await wait_for_serving(proc, out_path, err_path)
+            yield proc, url, text, err_path
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.to_thread(proc.wait, 15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            await asyncio.to_thread(proc.wait)
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from conftest import PASSWORD, wait_for_serving
+from conftest import PASSWORD, command_server
 
 CLIENTS = 8
 ACKNOWLEDGED_BEFORE_KILL = 500
@@ -38,25 +38,9 @@ class ServerProcess:
 @asynccontextmanager
 async def serve(data_dir: Path, logs: Path) -> AsyncIterator[ServerProcess]:
     """``python -m meeting_server serve --port 0``; killed and reaped whatever happens."""
-    logs.mkdir(parents=True)
-    out_path, err_path = logs / "stdout", logs / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "meeting_server", "serve", "--port", "0",
-             "--data-dir", str(data_dir), "--log-level", "warning"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-        )
-        try:
-            url, _ = await wait_for_serving(proc, out_path, err_path)
-            yield ServerProcess(proc, url, err_path)
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.to_thread(proc.wait, 15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            await asyncio.to_thread(proc.wait)
+    async with command_server(["serve", "--data-dir", str(data_dir)], logs) as running:
+        proc, url, _, err_path = running
+        yield ServerProcess(proc, url, err_path)
 
 
 async def sign_in(url: str, username: str) -> str:

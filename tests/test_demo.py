@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import signal
 import subprocess
@@ -18,7 +17,7 @@ import httpx
 import pypdf
 import pytest
 
-from conftest import DEMO, wait_for_serving
+from conftest import DEMO, command_server
 
 MEETING = re.compile(r"^\s+meeting id (\d+)$", re.MULTILINE)
 PERSON = re.compile(r"^ {4}(\S+)\s+(\S+)\s+(admin|secretary|member)$", re.MULTILINE)
@@ -54,27 +53,12 @@ def agenda() -> dict[str, Any]:
 async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     """``python -m meeting_server demo --port 0 --data-dir tmp_path/demo``, reaped at the end."""
     data_dir = tmp_path / "demo"
-    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "meeting_server", "demo", "--port", "0",
-             "--data-dir", str(data_dir), "--log-level", "warning"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-        )
-        try:
-            url, text = await wait_for_serving(proc, out_path, err_path)
-            meeting = MEETING.search(text)
-            assert meeting, text
-            people = {u: (p, r) for u, p, r in PERSON.findall(text)}
-            yield Demo(url, int(meeting.group(1)), people, data_dir)
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.to_thread(proc.wait, 15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            await asyncio.to_thread(proc.wait)
+    async with command_server(["demo", "--data-dir", str(data_dir)], tmp_path) as running:
+        proc, url, text, err_path = running
+        meeting = MEETING.search(text)
+        assert meeting, text
+        people = {u: (p, r) for u, p, r in PERSON.findall(text)}
+        yield Demo(url, int(meeting.group(1)), people, data_dir)
     # uvicorn re-raises SIGTERM after a graceful shutdown.
     assert proc.returncode in (0, -signal.SIGTERM), err_path.read_text()
     assert "Traceback" not in err_path.read_text(), err_path.read_text()

@@ -129,6 +129,6 @@ async def report_progress(db: Database, user: User, task: Task, note: str,
                           status: str | None) -> tuple[Task, int]:
     async with db.transaction() as tx:
         update_id = await tasks.add_update(tx, task.id, user.id, note, status)
-        if status is not None:
-            await tasks.update(tx, task.id, status_changes(task, status) or {"status": status})
+        if status is not None and status != task.status:
+            await tasks.update(tx, task.id, status_changes(task, status))
         return await _logged(tx, task.id, "task.updated", user.id), update_id

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from meeting_server import auth
 from meeting_server.auth import Access
 from meeting_server.deadlines import DeadlineError, parse_deadline
 from meeting_server.errors import BadRequest, Forbidden, Invalid, NotFound
@@ -285,8 +286,6 @@ async def preview_deadline(request: Request) -> Response:
         if not digits or not 0 < int(raw_meeting) <= MAX_ID:
             raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
         async with db(request).read() as conn:
-            from meeting_server import auth
-
             access = await auth.meeting_access(conn, user, int(raw_meeting))
         day = meeting_day(access.meeting)
     else:
