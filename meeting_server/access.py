@@ -1,0 +1,300 @@
+"""Every permission rule of the product, as plain functions over the domain.
+
+Nothing here knows HTTP or SQL. A rule takes the domain objects (a ``User``, a ``Meeting``, a
+``Task``, a ``Publication``) and the caller's role in the meeting concerned (``None`` when they
+take no part in it), as the read functions of ``meeting_server.queries`` load them, and answers
+``True``/``False`` or raises the product's ``Forbidden`` (403: signed in, but not allowed) or
+``NotFound`` (404: missing, *or not visible*: another meeting's objects are never admitted to
+exist).
+
+    who                                    may
+    ─────────────────────────────────────  ─────────────────────────────────────────────────
+    an administrator                       manage units and users (not lock themselves out)
+    staff (administrators, secretaries)    see every meeting, task and publication; create
+                                           meetings; list users; pair tablets (a secretary
+                                           only for ``member`` accounts)
+    a participant                          see the meeting and all it holds, follow it live,
+                                           record their own attendance
+    the meeting's secretary, staff         agenda, participants, documents, anyone's
+                                           attendance, drafts of publications; change tasks
+    the meeting's chair, and the above     current item, presenter, conclusions and tasks,
+                                           read, edit and publish drafts
+    the task's lead unit, task managers    report progress (only managers cancel)
+    a unit with a lead or supporting role  see the task; read the meeting's published notice
+
+Lists and search cannot ask a rule row by row: they filter in SQL by the caller's
+:class:`Scope`, and ``store/meetings.py``, ``store/tasks.py`` and ``store/search.py`` each
+translate a ``Scope`` into exactly the conditions of :func:`can_see_meeting`,
+:func:`can_see_task` and :func:`can_read_publication` below (their docstrings say which).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meeting_server.errors import Forbidden, Invalid, NotFound
+from meeting_server.models import Meeting, Publication, Task, User
+
+STAFF_ROLES: tuple[str, ...] = ("admin", "secretary")
+
+
+# ── Accounts ─────────────────────────────────────────────────────────────────────────────────
+
+def is_admin(user: User) -> bool:
+    return user.role == "admin"
+
+
+def is_staff(user: User) -> bool:
+    """Administrators and secretaries see and manage every meeting."""
+    return user.role in STAFF_ROLES
+
+
+def require_admin(user: User) -> None:
+    """Units and user accounts are the administrator's."""
+    if not is_admin(user):
+        raise Forbidden("Only an administrator may do this.")
+
+
+def require_staff(user: User) -> None:
+    """Creating meetings, listing users, pairing tablets."""
+    if not is_staff(user):
+        raise Forbidden("Only a secretary or an administrator may do this.")
+
+
+def require_not_locked_out(caller: User, user_id: int, active: bool | None,
+                           role: str | None) -> None:
+    """An administrator may not deactivate or demote themselves: someone must stay admin."""
+    if user_id == caller.id and (active is False or (role is not None and role != "admin")):
+        raise Invalid("You cannot deactivate or demote yourself.", "self_lockout")
+
+
+def may_pair(creator: User, target: User) -> bool:
+    """A pairing code signs a tablet in as ``target``: staff mint them, but a secretary only for
+    ``member`` accounts (a code for an administrator would be a way to become one)."""
+    return is_staff(creator) and (target.role == "member" or is_admin(creator))
+
+
+def require_pairing(creator: User, target: User) -> None:
+    require_staff(creator)
+    if not may_pair(creator, target):
+        raise Forbidden("Only an administrator may pair a tablet for this account.")
+
+
+# ── What a user sees across meetings ─────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class Scope:
+    """What ``user_id`` may see, as list and search queries filter it.
+
+    ``everything``: staff see every meeting and all it holds. Otherwise the user sees the
+    meetings they take part in (and all they hold), the tasks whose lead or supporting unit is
+    ``unit_id``, and the published notices of meetings where ``unit_id`` has such a task.
+    """
+
+    everything: bool
+    user_id: int
+    unit_id: int | None
+
+
+def scope(user: User) -> Scope:
+    return Scope(is_staff(user), user.id, user.unit.id if user.unit else None)
+
+
+def can_see_meeting(user: User, role: str | None) -> bool:
+    """Staff see every meeting; anyone else the meetings they take part in."""
+    return scope(user).everything or role is not None
+
+
+def _manages(user: User, role: str | None) -> bool:
+    return is_staff(user) or role == "secretary"
+
+
+def _leads(user: User, role: str | None) -> bool:
+    return _manages(user, role) or role == "chair"
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's standing in one meeting they may see; ``role`` is None for staff who take no
+    part in it."""
+
+    user: User
+    meeting: Meeting
+    role: str | None
+
+    @property
+    def is_participant(self) -> bool:
+        return self.role is not None
+
+    @property
+    def can_manage(self) -> bool:
+        """Secretary work: agenda, participants, documents, publications, anyone's
+        attendance, tasks."""
+        return _manages(self.user, self.role)
+
+    @property
+    def can_lead(self) -> bool:
+        """Chair or secretary: current item, presenter, conclusions and their tasks."""
+        return _leads(self.user, self.role)
+
+    @property
+    def sees_drafts(self) -> bool:
+        """Drafts of the minutes and the notice are for the chair and the secretary."""
+        return self.can_lead
+
+    def require_manage(self) -> None:
+        if not self.can_manage:
+            raise Forbidden("Only the meeting's secretary may do this.")
+
+    def require_lead(self) -> None:
+        if not self.can_lead:
+            raise Forbidden("Only the chair or the secretary may do this.")
+
+    def require_attendance(self, user_id: int) -> None:
+        """A participant records their own attendance; the secretary records anyone's."""
+        if user_id != self.user.id:
+            self.require_manage()
+        elif not self.is_participant:
+            raise Forbidden("Only participants record their own attendance.",
+                            "not_participant")
+
+    def require_own(self, meeting_id: int, what: str) -> None:
+        """An object reached through this meeting must be of this meeting (else 404)."""
+        if meeting_id != self.meeting.id:
+            raise NotFound(f"{what} not found.")
+
+
+def meeting_access(user: User, meeting: Meeting | None, role: str | None) -> Access:
+    """The user's access to ``meeting`` (with their ``role`` in it), or NotFound when it does
+    not exist or they may not see it: the same answer, so nothing is revealed."""
+    if meeting is None or not can_see_meeting(user, role):
+        raise NotFound("Meeting not found.")
+    return Access(user, meeting, role)
+
+
+def search_scope(user: User) -> Scope:
+    """What search may return: agenda items, documents and conclusions of the meetings the user
+    sees (:func:`can_see_meeting`), the tasks they see (:func:`can_see_task`), and the published
+    minutes and notices they may read (:func:`can_read_publication`; drafts are never indexed).
+    ``store/search.py`` filters its hits by this scope, kind by kind."""
+    return scope(user)
+
+
+def can_follow_live(user: User, role: str | None) -> bool:
+    """The live socket's handshake: a participant, or staff (as for reading the meeting)."""
+    return can_see_meeting(user, role)
+
+
+# ── Tasks ────────────────────────────────────────────────────────────────────────────────────
+
+def can_see_task(user: User, task: Task, role: str | None) -> bool:
+    """Staff see every task; a member those whose lead or supporting unit is theirs, and those
+    of the meetings they take part in (``role``: theirs in the task's meeting)."""
+    seen = scope(user)
+    if seen.everything or role is not None:
+        return True
+    return seen.unit_id is not None and seen.unit_id in (
+        task.lead_unit.id, *(u.id for u in task.support_units))
+
+
+def can_manage_task(user: User, role: str | None) -> bool:
+    """Changing a task (and cancelling it) is the secretary's: staff or the meeting's."""
+    return _manages(user, role)
+
+
+def can_report(user: User, task: Task, role: str | None) -> bool:
+    """Progress is reported by the lead unit's people and by the secretary."""
+    if user.unit is not None and user.unit.id == task.lead_unit.id:
+        return True
+    return can_manage_task(user, role)
+
+
+@dataclass(frozen=True)
+class TaskAccess:
+    """A user's standing towards one task they may see; ``role`` is theirs in its meeting."""
+
+    user: User
+    task: Task
+    meeting: Meeting
+    role: str | None
+
+    @property
+    def can_manage(self) -> bool:
+        return can_manage_task(self.user, self.role)
+
+    @property
+    def can_report(self) -> bool:
+        return can_report(self.user, self.task, self.role)
+
+    def require_manage(self) -> None:
+        if not self.can_manage:
+            raise Forbidden("Only the secretary may change a task.")
+
+    def require_report(self) -> None:
+        if not self.can_report:
+            raise Forbidden("Only the lead unit or the secretary reports progress on this "
+                            "task.", "not_lead_unit")
+
+    def require_status(self, status: str | None) -> None:
+        """A progress report may move the status, but only the secretary cancels."""
+        if status == "cancelled" and not self.can_manage:
+            raise Forbidden("Only the secretary may cancel a task.")
+
+
+def task_access(user: User, task: Task | None, meeting: Meeting | None,
+                role: str | None) -> TaskAccess:
+    """The user's standing towards ``task``, or NotFound when it is missing or not theirs."""
+    if task is None or meeting is None or not can_see_task(user, task, role):
+        raise NotFound("Task not found.")
+    return TaskAccess(user, task, meeting, role)
+
+
+# ── Minutes and notices ──────────────────────────────────────────────────────────────────────
+
+def can_read_publication(user: User, publication: Publication, role: str | None,
+                         unit_has_tasks: bool) -> bool:
+    """A draft is for the meeting's chair and secretary (and staff); a published version for
+    whoever sees the meeting, and a notice also for the units with tasks in the meeting
+    (``unit_has_tasks``: the user's unit leads or supports one of them)."""
+    if publication.status == "draft":
+        return _leads(user, role)
+    return can_see_meeting(user, role) or (publication.kind == "notice" and unit_has_tasks)
+
+
+@dataclass(frozen=True)
+class PublicationAccess:
+    """A user's standing towards one publication they may read; ``meeting`` is None when they
+    read it only as a unit with tasks in the meeting."""
+
+    user: User
+    publication: Publication
+    meeting: Access | None
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether the page offers editing: a draft, for the chair and the secretary."""
+        return (self.publication.status == "draft" and self.meeting is not None
+                and self.meeting.can_lead)
+
+    def require_lead(self) -> Access:
+        """Refreshing and publishing are the chair's and the secretary's."""
+        if self.meeting is None:
+            raise NotFound("Publication not found.")
+        self.meeting.require_lead()
+        return self.meeting
+
+    def require_edit(self) -> None:
+        """Editing a draft is the chair's and the secretary's; a published version is refused
+        as such (409), whoever asks."""
+        if self.publication.status == "draft":
+            self.require_lead()
+
+
+def publication_access(user: User, publication: Publication | None, meeting: Meeting | None,
+                       role: str | None, unit_has_tasks: bool) -> PublicationAccess:
+    """The user's standing towards ``publication`` of ``meeting``, or NotFound."""
+    if publication is None or meeting is None or not can_read_publication(
+            user, publication, role, unit_has_tasks):
+        raise NotFound("Publication not found.")
+    standing = Access(user, meeting, role) if can_see_meeting(user, role) else None
+    return PublicationAccess(user, publication, standing)
