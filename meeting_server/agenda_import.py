@@ -22,7 +22,7 @@ from meeting_server.services import documents as document_service
 from meeting_server.services.agenda import agenda_changed
 from meeting_server.services.meetings import meeting_data
 from meeting_server.store import agenda, documents, events, meetings, users
-from meeting_server.timeutil import parse_datetime
+from meeting_server.timeutil import Clock
 
 
 class ImportError_(Exception):
@@ -54,7 +54,7 @@ def read_agenda(folder: Path) -> dict[str, Any]:
     if not isinstance(meeting, dict) or not meeting.get("title") or not meeting.get("starts_at"):
         raise ImportError_(f"{path}: [meeting] needs title and starts_at")
     try:
-        parse_datetime(str(meeting["starts_at"]))
+        Clock().parse_datetime(str(meeting["starts_at"]))
     except ValueError:
         raise ImportError_(f"{path}: starts_at is not an ISO 8601 date and time") from None
     for user in data.get("users", []):
@@ -122,7 +122,7 @@ async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedF
         if spec.get("chair") and chair is None:
             raise ImportError_(f"chair {spec['chair']!r} is not a user")
         meeting = await meetings.create(
-            tx, str(spec["title"]), parse_datetime(str(spec["starts_at"])).isoformat(),
+            tx, str(spec["title"]), tx.clock.parse_datetime(str(spec["starts_at"])).isoformat(),
             str(spec.get("location", "")), chair.id if chair else None, None,
         )
         await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), None)

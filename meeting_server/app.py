@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from types import MappingProxyType
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from meeting_server import timeutil
-from meeting_server.db import Database
-from meeting_server.derived import Derived
-from meeting_server.documents_files import DocumentFiles
+from meeting_server.context import AppContext, open_context
 from meeting_server.errors import EXCEPTION_HANDLERS
 from meeting_server.idempotency import IdempotencyMiddleware
-from meeting_server.live.hub import Hub
-from meeting_server.live.ws import Live, meeting_socket
-from meeting_server.pdf.worker import PdfWorker
-from meeting_server.publishing.render import Renderer
+from meeting_server.live.ws import meeting_socket
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
-from meeting_server.textindex import TextIndexer
 from meeting_server.views import (
     api_agenda,
     api_auth,
@@ -36,8 +30,6 @@ from meeting_server.views import (
     api_tasks,
     pages,
 )
-
-logger = logging.getLogger(__name__)
 
 
 def routes() -> list[Route | Mount | WebSocketRoute]:
@@ -133,49 +125,43 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
     ]
 
 
-def create_app(settings: Settings) -> Starlette:
+class MeetingApp(Starlette):
+    """The Starlette app with its :class:`AppContext`, which exists while the lifespan runs."""
+
+    _context: AppContext | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        #: Each named route's path with ``{param}`` placeholders, e.g. ``/meetings/{id}``.
+        self.path_formats: Mapping[str, str] = MappingProxyType({
+            route.name: route.path_format for route in self.routes
+            if isinstance(route, Route | WebSocketRoute)
+        })
+
+    @property
+    def context(self) -> AppContext:
+        if self._context is None:
+            raise RuntimeError("the application is not running (its lifespan has not started)")
+        return self._context
+
+
+def create_app(settings: Settings) -> MeetingApp:
     """Build the application; the database and workers open in the lifespan."""
     settings = settings.with_secret()
-    timeutil.set_zone(settings.zone)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.db_path)
-        await db.open()
-        worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
-                           preload=["meeting_server.cli"])
-        files = DocumentFiles(settings.data_dir)
-        async with db.read() as conn:
-            await files.sweep(conn)
-        await worker.start()
-        hub = Hub(queue_size=settings.ws_queue_size)
-        derived = Derived(files, worker, settings.page_width, settings.page_format)
-        indexer = TextIndexer(db, files, worker, timeout=max(60.0, 4 * settings.pdf_timeout))
-        await indexer.start()
-        app.state.indexer = indexer
-        app.state.derived = derived
-        app.state.db = db
-        app.state.worker = worker
-        app.state.files = files
-        app.state.hub = hub
-        app.state.live = Live(db, hub)
-        logger.info("serving data dir %s", settings.data_dir)
-        try:
-            yield
-        finally:
-            await hub.close_all()
-            await derived.close()
-            await indexer.close()
-            await worker.aclose()
-            await db.close()
+        assert isinstance(app, MeetingApp)
+        async with open_context(settings) as context:
+            app._context = context
+            try:
+                yield
+            finally:
+                app._context = None
 
-    app = Starlette(
+    return MeetingApp(
         routes=routes(),
         middleware=[Middleware(IdempotencyMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.pages = pages.Pages()
-    app.state.renderer = Renderer(data_path("templates"))
-    return app

@@ -12,20 +12,16 @@ import shutil
 import socket
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from meeting_server import timeutil
 from meeting_server.errors import HTTPError
 from meeting_server.settings import SETTINGS, ConfigError, Settings
 
 if TYPE_CHECKING:
-    from meeting_server.db import Database
-    from meeting_server.documents_files import DocumentFiles
+    from meeting_server.context import AppContext
     from meeting_server.models import Meeting
-    from meeting_server.pdf.worker import PdfWorker
 
 logger = logging.getLogger("meeting_server")
 
@@ -122,7 +118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    timeutil.set_zone(settings.zone)
     try:
         if command == "serve":
             return serve(settings)
@@ -181,18 +176,18 @@ def demo(settings: Settings) -> int:
 
 
 async def _demo_setup(settings: Settings, folder: Path) -> tuple[int, list[tuple[str, str, str]]]:
+    from meeting_server.context import open_context
     from meeting_server.services import accounts
+    from meeting_server.store import users
 
-    async with _offline_context(settings) as (db, files, worker):
-        meeting = await _import(settings, db, files, worker, folder)
+    async with open_context(settings.with_secret(), background=False) as context:
+        meeting = await _import(context, folder)
         people = []
-        async with db.read() as conn:
-            from meeting_server.store import users
-
+        async with context.db.read() as conn:
             everyone = await users.list_users(conn)
         for user in everyone:
             password = secrets.token_urlsafe(6)
-            await accounts.update_user(db, user.id, {"password": password})
+            await accounts.update_user(context.db, user.id, {"password": password})
             people.append((user.username, password, user.role))
         return meeting.id, people
 
@@ -210,7 +205,10 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
         return await asyncio.to_thread(_backup, settings, args.dest)
     if command == "reindex":
         return await _reindex(settings)
-    async with _offline_context(settings) as (db, files, worker):
+    from meeting_server.context import open_context
+
+    async with open_context(settings.with_secret(), background=False) as context:
+        db = context.db
         if command == "unit":
             unit = await accounts.add_unit(db, args.code, args.name)
             print(f"unit {unit.code} added (id {unit.id})")
@@ -222,35 +220,17 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
             if not args.password_stdin:
                 print(f"password: {password}")
         elif command == "import":
-            meeting = await _import(settings, db, files, worker, args.agenda_dir)
+            meeting = await _import(context, args.agenda_dir)
             print(f"meeting {meeting.id} imported: {meeting.title}")
     return 0
-
-
-@asynccontextmanager
-async def _offline_context(settings: Settings
-                           ) -> AsyncIterator[tuple[Database, DocumentFiles, PdfWorker]]:
-    """The database, files and PDF worker, for commands that run without the server."""
-    from meeting_server.db import Database
-    from meeting_server.documents_files import DocumentFiles
-    from meeting_server.pdf.worker import PdfWorker
-
-    db = Database(settings.db_path)
-    await db.open()
-    worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
-                           preload=["meeting_server.cli"])
-    try:
-        yield db, DocumentFiles(settings.data_dir), worker
-    finally:
-        worker.close()
-        await db.close()
 
 
 async def _reindex(settings: Settings) -> int:
     from meeting_server.db import Database
     from meeting_server.store import search
+    from meeting_server.timeutil import Clock
 
-    db = Database(settings.db_path)
+    db = Database(settings.db_path, Clock(settings.zone))
     await db.open()
     try:
         async with db.transaction() as tx:
@@ -268,21 +248,19 @@ def _read_password() -> str:
     return password
 
 
-async def _import(settings: Settings, db: Database, files: DocumentFiles, worker: PdfWorker,
-                  folder: Path) -> Meeting:
+async def _import(context: AppContext, folder: Path) -> Meeting:
     from meeting_server.agenda_import import ImportError_, import_agenda
     from meeting_server.store import documents
-    from meeting_server.textindex import TextIndexer
 
     try:
-        meeting = await import_agenda(db, files, worker, folder, settings.max_upload_bytes)
+        meeting = await import_agenda(context.db, context.files, context.worker, folder,
+                                      context.settings.max_upload_bytes)
     except ImportError_ as exc:
         raise CommandError(f"import failed, nothing was imported: {exc}") from None
-    indexer = TextIndexer(db, files, worker, timeout=max(60.0, 4 * settings.pdf_timeout))
-    async with db.read() as conn:
+    async with context.db.read() as conn:
         pending = await documents.hashes_without_text(conn)
     for sha256 in pending:
-        await indexer.index(sha256)
+        await context.indexer.index(sha256)
     return meeting
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import aiosqlite
 
 from meeting_server.models import Event
+from meeting_server.timeutil import Clock
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,12 @@ class Transaction:
     """The writer connection inside ``BEGIN IMMEDIATE``, and the events it appended."""
 
     conn: aiosqlite.Connection
+    clock: Clock
     events: list[Event] = field(default_factory=list)
+
+    def now_iso(self) -> str:
+        """The time written on what this transaction changes."""
+        return self.clock.now_iso()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
         return await self.conn.execute(sql, params)
@@ -116,8 +122,9 @@ Conn = aiosqlite.Connection | Transaction
 
 
 class Database:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = path
+        self.clock = clock or Clock()
         self._writer: aiosqlite.Connection | None = None
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
@@ -157,7 +164,7 @@ class Database:
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._lock:
-            tx = Transaction(self._writer)
+            tx = Transaction(self._writer, self.clock)
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield tx

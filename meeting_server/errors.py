@@ -100,7 +100,7 @@ async def _render(request: Request, status: int, code: str, message: str,
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if _wants_json(request):
         return JSONResponse(error_body(code, message, **extra), status, headers=headers)
-    pages = request.app.state.pages
+    pages = request.app.context.pages
     response: Response = await pages.error_page(request, status, code, message)
     return response
 

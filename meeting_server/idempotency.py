@@ -46,7 +46,7 @@ class IdempotencyMiddleware:
                 "bad_idempotency_key", "Idempotency-Key must be 1-200 printable ASCII characters."
             ))
             return
-        db: Database = scope["app"].state.db
+        db: Database = scope["app"].context.db
         lock = self._locks.setdefault((caller, key), asyncio.Lock())
         async with lock:
             await self._once(db, caller, key, scope, receive, send)

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 
 from meeting_server.errors import BadRequest, Invalid, NotFound, TooLarge
-from meeting_server.timeutil import parse_date, parse_datetime
+from meeting_server.timeutil import Clock, parse_date
 
 MAX_JSON_BYTES = 256 * 1024
 MAX_ID = 2**63 - 1
@@ -120,12 +120,13 @@ class Fields:
             raise _wrong(name, "true or false")
         return value
 
-    def moment(self, name: str, *, required: bool = True) -> datetime | None:
+    def moment(self, name: str, clock: Clock, *, required: bool = True) -> datetime | None:
+        """A date and time; one without an offset is taken in ``clock``'s zone."""
         value = self.text(name, required=required, max_len=40)
         if value is None:
             return None
         try:
-            return parse_datetime(value)
+            return clock.parse_datetime(value)
         except ValueError:
             raise Invalid(f"The field '{name}' is not a valid ISO 8601 date and time.",
                           "invalid_field", field=name) from None

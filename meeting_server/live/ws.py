@@ -91,11 +91,11 @@ async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
 
 
 async def meeting_socket(websocket: WebSocket) -> None:
-    app = websocket.app
-    db: Database = app.state.db
-    live: Live = app.state.live
+    context = websocket.app.context
+    db: Database = context.db
+    live: Live = context.live
     meeting_id = websocket.path_params["id"]
-    found = await _authorise(websocket, db, app.state.settings, meeting_id)
+    found = await _authorise(websocket, db, context.settings, meeting_id)
     if found is None:
         await websocket.close(CLOSE_POLICY_VIOLATION)
         return
@@ -169,7 +169,8 @@ async def _catch_up(db: Database, user: User, meeting_id: int, last_seq: int | N
                 cursor = page[-1].seq
             return messages, cursor
         access = await auth.meeting_access(conn, user, meeting_id)
-        snapshot = await state.meeting_state(conn, access.meeting, access.can_lead)
+        snapshot = await state.meeting_state(conn, access.meeting, access.can_lead,
+                                             db.clock.today())
     return [protocol.encode_snapshot(last, snapshot)], last
 
 

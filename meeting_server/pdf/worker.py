@@ -15,7 +15,6 @@ import os
 import resource
 import signal
 import sys
-import threading
 import warnings
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
@@ -47,10 +46,6 @@ _EXIT_GRACE = 2.0
 _REAP_TIMEOUT = 10.0
 _LIMIT_SIGNALS = {-signal.SIGKILL, -signal.SIGXCPU}
 
-_warm_lock = threading.Lock()
-_warmed = False
-
-
 class PdfWorker:
     """Runs picklable top-level functions in limited child processes, `concurrency` at a time.
 
@@ -78,14 +73,18 @@ class PdfWorker:
         self._running: set[BaseProcess] = set()
         self._cleanups: set[asyncio.Future[None]] = set()
         self._closed = False
+        self._warm = asyncio.Lock()
+        self._warmed = False
 
     async def start(self) -> None:
         """Start the forkserver now; it imports pypdf and pypdfium2, about half a second.
 
         `run` calls this on first use; call it from the app's start-up to take the delay there.
         """
-        if not _warmed:
-            await asyncio.to_thread(_warm_up, self._context, self._preload)
+        async with self._warm:
+            if not self._warmed:
+                await asyncio.to_thread(_warm_up, self._context, self._preload)
+                self._warmed = True
 
     async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
@@ -194,36 +193,31 @@ def _report_missing(sender: Connection, modules: list[str]) -> None:
 
 
 def _warm_up(context: Any, modules: list[str]) -> None:
-    """Start the forkserver with a first child, off the event loop; once per process.
-
-    Later children are started from the loop: with the forkserver up that takes milliseconds.
+    """Start the forkserver (if this process has none yet) with a first child, off the event
+    loop; later children are started from the loop: with the forkserver up that takes
+    milliseconds, so a second worker in the same process pays only for this one child.
     """
-    global _warmed
-    with _warm_lock:
-        if _warmed:
-            return
-        receiver, sender = context.Pipe(duplex=False)
-        with receiver:
-            proc = context.Process(target=_report_missing, args=(sender, modules), daemon=True)
-            proc.start()
-            sender.close()
-            try:
-                missing: list[str] = receiver.recv() if receiver.poll(60) else []
-            except EOFError:
-                raise RuntimeError("The PDF worker's first child process failed") from None
-            finally:
-                proc.join(10)
-                if proc.exitcode is None:
-                    proc.kill()
-                    proc.join()
-                proc.close()
-        if missing:
-            logger.warning(
-                "The PDF forkserver could not import %s; every job will import them. "
-                "Install the package or start the server from the project directory.",
-                ", ".join(missing),
-            )
-        _warmed = True
+    receiver, sender = context.Pipe(duplex=False)
+    with receiver:
+        proc = context.Process(target=_report_missing, args=(sender, modules), daemon=True)
+        proc.start()
+        sender.close()
+        try:
+            missing: list[str] = receiver.recv() if receiver.poll(60) else []
+        except EOFError:
+            raise RuntimeError("The PDF worker's first child process failed") from None
+        finally:
+            proc.join(10)
+            if proc.exitcode is None:
+                proc.kill()
+                proc.join()
+            proc.close()
+    if missing:
+        logger.warning(
+            "The PDF forkserver could not import %s; every job will import them. "
+            "Install the package or start the server from the project directory.",
+            ", ".join(missing),
+        )
 
 
 def _kill(proc: BaseProcess) -> None:

@@ -10,11 +10,6 @@ from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid
 from meeting_server.models import Conclusion, Task, User
 from meeting_server.store import agenda, conclusions, events, tasks, users
-from meeting_server.timeutil import now, now_iso
-
-
-def today() -> date:
-    return now().date()
 
 
 async def _conclusions_data(tx: Transaction, meeting_id: int) -> list[dict[str, Any]]:
@@ -97,15 +92,15 @@ async def add_task(db: Database, access: Access, conclusion: Conclusion, title: 
 async def _logged(tx: Transaction, task_id: int, name: str, actor: int) -> Task:
     task = await tasks.get(tx, task_id)
     assert task is not None
-    await events.append(tx, task.meeting_id, name, {"task": task.as_dict(today())}, actor)
+    await events.append(tx, task.meeting_id, name, {"task": task.as_dict(tx.clock.today())}, actor)
     return task
 
 
-def status_changes(task: Task, status: str) -> dict[str, Any]:
+def status_changes(tx: Transaction, task: Task, status: str) -> dict[str, Any]:
     """The columns a status change sets: done records when, anything else clears it."""
     if status == task.status:
         return {}
-    return {"status": status, "completed_at": now_iso() if status == "done" else None}
+    return {"status": status, "completed_at": tx.now_iso() if status == "done" else None}
 
 
 async def update_task(db: Database, user: User, task: Task, changes: dict[str, Any]) -> Task:
@@ -119,7 +114,7 @@ async def update_task(db: Database, user: User, task: Task, changes: dict[str, A
             lead = changes.get("lead_unit_id", task.lead_unit.id)
             await tasks.set_support_units(tx, task.id, [u for u in ids if u != lead])
         if "status" in changes:
-            changes.update(status_changes(task, changes.pop("status")))
+            changes.update(status_changes(tx, task, changes.pop("status")))
         if changes:
             await tasks.update(tx, task.id, changes)
         return await _logged(tx, task.id, "task.updated", user.id)
@@ -130,5 +125,5 @@ async def report_progress(db: Database, user: User, task: Task, note: str,
     async with db.transaction() as tx:
         update_id = await tasks.add_update(tx, task.id, user.id, note, status)
         if status is not None and status != task.status:
-            await tasks.update(tx, task.id, status_changes(task, status))
+            await tasks.update(tx, task.id, status_changes(tx, task, status))
         return await _logged(tx, task.id, "task.updated", user.id), update_id

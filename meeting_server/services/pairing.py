@@ -14,7 +14,6 @@ from meeting_server.models import User
 from meeting_server.services.accounts import start_session
 from meeting_server.settings import Settings
 from meeting_server.store import pairing, users
-from meeting_server.timeutil import now
 
 LIFETIME = timedelta(minutes=15)
 # No 0/O, 1/I/L: codes are read aloud and typed on tablets.
@@ -34,7 +33,7 @@ def normalise(code: str) -> str:
 async def create(db: Database, settings: Settings, creator: User, user_id: int,
                  base_url: str) -> dict[str, str]:
     code = new_code()
-    expires = now() + LIFETIME
+    expires = db.clock.now() + LIFETIME
     async with db.transaction() as tx:
         target = await users.get_user(tx, user_id)
         if target is None or not target.active:

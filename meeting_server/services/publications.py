@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from meeting_server.auth import Access
@@ -14,12 +15,12 @@ from meeting_server.publishing.context import default_fields, snapshot
 from meeting_server.publishing.render import TITLES, Renderer
 from meeting_server.settings import Settings
 from meeting_server.store import events, publications, state
-from meeting_server.timeutil import now
 
 
 async def _record(db: Database, access: Access) -> dict[str, Any]:
     async with db.read() as conn:
-        return snapshot(await state.meeting_state(conn, access.meeting, include_drafts=False))
+        return snapshot(await state.meeting_state(conn, access.meeting, include_drafts=False,
+                                                  today=db.clock.today()))
 
 
 async def create_draft(db: Database, settings: Settings, access: Access,
@@ -32,11 +33,11 @@ async def create_draft(db: Database, settings: Settings, access: Access,
             raise Conflict(f"A draft of this {kind} already exists (id {latest.id}).",
                            "draft_exists", id=latest.id)
         if latest is not None:
-            fields = {**latest.fields, "date": now().date().isoformat()}
+            fields = {**latest.fields, "date": tx.clock.today().isoformat()}
             fields["opinions"] = {str(i["id"]): latest.fields.get("opinions", {}).get(
                 str(i["id"]), "") for i in record["agenda"]}
         else:
-            fields = default_fields(kind, record, settings, now().date())
+            fields = default_fields(kind, record, settings, tx.clock.today())
         publication_id = await publications.create(
             tx, access.meeting.id, kind, record, fields, latest.id if latest else None,
             access.user.id)
@@ -82,9 +83,11 @@ async def refresh(db: Database, access: Access, publication: Publication) -> Pub
     return updated
 
 
-def metadata(publication: Publication) -> dict[str, str]:
+def metadata(publication: Publication, at: datetime) -> dict[str, str]:
+    """The PDF's document information; ``at`` is its creation time."""
     chair = publication.snapshot["chair"]
-    stamp = now().strftime("D:%Y%m%d%H%M%S+07'00'")
+    offset = at.strftime("%z") or "+0000"
+    stamp = at.strftime("D:%Y%m%d%H%M%S") + f"{offset[0]}{offset[1:3]}'{offset[3:5]}'"
     return {"Title": f"{TITLES[publication.kind]} — {publication.snapshot['title']}",
             "Author": f"{publication.fields.get('issuer', '')} — {chair['name']}".strip(" —"),
             "Subject": publication.snapshot["title"], "Creator": "meeting-server",
@@ -97,7 +100,7 @@ async def publish(db: Database, files: DocumentFiles, renderer: Renderer, access
     _draft_only(publication)
     html = renderer.document(publication.kind, publication.snapshot, publication.fields,
                              "published", publication.version)
-    pdf = await renderer.pdf(html, metadata(publication))
+    pdf = await renderer.pdf(html, metadata(publication, db.clock.now()))
     sha256 = hashlib.sha256(pdf).hexdigest()
     await files.keep_bytes(files.publication_path(sha256), pdf)
     async with db.transaction() as tx:

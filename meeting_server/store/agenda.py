@@ -6,7 +6,6 @@ import sqlite3
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import AgendaItem
-from meeting_server.timeutil import now_iso
 
 _COLUMNS = "id, meeting_id, position, title, presenter, duration_minutes"
 
@@ -35,7 +34,7 @@ async def append(tx: Transaction, meeting_id: int, title: str, presenter: str,
         "INSERT INTO agenda_items (meeting_id, position, title, presenter, duration_minutes,"
         " created_at) VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM agenda_items"
         f" WHERE meeting_id = ?), ?, ?, ?, ?) RETURNING {_COLUMNS}",
-        (meeting_id, meeting_id, title, presenter, duration_minutes, now_iso()),
+        (meeting_id, meeting_id, title, presenter, duration_minutes, tx.now_iso()),
     )
     assert row is not None
     return _item(row)

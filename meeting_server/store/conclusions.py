@@ -6,7 +6,6 @@ import sqlite3
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Conclusion
-from meeting_server.timeutil import now_iso
 
 _COLUMNS = "id, meeting_id, agenda_item_id, number, text, created_at, updated_at"
 
@@ -32,7 +31,7 @@ async def get(conn: Conn, conclusion_id: int) -> Conclusion | None:
 
 async def append(tx: Transaction, meeting_id: int, text: str, agenda_item_id: int | None,
                  created_by: int) -> Conclusion:
-    at = now_iso()
+    at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO conclusions (meeting_id, agenda_item_id, number, text, created_by,"
         " created_at, updated_at) VALUES (?, ?, (SELECT coalesce(max(number), 0) + 1"
@@ -47,7 +46,7 @@ async def update(tx: Transaction, conclusion_id: int, changes: dict[str, object]
     assert set(changes) <= {"text", "agenda_item_id"}, changes
     assignments = "".join(f"{column} = ?, " for column in changes)
     await tx.execute(f"UPDATE conclusions SET {assignments}updated_at = ? WHERE id = ?",
-                     (*changes.values(), now_iso(), conclusion_id))
+                     (*changes.values(), tx.now_iso(), conclusion_id))
 
 
 async def move(tx: Transaction, conclusion: Conclusion, number: int) -> None:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Document, DocumentVersion, PageSize
-from meeting_server.timeutil import now_iso
 
 _VERSION_COLUMNS = (
     "v.document_id, v.version, v.sha256, v.filename, v.size, v.page_count, v.page_sizes,"
@@ -72,7 +71,7 @@ async def create(tx: Transaction, meeting_id: int, agenda_item_id: int, title: s
     row = await tx.fetchone(
         "INSERT INTO documents (meeting_id, agenda_item_id, title, current_version, created_at)"
         " VALUES (?, ?, ?, 0, ?) RETURNING id",
-        (meeting_id, agenda_item_id, title, now_iso()),
+        (meeting_id, agenda_item_id, title, tx.now_iso()),
     )
     assert row is not None
     return int(row[0])
@@ -95,7 +94,7 @@ async def add_version(tx: Transaction, document_id: int, sha256: str, filename: 
         " page_count, page_sizes, pdf_title, pdf_author, note, uploaded_by, uploaded_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (document_id, number, sha256, filename, size, len(page_sizes), sizes, pdf_title,
-         pdf_author, note, uploaded_by, now_iso()),
+         pdf_author, note, uploaded_by, tx.now_iso()),
     )
     return number
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Event
-from meeting_server.timeutil import now_iso
 
 
 async def append(tx: Transaction, meeting_id: int, name: str, data: dict[str, Any],
@@ -20,7 +19,7 @@ async def append(tx: Transaction, meeting_id: int, name: str, data: dict[str, An
     if row is None:
         raise LookupError(f"meeting {meeting_id} does not exist")
     seq = int(row[0])
-    at = now_iso()
+    at = tx.now_iso()
     await tx.execute(
         "INSERT INTO events (meeting_id, seq, event, data, at, actor_id) VALUES (?, ?, ?, ?, ?, ?)",
         (meeting_id, seq, name, json.dumps(data, ensure_ascii=False), at, actor),

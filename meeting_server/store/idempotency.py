@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from meeting_server.db import Conn, Transaction, fetchone
-from meeting_server.timeutil import now, now_iso
+from meeting_server.timeutil import utc_now
 
 KEEP = timedelta(hours=24)
 
@@ -19,7 +19,7 @@ async def find(conn: Conn, scope: str, key: str
         " WHERE scope = ? AND key = ?",
         (scope, key),
     )
-    if row is None or row["created_at"] < (now() - KEEP).isoformat():
+    if row is None or datetime.fromisoformat(row["created_at"]) < utc_now() - KEEP:
         return None
     headers = [(str(k), str(v)) for k, v in json.loads(row["headers"])]
     return row["request_hash"], int(row["status"]), headers, bytes(row["body"])
@@ -32,10 +32,10 @@ async def save(tx: Transaction, scope: str, key: str, request_hash: str, status:
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET"
         " request_hash = excluded.request_hash, status = excluded.status,"
         " headers = excluded.headers, body = excluded.body, created_at = excluded.created_at",
-        (scope, key, request_hash, status, json.dumps(headers), body, now_iso()),
+        (scope, key, request_hash, status, json.dumps(headers), body, tx.now_iso()),
     )
 
 
 async def sweep(tx: Transaction) -> None:
     await tx.execute("DELETE FROM idempotency_keys WHERE created_at < ?",
-                     ((now() - KEEP).isoformat(),))
+                     ((tx.clock.now() - KEEP).isoformat(),))

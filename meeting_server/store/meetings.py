@@ -7,7 +7,6 @@ import sqlite3
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Meeting, Participant, Presenter, User
 from meeting_server.store.users import user_from_row
-from meeting_server.timeutil import now_iso
 
 _MEETING_COLUMNS = (
     "id, title, starts_at, location, status, chair_id, current_item_id, created_at, updated_at"
@@ -44,7 +43,7 @@ async def list_visible(conn: Conn, user: User) -> list[Meeting]:
 
 async def create(tx: Transaction, title: str, starts_at: str, location: str,
                  chair_id: int | None, created_by: int | None) -> Meeting:
-    at = now_iso()
+    at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO meetings (title, starts_at, location, chair_id, created_by, created_at,"
         f" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_MEETING_COLUMNS}",
@@ -61,7 +60,7 @@ async def update(tx: Transaction, meeting_id: int, changes: dict[str, object]) -
     row = await tx.fetchone(
         f"UPDATE meetings SET {assignments}updated_at = ? WHERE id = ?"
         f" RETURNING {_MEETING_COLUMNS}",
-        (*changes.values(), now_iso(), meeting_id),
+        (*changes.values(), tx.now_iso(), meeting_id),
     )
     assert row is not None
     return _meeting(row)
@@ -140,7 +139,7 @@ async def upsert_participant(tx: Transaction, meeting_id: int, user_id: int, rol
     await tx.execute(
         "INSERT INTO participants (meeting_id, user_id, role, added_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (meeting_id, user_id) DO UPDATE SET role = excluded.role",
-        (meeting_id, user_id, role, now_iso()),
+        (meeting_id, user_id, role, tx.now_iso()),
     )
     return row is None
 
@@ -157,5 +156,5 @@ async def set_attendance(tx: Transaction, meeting_id: int, user_id: int, status:
     await tx.execute(
         "UPDATE participants SET attendance = ?, absence_reason = ?, attendance_at = ?"
         " WHERE meeting_id = ? AND user_id = ?",
-        (status, reason, now_iso(), meeting_id, user_id),
+        (status, reason, tx.now_iso(), meeting_id, user_id),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from meeting_server.db import Transaction
-from meeting_server.timeutil import now, now_iso
+from meeting_server.timeutil import utc_now
 
 
 async def add(tx: Transaction, code_hash: str, user_id: int, created_by: int,
@@ -13,7 +13,7 @@ async def add(tx: Transaction, code_hash: str, user_id: int, created_by: int,
     await tx.execute(
         "INSERT INTO pairing_codes (code_hash, user_id, created_by, created_at, expires_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (code_hash, user_id, created_by, now_iso(), expires_at.isoformat()),
+        (code_hash, user_id, created_by, tx.now_iso(), expires_at.isoformat()),
     )
 
 
@@ -23,8 +23,8 @@ async def use(tx: Transaction, code_hash: str) -> int | None:
         "SELECT user_id, expires_at FROM pairing_codes WHERE code_hash = ? AND used_at IS NULL",
         (code_hash,),
     )
-    if row is None or datetime.fromisoformat(row["expires_at"]) <= now():
+    if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
         return None
     await tx.execute("UPDATE pairing_codes SET used_at = ? WHERE code_hash = ?",
-                     (now_iso(), code_hash))
+                     (tx.now_iso(), code_hash))
     return int(row["user_id"])

@@ -8,7 +8,6 @@ from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Publication
-from meeting_server.timeutil import now_iso
 
 _SELECT = (
     "SELECT p.id, p.meeting_id, p.kind, p.version, p.status, p.snapshot, p.fields, p.sha256,"
@@ -44,7 +43,7 @@ async def html(conn: Conn, publication_id: int) -> str | None:
 
 async def create(tx: Transaction, meeting_id: int, kind: str, snapshot: dict[str, Any],
                  fields: dict[str, Any], supersedes: int | None, created_by: int) -> int:
-    at = now_iso()
+    at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO publications (meeting_id, kind, version, snapshot, fields, supersedes,"
         " created_by, created_at, updated_at) VALUES (?, ?, (SELECT coalesce(max(version), 0) + 1"
@@ -65,12 +64,12 @@ async def update_draft(tx: Transaction, publication_id: int, *, fields: dict[str
         changes["snapshot"] = json.dumps(snapshot, ensure_ascii=False)
     assignments = "".join(f"{column} = ?, " for column in changes)
     await tx.execute(f"UPDATE publications SET {assignments}updated_at = ? WHERE id = ?"
-                     " AND status = 'draft'", (*changes.values(), now_iso(), publication_id))
+                     " AND status = 'draft'", (*changes.values(), tx.now_iso(), publication_id))
 
 
 async def publish(tx: Transaction, publication_id: int, html_text: str, sha256: str, size: int,
                   published_by: int) -> None:
-    at = now_iso()
+    at = tx.now_iso()
     await tx.execute(
         "UPDATE publications SET status = 'published', html = ?, sha256 = ?, size = ?,"
         " published_at = ?, published_by = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
@@ -80,7 +79,7 @@ async def publish(tx: Transaction, publication_id: int, html_text: str, sha256: 
 
 async def supersede(tx: Transaction, publication_id: int) -> None:
     await tx.execute("UPDATE publications SET status = 'superseded', updated_at = ?"
-                     " WHERE id = ? AND status = 'published'", (now_iso(), publication_id))
+                     " WHERE id = ? AND status = 'published'", (tx.now_iso(), publication_id))
 
 
 async def latest(conn: Conn, meeting_id: int, kind: str) -> Publication | None:

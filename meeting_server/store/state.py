@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from meeting_server.db import Conn
@@ -16,7 +16,6 @@ from meeting_server.store import (
     publications,
     tasks,
 )
-from meeting_server.timeutil import now
 
 NOTICE_WORKING_DAYS = 5
 
@@ -27,9 +26,10 @@ def notice_due(meeting: Meeting) -> str:
     return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
 
 
-async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool
+async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool, today: date
                         ) -> dict[str, Any]:
-    """The full state; drafts of publications only for those who may edit them."""
+    """The full state; drafts of publications only for those who may edit them; tasks due
+    before ``today`` are overdue."""
     items = await agenda.list_for(conn, meeting.id)
     docs = await documents.list_for_meeting(conn, meeting.id)
     presenter = await meetings.presenter(conn, meeting.id)
@@ -37,7 +37,6 @@ async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool
     found = await conclusions.list_for(conn, meeting.id)
     assigned = await tasks.list_for_meeting(conn, meeting.id)
     published = await publications.list_for(conn, meeting.id, drafts=include_drafts)
-    today = now().date()
     return {
         "meeting": meeting.as_dict(),
         "agenda_items": [i.as_dict() for i in items],

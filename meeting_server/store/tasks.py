@@ -10,7 +10,6 @@ from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import CLOSED_STATUSES, Task, TaskUpdate, Unit, User
-from meeting_server.timeutil import now_iso
 
 _SELECT = (
     "SELECT t.id, t.meeting_id, t.conclusion_id, t.title, t.responsible, t.due_date,"
@@ -111,7 +110,7 @@ async def get(conn: Conn, task_id: int) -> Task | None:
 async def create(tx: Transaction, meeting_id: int, conclusion_id: int, title: str,
                  lead_unit_id: int, support_unit_ids: list[int], responsible: str,
                  due_date: date | None, due_text: str, ongoing: bool, created_by: int) -> int:
-    at = now_iso()
+    at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO tasks (meeting_id, conclusion_id, title, lead_unit_id, responsible,"
         " due_date, due_text, ongoing, created_by, created_at, updated_at)"
@@ -140,7 +139,7 @@ async def update(tx: Transaction, task_id: int, changes: dict[str, Any]) -> None
     values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
     assignments = "".join(f"{column} = ?, " for column in values)
     await tx.execute(f"UPDATE tasks SET {assignments}updated_at = ? WHERE id = ?",
-                     (*values.values(), now_iso(), task_id))
+                     (*values.values(), tx.now_iso(), task_id))
 
 
 async def add_update(tx: Transaction, task_id: int, author_id: int, note: str,
@@ -148,7 +147,7 @@ async def add_update(tx: Transaction, task_id: int, author_id: int, note: str,
     row = await tx.fetchone(
         "INSERT INTO task_updates (task_id, author_id, note, status, created_at)"
         " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        (task_id, author_id, note, status, now_iso()),
+        (task_id, author_id, note, status, tx.now_iso()),
     )
     assert row is not None
     return int(row[0])

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Unit, User
-from meeting_server.timeutil import now, now_iso
+from meeting_server.timeutil import utc_now
 
 _USER_COLUMNS = (
     "u.id, u.username, u.name, u.title, u.role, u.active,"
@@ -37,7 +37,7 @@ async def add_unit(tx: Transaction, code: str, name: str) -> Unit | None:
     row = await tx.fetchone(
         "INSERT INTO units (code, name, created_at) VALUES (?, ?, ?)"
         " ON CONFLICT (code) DO NOTHING RETURNING id",
-        (code, name, now_iso()),
+        (code, name, tx.now_iso()),
     )
     return Unit(row[0], code, name) if row else None
 
@@ -72,7 +72,7 @@ async def add_user(tx: Transaction, username: str, name: str, role: str, unit_id
     row = await tx.fetchone(
         "INSERT INTO users (username, name, title, role, unit_id, password_hash, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING RETURNING id",
-        (username, name, title, role, unit_id, password_hash, now_iso()),
+        (username, name, title, role, unit_id, password_hash, tx.now_iso()),
     )
     return int(row[0]) if row else None
 
@@ -87,10 +87,10 @@ async def update_user(tx: Transaction, user_id: int, changes: dict[str, object])
 
 
 async def add_session(tx: Transaction, token_hash: str, user_id: int, days: int) -> str:
-    expires = (now() + timedelta(days=days)).isoformat()
+    expires = (tx.clock.now() + timedelta(days=days)).isoformat()
     await tx.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        (token_hash, user_id, now_iso(), expires),
+        (token_hash, user_id, tx.now_iso(), expires),
     )
     return expires
 
@@ -104,7 +104,7 @@ async def session_user(conn: Conn, token_hash: str) -> User | None:
         " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.active = 1",
         (token_hash,),
     )
-    if row is None or datetime.fromisoformat(row["expires_at"]) <= now():
+    if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
         return None
     return user_from_row(row)
 
@@ -112,12 +112,12 @@ async def session_user(conn: Conn, token_hash: str) -> User | None:
 async def revoke_session(tx: Transaction, token_hash: str) -> None:
     await tx.execute(
         "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-        (now_iso(), token_hash),
+        (tx.now_iso(), token_hash),
     )
 
 
 async def revoke_user_sessions(tx: Transaction, user_id: int) -> None:
     await tx.execute(
         "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        (now_iso(), user_id),
+        (tx.now_iso(), user_id),
     )

@@ -9,7 +9,7 @@ from meeting_server import auth
 from meeting_server.models import User
 from meeting_server.services import accounts, pairing
 from meeting_server.validate import json_body
-from meeting_server.views.common import db, no_content, ok, settings, signed_in
+from meeting_server.views.common import app_context, db, no_content, ok, settings, signed_in
 
 
 async def sign_in(request: Request) -> Response:
@@ -55,7 +55,7 @@ async def sign_out(request: Request) -> Response:
     cred = auth.credential(request)
     assert cred is not None
     await accounts.sign_out(db(request), settings(request), cred[1])
-    request.app.state.live.session_ended(auth.token_hash(settings(request), cred[1]))
+    app_context(request).live.session_ended(auth.token_hash(settings(request), cred[1]))
     response = no_content()
     response.delete_cookie(auth.COOKIE, path="/")
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -16,23 +17,30 @@ from meeting_server.models import Document, DocumentVersion, User
 from meeting_server.pdf.stamp import BookEntry
 from meeting_server.services import documents as service
 from meeting_server.store import agenda, documents
-from meeting_server.timeutil import now
 from meeting_server.uploads import receive
 from meeting_server.validate import MAX_ID, path_id
 from meeting_server.views.api_agenda import item_access
-from meeting_server.views.common import db, meeting_access, ok, settings, signed_in
+from meeting_server.views.common import (
+    app_context,
+    clock,
+    db,
+    meeting_access,
+    ok,
+    settings,
+    signed_in,
+)
 
 IMMUTABLE = "private, max-age=31536000, immutable"
 MAX_TITLE = 500
 
 
 def _files(request: Request) -> DocumentFiles:
-    files: DocumentFiles = request.app.state.files
+    files: DocumentFiles = app_context(request).files
     return files
 
 
 def _derived(request: Request) -> Derived:
-    derived: Derived = request.app.state.derived
+    derived: Derived = app_context(request).derived
     return derived
 
 
@@ -78,14 +86,14 @@ async def upload(request: Request) -> Response:
     except Invalid:
         files.discard(form.file)
         raise
-    info = await service.inspect(request.app.state.worker, files, form.file)
+    info = await service.inspect(app_context(request).worker, files, form.file)
     async with db(request).read() as conn:
         if await agenda.get(conn, item.id) is None:
             files.discard(form.file)
             raise NotFound("Agenda item not found.")
     document = await service.publish(db(request), files, item, title, form.filename, form.file,
                                      info, access.user.id)
-    request.app.state.indexer.enqueue(document.current.sha256)
+    app_context(request).indexer.enqueue(document.current.sha256)
     return ok(_created(document), 201)
 
 
@@ -99,10 +107,10 @@ async def upload_version(request: Request) -> Response:
     if len(note) > 2000 or "\x00" in note:
         files.discard(form.file)
         raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
-    info = await service.inspect(request.app.state.worker, files, form.file)
+    info = await service.inspect(app_context(request).worker, files, form.file)
     updated = await service.add_version(db(request), files, document, form.filename, note,
                                         form.file, info, access.user.id)
-    request.app.state.indexer.enqueue(updated.current.sha256)
+    app_context(request).indexer.enqueue(updated.current.sha256)
     return ok(_created(updated), 201)
 
 
@@ -144,21 +152,22 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def stamp_text(user: User) -> str:
+def stamp_text(user: User, at: datetime) -> str:
     unit = f" — {user.unit.name}" if user.unit else ""
-    return f"{user.name}{unit} — {now().strftime('%d/%m/%Y %H:%M')}"
+    return f"{user.name}{unit} — {at.strftime('%d/%m/%Y %H:%M')}"
 
 
-def _reader_key(user: User) -> str:
+def _reader_key(user: User, at: datetime) -> str:
     """Stamped copies are kept per reader and day."""
-    return f"u{user.id}-{now().strftime('%Y%m%d')}"
+    return f"u{user.id}-{at.strftime('%Y%m%d')}"
 
 
 async def download(request: Request) -> Response:
     document, access = await document_access(request)
     version = await _version(request, document)
-    path = await _derived(request).stamped(version.sha256, _reader_key(access.user),
-                                           stamp_text(access.user))
+    at = clock(request).now()
+    path = await _derived(request).stamped(version.sha256, _reader_key(access.user, at),
+                                           stamp_text(access.user, at))
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(version.filename),
         "Cache-Control": "private, no-store",
@@ -180,8 +189,9 @@ async def book(request: Request) -> Response:
     if not entries:
         raise NotFound("The meeting has no documents yet.", "no_documents")
     digest = hashlib.sha256(repr(entries).encode()).hexdigest()[:32]
-    path = await _derived(request).book(f"{digest}-{_reader_key(access.user)}", entries,
-                                        stamp_text(access.user))
+    at = clock(request).now()
+    path = await _derived(request).book(f"{digest}-{_reader_key(access.user, at)}", entries,
+                                        stamp_text(access.user, at))
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(f"{access.meeting.title}.pdf"),
         "Cache-Control": "private, no-store",

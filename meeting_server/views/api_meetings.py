@@ -13,7 +13,7 @@ from meeting_server.models import ATTENDANCE_STATUSES, MEETING_ROLES, MEETING_ST
 from meeting_server.services import meetings as service
 from meeting_server.store import events, meetings, state
 from meeting_server.validate import MAX_ID, json_body, path_id
-from meeting_server.views.common import db, meeting_access, no_content, ok, signed_in
+from meeting_server.views.common import clock, db, meeting_access, no_content, ok, signed_in
 
 EVENTS_PAGE = 1000
 
@@ -31,7 +31,7 @@ async def create_meeting(request: Request) -> Response:
     auth.require_staff(user)
     body = await json_body(request)
     title = body.text("title", max_len=300)
-    starts_at = body.moment("starts_at")
+    starts_at = body.moment("starts_at", clock(request))
     location = body.text("location", required=False, max_len=300, allow_empty=True) or ""
     chair_id = body.ident("chair_id", required=False, nullable=True)
     body.done()
@@ -44,7 +44,8 @@ async def create_meeting(request: Request) -> Response:
 async def get_meeting(request: Request) -> Response:
     access = await meeting_access(request)
     async with db(request).read() as conn:
-        return ok(await state.meeting_state(conn, access.meeting, access.can_lead))
+        return ok(await state.meeting_state(conn, access.meeting, access.can_lead,
+                                            clock(request).today()))
 
 
 async def update_meeting(request: Request) -> Response:
@@ -55,7 +56,7 @@ async def update_meeting(request: Request) -> Response:
     if body.has("title"):
         changes["title"] = body.text("title", max_len=300)
     if body.has("starts_at"):
-        moment = body.moment("starts_at")
+        moment = body.moment("starts_at", clock(request))
         assert moment is not None
         changes["starts_at"] = moment.isoformat()
     if body.has("location"):

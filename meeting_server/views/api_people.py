@@ -13,7 +13,7 @@ from meeting_server.models import USER_ROLES
 from meeting_server.services import accounts
 from meeting_server.store import users
 from meeting_server.validate import Fields, json_body, path_id
-from meeting_server.views.common import db, ok, signed_in
+from meeting_server.views.common import app_context, db, ok, signed_in
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
@@ -95,5 +95,5 @@ async def update_user(request: Request) -> Response:
         raise Invalid("You cannot deactivate or demote yourself.", "self_lockout")
     user = await accounts.update_user(db(request), user_id, changes)
     if not user.active:
-        request.app.state.live.user_revoked(user.id)
+        app_context(request).live.user_revoked(user.id)
     return ok(user.as_dict())

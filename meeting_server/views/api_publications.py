@@ -16,14 +16,21 @@ from meeting_server.services import publications as service
 from meeting_server.store import publications
 from meeting_server.validate import Fields, json_body, path_id
 from meeting_server.views.api_documents import content_disposition
-from meeting_server.views.common import db, meeting_access, ok, settings, signed_in
+from meeting_server.views.common import (
+    app_context,
+    clock,
+    db,
+    meeting_access,
+    ok,
+    settings,
+    signed_in,
+)
 
 MAX_TEXT = 20_000
 
 
 def renderer(request: Request) -> Renderer:
-    value: Renderer = request.app.state.renderer
-    return value
+    return app_context(request).renderer
 
 
 async def publication_access(request: Request) -> tuple[Publication, Access | None, User]:
@@ -137,7 +144,7 @@ async def refresh(request: Request) -> Response:
 async def publish(request: Request) -> Response:
     found, access, _ = await publication_access(request)
     lead = _lead(access)
-    published = await service.publish(db(request), request.app.state.files, renderer(request),
+    published = await service.publish(db(request), app_context(request).files, renderer(request),
                                       lead, found)
     return ok(published.as_dict())
 
@@ -151,12 +158,12 @@ async def pdf(request: Request) -> Response:
     if found.status == "draft":
         html = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
                                           found.version)
-        data = await renderer(request).pdf(html, service.metadata(found))
+        data = await renderer(request).pdf(html, service.metadata(found, clock(request).now()))
         return Response(data, media_type="application/pdf", headers={
             "Content-Disposition": content_disposition(_filename(found)),
             "Cache-Control": "private, no-store"})
     assert found.sha256 is not None
-    return FileResponse(request.app.state.files.publication_path(found.sha256),
+    return FileResponse(app_context(request).files.publication_path(found.sha256),
                         media_type="application/pdf", headers={
                             "Content-Disposition": content_disposition(_filename(found)),
                             "Cache-Control": "private, max-age=31536000, immutable",

@@ -45,35 +45,23 @@ def _url(request: Request, hit: store.Hit) -> str:
     """Where a hit opens: the document at its page, the task in the tracker, the publication,
     or the agenda item or conclusion on the meeting page."""
     if hit.kind == "document":
-        url = _path(request, "document_page", "id", "doc_id").format(id=hit.meeting_id,
-                                                                     doc_id=hit.id)
+        url = _path(request, "document_page").format(id=hit.meeting_id, doc_id=hit.id)
         return f"{url}?version={hit.version}&page={hit.page}" if hit.page else url
     if hit.kind == "task":
         return f"{_path(request, 'tasks_page')}?unit=#task-{hit.id}"
     if hit.kind == "publication":
-        return _path(request, "publication_page", "id").format(id=hit.id)
+        return _path(request, "publication_page").format(id=hit.id)
     anchor = "item" if hit.kind == "agenda_item" else hit.kind
-    meeting = _path(request, "meeting_page", "id").format(id=hit.meeting_id)
+    meeting = _path(request, "meeting_page").format(id=hit.meeting_id)
     return f"{meeting}#{anchor}-{hit.id}"
 
 
-_SENTINEL = 918_273_645
-
-
-def _path(request: Request, name: str, *params: str) -> str:
-    """The route's path with ``{param}`` placeholders, made once per app: ``url_path_for``
-    walks the whole route table (half a millisecond), too slow for 50 results."""
-    paths: dict[tuple[str, ...], str] | None = getattr(request.app.state, "search_paths", None)
-    if paths is None:
-        paths = request.app.state.search_paths = {}
-    key = (name, *params)
-    if key not in paths:
-        path = str(request.app.url_path_for(
-            name, **{p: _SENTINEL + i for i, p in enumerate(params)}))
-        for i, param in enumerate(params):
-            path = path.replace(str(_SENTINEL + i), f"{{{param}}}")
-        paths[key] = path
-    return paths[key]
+def _path(request: Request, name: str) -> str:
+    """The route's path with ``{param}`` placeholders (``/meetings/{id}``), from the app's
+    table of path formats: ``url_path_for`` walks the whole route table (half a millisecond),
+    too slow for 50 results."""
+    path: str = request.app.path_formats[name]
+    return path
 
 
 def highlighted(snippet: str, highlights: list[list[int]]) -> Markup:

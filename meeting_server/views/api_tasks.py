@@ -18,7 +18,7 @@ from meeting_server.store import conclusions, meetings, tasks, users
 from meeting_server.task_exports import tasks_csv, tasks_ics
 from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID, Fields, json_body, path_id
-from meeting_server.views.common import db, meeting_access, no_content, ok, signed_in
+from meeting_server.views.common import clock, db, meeting_access, no_content, ok, signed_in
 
 MAX_TEXT = 10_000
 
@@ -117,7 +117,7 @@ async def add_task(request: Request) -> Response:
     when, ongoing = _deadline(access.meeting, due_date, due_text)
     task = await service.add_task(db(request), access, conclusion, title, lead_unit, support,
                                   responsible, when, due_text, ongoing)
-    return ok(task.as_dict(service.today()), 201)
+    return ok(task.as_dict(clock(request).today()), 201)
 
 
 async def task_for(request: Request, user: User) -> Task:
@@ -139,7 +139,7 @@ async def get_task(request: Request) -> Response:
         meeting = await meetings.get(conn, task.meeting_id)
         conclusion = await conclusions.get(conn, task.conclusion_id)
     assert meeting is not None and conclusion is not None
-    return ok({**task.as_dict(service.today()), "updates": [u.as_dict() for u in history],
+    return ok({**task.as_dict(clock(request).today()), "updates": [u.as_dict() for u in history],
                "meeting_title": meeting.title, "meeting_starts_at": meeting.starts_at,
                "conclusion": conclusion.as_dict(),
                "can_report": await can_report(request, user, task)})
@@ -193,7 +193,7 @@ async def update_task(request: Request) -> Response:
     if not changes:
         raise Invalid("Nothing to change.", "empty_change")
     updated = await service.update_task(db(request), user, task, changes)
-    return ok(updated.as_dict(service.today()))
+    return ok(updated.as_dict(clock(request).today()))
 
 
 async def report_progress(request: Request) -> Response:
@@ -209,7 +209,7 @@ async def report_progress(request: Request) -> Response:
     if status == "cancelled" and not await can_manage_task(request, user, task):
         raise Forbidden("Only the secretary may cancel a task.")
     updated, update_id = await service.report_progress(db(request), user, task, note, status)
-    return ok({"id": update_id, "task": updated.as_dict(service.today()), "note": note,
+    return ok({"id": update_id, "task": updated.as_dict(clock(request).today()), "note": note,
                "status": status}, 201)
 
 
@@ -255,7 +255,7 @@ async def list_tasks(request: Request) -> Response:
         due_before=_query_date(q.get("due_before"), "due_before"),
         due_after=_query_date(q.get("due_after"), "due_after"),
     )
-    today = service.today()
+    today = clock(request).today()
     async with db(request).read() as conn:
         found = await tasks.visible(conn, user, where, today)
         titles = {m.id: m.title for m in await meetings.list_visible(conn, user)}
@@ -289,7 +289,7 @@ async def preview_deadline(request: Request) -> Response:
             access = await auth.meeting_access(conn, user, int(raw_meeting))
         day = meeting_day(access.meeting)
     else:
-        day = _query_date(request.query_params.get("date"), "date") or service.today()
+        day = _query_date(request.query_params.get("date"), "date") or clock(request).today()
     try:
         parsed = parse_deadline(text, day)
     except DeadlineError as error:

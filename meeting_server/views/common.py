@@ -9,20 +9,30 @@ from starlette.responses import JSONResponse, Response
 
 from meeting_server import auth
 from meeting_server.auth import Access
+from meeting_server.context import AppContext
 from meeting_server.db import Database
 from meeting_server.models import User
 from meeting_server.settings import Settings
+from meeting_server.timeutil import Clock
 from meeting_server.validate import path_id
 
 
+def app_context(conn: HTTPConnection) -> AppContext:
+    """The running app's context (see meeting_server.context)."""
+    context: AppContext = conn.app.context
+    return context
+
+
 def db(conn: HTTPConnection) -> Database:
-    database: Database = conn.app.state.db
-    return database
+    return app_context(conn).db
 
 
 def settings(conn: HTTPConnection) -> Settings:
-    value: Settings = conn.app.state.settings
-    return value
+    return app_context(conn).settings
+
+
+def clock(conn: HTTPConnection) -> Clock:
+    return app_context(conn).clock
 
 
 async def signed_in(request: Request) -> User:

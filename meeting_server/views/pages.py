@@ -3,95 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-from urllib.parse import quote
 
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
 from meeting_server import auth
 from meeting_server.errors import NotFound, NotSignedIn
-from meeting_server.i18n import Translations
 from meeting_server.models import CLOSED_STATUSES, TASK_STATUSES, User
 from meeting_server.publishing.render import TITLES
 from meeting_server.resources import data_path
 from meeting_server.store import documents, meetings, state, tasks, users
-from meeting_server.timeutil import now
+from meeting_server.templating import Pages
 from meeting_server.validate import path_id
 from meeting_server.views import api_publications
-from meeting_server.views.common import db, settings
-
-
-class Pages:
-    """The jinja2 environment and the translations, shared by every page."""
-
-    def __init__(self) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(str(data_path("templates"))),
-            autoescape=select_autoescape(default=True),
-            enable_async=False,
-        )
-        self.translations = Translations()
-        self.env.filters["vndate"] = localdate
-        self.env.filters["vndatetime"] = localdatetime
-
-    def language(self, request: Request) -> str:
-        return self.translations.pick(request.query_params.get("lang"),
-                                      request.cookies.get("lang"),
-                                      request.headers.get("accept-language"))
-
-    def render(self, request: Request, name: str, context: dict[str, Any],
-               status: int = 200) -> HTMLResponse:
-        lang = self.language(request)
-        translate = self.translations.gettext(lang)
-        template = self.env.get_template(name)
-        html = template.render(
-            request=request, url_for=request.url_for, lang=lang, _=translate,
-            live_strings=lambda keys: {key: translate(key) for key in keys}, **context,
-        )
-        response = HTMLResponse(html, status)
-        if request.query_params.get("lang") == lang:
-            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
-        return response
-
-    async def error_page(self, request: Request, status: int, code: str,
-                         message: str) -> Response:
-        if status == 401:
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
-        return self.render(request, "error.html",
-                           {"status": status, "code": code, "message": message, "user": None},
-                           status)
-
-
-def vndate(value: str | None) -> str:
-    """2019-07-31 → 31/07/2019, as Vietnamese documents write dates."""
-    if not value:
-        return ""
-    year, month, day = value[:10].split("-")
-    return f"{day}/{month}/{year}"
-
-
-@pass_context
-def localdate(context: Context, value: str | None) -> str:
-    """A date as the page's language writes it: 31/07/2019, or 31 Jul 2019 in English."""
-    if not value or context.get("lang") != "en":
-        return vndate(value)
-    return format_date(date.fromisoformat(value[:10]), format="medium", locale="en_GB")
-
-
-@pass_context
-def localdatetime(context: Context, value: str | None) -> str:
-    if not value:
-        return ""
-    return f"{value[11:16]} {localdate(context, value)}"
+from meeting_server.views.common import app_context, clock, db, settings
 
 
 def pages(request: Request) -> Pages:
-    value: Pages = request.app.state.pages
-    return value
+    return app_context(request).pages
 
 
 async def page_user(request: Request) -> User:
@@ -114,7 +43,7 @@ async def home(request: Request) -> Response:
     async with db(request).read() as conn:
         found = await meetings.list_visible(conn, user)
         summaries = [await state.meeting_summary(conn, m) for m in found]
-        today = now().date()
+        today = clock(request).today()
         open_tasks = [] if user.unit is None else [
             t.as_dict(today) for t in await tasks.visible(
                 conn, user, tasks.TaskFilter(unit_id=user.unit.id), today)
@@ -130,7 +59,8 @@ async def meeting(request: Request) -> Response:
     meeting_id = path_id(request)
     async with db(request).read() as conn:
         access = await auth.meeting_access(conn, user, meeting_id)
-        current = await state.meeting_state(conn, access.meeting, access.can_lead)
+        current = await state.meeting_state(conn, access.meeting, access.can_lead,
+                                            clock(request).today())
     items = [
         {**item, "documents": [d for d in current["documents"]
                                if d["agenda_item_id"] == item["id"]]}
@@ -171,15 +101,17 @@ async def console(request: Request) -> Response:
     async with db(request).read() as conn:
         access = await auth.meeting_access(conn, user, path_id(request))
         access.require_lead()
-        current = await state.meeting_state(conn, access.meeting, access.can_lead)
+        current = await state.meeting_state(conn, access.meeting, access.can_lead,
+                                            clock(request).today())
         units = await users.list_units(conn)
     due = date.fromisoformat(current["notice_due"])
+    today = clock(request).today()
     notices = [p for p in current["publications"] if p["kind"] == "notice" and p["published_at"]]
     published = notices[0]["published_at"][:10] if notices else None
     return pages(request).render(request, "console.html", {
         "user": user, "access": access, "state": current, "units": units,
-        "days_left": (due - now().date()).days, "notice_published": published,
-        "notice_late": published is None and due < now().date(),
+        "days_left": (due - today).days, "notice_published": published,
+        "notice_late": published is None and due < today,
     })
 
 
@@ -193,7 +125,7 @@ async def task_tracker(request: Request) -> Response:
         unit = next((u for u in units if u.code == unit_code), None)
         status = q.get("status") if q.get("status") in TASK_STATUSES else None
         overdue = q.get("overdue") == "true"
-        today = now().date()
+        today = clock(request).today()
         found = await tasks.visible(conn, user, tasks.TaskFilter(
             unit_id=unit.id if unit else None, status=status, overdue=True if overdue else None,
         ), today)

@@ -1,0 +1,84 @@
+"""The application context: everything a request, a socket or a command works with.
+
+One :class:`AppContext` is built by :func:`open_context` inside an ``AsyncExitStack``: each part
+registers its own clean-up as soon as it is open, so a failure half-way through start-up closes
+what was already opened, in reverse order. The server builds it in the app's lifespan; the
+command line builds the same context (without the background jobs) for offline commands.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from meeting_server.db import Database
+from meeting_server.derived import Derived
+from meeting_server.documents_files import DocumentFiles
+from meeting_server.live.hub import Hub
+from meeting_server.live.ws import Live
+from meeting_server.pdf.worker import PdfWorker
+from meeting_server.publishing.render import Renderer
+from meeting_server.resources import data_path
+from meeting_server.settings import Settings
+from meeting_server.templating import Pages
+from meeting_server.textindex import TextIndexer
+from meeting_server.timeutil import Clock
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    clock: Clock
+    db: Database
+    files: DocumentFiles
+    worker: PdfWorker
+    indexer: TextIndexer
+    derived: Derived
+    hub: Hub
+    live: Live
+    pages: Pages
+    renderer: Renderer
+
+
+@asynccontextmanager
+async def open_context(settings: Settings, *, background: bool = True,
+                       preload: Sequence[str] = ("meeting_server.cli",)
+                       ) -> AsyncIterator[AppContext]:
+    """Open the database, files and workers for ``settings`` (whose secret key is set).
+
+    With ``background`` (the server), unfinished uploads are swept and text extraction of
+    documents that have none yet starts; commands run without them, so that a command next to a
+    running server never removes that server's uploads in flight.
+    """
+    clock = Clock(settings.zone)
+    async with AsyncExitStack() as stack:
+        db = Database(settings.db_path, clock)
+        await db.open()
+        stack.push_async_callback(db.close)
+        files = DocumentFiles(settings.data_dir)
+        if background:
+            async with db.read() as conn:
+                await files.sweep(conn)
+        worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
+                           preload=preload)
+        stack.push_async_callback(worker.aclose)
+        await worker.start()
+        indexer = TextIndexer(db, files, worker, timeout=max(60.0, 4 * settings.pdf_timeout))
+        stack.push_async_callback(indexer.close)
+        if background:
+            await indexer.start()
+        derived = Derived(files, worker, settings.page_width, settings.page_format)
+        stack.push_async_callback(derived.close)
+        hub = Hub(queue_size=settings.ws_queue_size)
+        stack.push_async_callback(hub.close_all)
+        context = AppContext(
+            settings=settings, clock=clock, db=db, files=files, worker=worker, indexer=indexer,
+            derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
+            renderer=Renderer(data_path("templates")),
+        )
+        logger.info("data dir %s", settings.data_dir)
+        yield context

@@ -1,0 +1,80 @@
+"""Server-rendered HTML: the jinja2 environment, the translations and the date filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from meeting_server.i18n import Translations
+from meeting_server.resources import data_path
+
+
+class Pages:
+    """The jinja2 environment and the translations, shared by every page."""
+
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(str(data_path("templates"))),
+            autoescape=select_autoescape(default=True),
+            enable_async=False,
+        )
+        self.translations = Translations()
+        self.env.filters["vndate"] = localdate
+        self.env.filters["vndatetime"] = localdatetime
+
+    def language(self, request: Request) -> str:
+        return self.translations.pick(request.query_params.get("lang"),
+                                      request.cookies.get("lang"),
+                                      request.headers.get("accept-language"))
+
+    def render(self, request: Request, name: str, context: dict[str, Any],
+               status: int = 200) -> HTMLResponse:
+        lang = self.language(request)
+        translate = self.translations.gettext(lang)
+        template = self.env.get_template(name)
+        html = template.render(
+            request=request, url_for=request.url_for, lang=lang, _=translate,
+            live_strings=lambda keys: {key: translate(key) for key in keys}, **context,
+        )
+        response = HTMLResponse(html, status)
+        if request.query_params.get("lang") == lang:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    async def error_page(self, request: Request, status: int, code: str,
+                         message: str) -> Response:
+        if status == 401:
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+        return self.render(request, "error.html",
+                           {"status": status, "code": code, "message": message, "user": None},
+                           status)
+
+
+def vndate(value: str | None) -> str:
+    """2019-07-31 → 31/07/2019, as Vietnamese documents write dates."""
+    if not value:
+        return ""
+    year, month, day = value[:10].split("-")
+    return f"{day}/{month}/{year}"
+
+
+@pass_context
+def localdate(context: Context, value: str | None) -> str:
+    """A date as the page's language writes it: 31/07/2019, or 31 Jul 2019 in English."""
+    if not value or context.get("lang") != "en":
+        return vndate(value)
+    return format_date(date.fromisoformat(value[:10]), format="medium", locale="en_GB")
+
+
+@pass_context
+def localdatetime(context: Context, value: str | None) -> str:
+    if not value:
+        return ""
+    return f"{value[11:16]} {localdate(context, value)}"
