@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -121,6 +122,35 @@ CommitListener = Callable[[Sequence[Event]], None]
 Conn = aiosqlite.Connection | Transaction
 
 
+@dataclass
+class HeldWrites:
+    """A request's writes, held open until the request's answer is known (see
+    :meth:`Database.request_scope`)."""
+
+    db: Database
+    owner: asyncio.Task[Any] | None
+    tx: Transaction | None = None
+
+    async def commit(self, last: Callable[[Transaction], Awaitable[object]]) -> None:
+        """Run ``last`` in the held transaction (or a new one if nothing was written), then
+        commit everything at once and publish the events."""
+        if self.tx is None:
+            async with self.db._own_transaction() as tx:
+                await last(tx)
+            return
+        tx, self.tx = self.tx, None
+        try:
+            try:
+                await last(tx)
+            except BaseException:
+                await self.db._rollback()
+                raise
+            await self.db._commit()
+            self.db._notify(tx.events)
+        finally:
+            self.db._lock.release()
+
+
 class Database:
     def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = path
@@ -130,6 +160,8 @@ class Database:
         self._all_readers: list[aiosqlite.Connection] = []
         self._lock = asyncio.Lock()
         self._listeners: list[CommitListener] = []
+        self._held: ContextVar[HeldWrites | None] = ContextVar(f"held_writes_{id(self)}",
+                                                               default=None)
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,28 +192,128 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """Hold the single writer inside ``BEGIN IMMEDIATE``; commit on success."""
+        """Hold the single writer inside ``BEGIN IMMEDIATE``; commit on success.
+
+        Inside :meth:`request_scope`, the task's first transaction stays open after its block and
+        commits with the scope (a later one in the same task is a savepoint of it).
+        """
         if self._writer is None:
             raise RuntimeError("database is not open")
+        held = self._held.get()
+        if held is not None and held.owner is asyncio.current_task():
+            async with self._held_transaction(held) as tx:
+                yield tx
+            return
+        async with self._own_transaction() as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def _own_transaction(self) -> AsyncIterator[Transaction]:
+        assert self._writer is not None
         async with self._lock:
             tx = Transaction(self._writer, self.clock)
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
                 yield tx
             except BaseException:
-                await asyncio.shield(self._writer.execute("ROLLBACK"))
+                await self._rollback()
                 raise
-            await asyncio.shield(self._writer.execute("COMMIT"))
-            if tx.events:
-                for listener in self._listeners:
-                    try:
-                        listener(tx.events)
-                    except Exception:
-                        logger.exception("commit listener failed")
+            await self._commit()
+            self._notify(tx.events)  # in commit order: still holding the writer
+
+    async def _commit(self) -> None:
+        """COMMIT; if it fails, roll back so that the writer is usable again, and re-raise."""
+        assert self._writer is not None
+        commit = asyncio.ensure_future(self._writer.execute("COMMIT"))
+        try:
+            await asyncio.shield(commit)
+        except asyncio.CancelledError:
+            # The COMMIT goes on in the connection's thread; keep the writer until it ends.
+            await asyncio.wait([commit])
+            if commit.exception() is not None:
+                await self._rollback()
+            raise
+        except BaseException:
+            await self._rollback()
+            raise
+
+    async def _rollback(self) -> None:
+        assert self._writer is not None
+        try:
+            await asyncio.shield(self._writer.execute("ROLLBACK"))
+        except sqlite3.OperationalError:
+            pass  # no transaction is active: SQLite already rolled it back
+
+    def _notify(self, committed: Sequence[Event]) -> None:
+        if not committed:
+            return
+        for listener in self._listeners:
+            try:
+                listener(committed)
+            except Exception:
+                logger.exception("commit listener failed")
+
+    @asynccontextmanager
+    async def request_scope(self) -> AsyncIterator[HeldWrites]:
+        """Let the current task's writes commit only when :meth:`HeldWrites.commit` is called.
+
+        The ``Idempotency-Key`` middleware runs a request in this scope, so that the stored
+        answer is written in the same transaction as the change it answers. Leaving the scope
+        without committing rolls everything back.
+        """
+        held = HeldWrites(self, asyncio.current_task())
+        token = self._held.set(held)
+        try:
+            yield held
+        finally:
+            self._held.reset(token)
+            if held.tx is not None:
+                await self._rollback()
+                held.tx = None
+                self._lock.release()
+
+    @asynccontextmanager
+    async def _held_transaction(self, held: HeldWrites) -> AsyncIterator[Transaction]:
+        assert self._writer is not None
+        if held.tx is None:
+            await self._lock.acquire()
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._lock.release()
+                raise
+            held.tx = Transaction(self._writer, self.clock)
+            try:
+                yield held.tx
+            except BaseException:
+                held.tx = None
+                try:
+                    await self._rollback()
+                finally:
+                    self._lock.release()
+                raise
+            return
+        tx = held.tx
+        name = f"request_{len(tx.events)}_{id(tx)}"
+        kept = len(tx.events)
+        await tx.execute(f"SAVEPOINT {name}")
+        try:
+            yield tx
+        except BaseException:
+            await asyncio.shield(tx.execute(f"ROLLBACK TO {name}"))
+            await asyncio.shield(tx.execute(f"RELEASE {name}"))
+            del tx.events[kept:]
+            raise
+        await tx.execute(f"RELEASE {name}")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A reader connection inside one read transaction (a consistent snapshot)."""
+        """A reader connection inside one read transaction (a consistent snapshot); inside a
+        request scope whose writes are not committed yet, the writer, so that they are seen."""
+        held = self._held.get()
+        if held is not None and held.tx is not None and held.owner is asyncio.current_task():
+            yield held.tx.conn
+            return
         conn = await self._readers.get()
         try:
             await conn.execute("BEGIN")

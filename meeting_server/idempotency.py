@@ -1,8 +1,11 @@
 """``Idempotency-Key``: a retried mutating request gets the first response and changes nothing.
 
-The key is scoped to the caller's credential. The first request runs under a per-key lock; its
-response (any status below 500) is stored for 24 hours. A retry with the same key and the same
-request replays it; the same key with a different request is refused with 422.
+The key is scoped to the caller's credential. The first request runs under a per-key lock and in
+the database's request scope: the change it makes is held open until its response is known, and
+the response (any status below 500) is written **in the same transaction** as the change, then
+committed, then sent. A crash before the commit loses both; after it, a retry finds the stored
+answer. A retry with the same key and the same request replays it for 24 hours; the same key with
+a different request is refused with 422. A response of 500 or more rolls the change back.
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import weakref
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from meeting_server.db import Database
+from meeting_server.db import Database, Transaction
 from meeting_server.errors import error_body
 from meeting_server.store import idempotency
+
+logger = logging.getLogger(__name__)
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_STORED_BODY = 1024 * 1024
@@ -78,32 +84,54 @@ class IdempotencyMiddleware:
             await send({"type": "http.response.body", "body": body})
             return
 
+        received_all = False
+
         async def hashing_receive() -> Message:
+            nonlocal received_all
             message = await receive()
             if message["type"] == "http.request":
                 digest.update(message.get("body", b""))
+                received_all = not message.get("more_body", False)
+            else:
+                received_all = True  # disconnected
             return message
 
-        captured: dict[str, Any] = {"status": 500, "headers": [], "body": []}
+        captured: list[Message] = []
 
         async def capturing_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = [
-                    (k.decode("latin-1"), v.decode("latin-1"))
-                    for k, v in message.get("headers", [])
-                    if k.decode("latin-1").lower() in _KEPT_HEADERS
-                ]
-            elif message["type"] == "http.response.body":
-                captured["body"].append(message.get("body", b""))
-            await send(message)
+            captured.append(message)
 
-        await self.app(scope, hashing_receive, capturing_send)
-        body = b"".join(captured["body"])
-        if captured["status"] < 500 and len(body) <= MAX_STORED_BODY:
-            async with db.transaction() as tx:
-                await idempotency.save(tx, caller, key, digest.hexdigest(), captured["status"],
-                                       captured["headers"], body)
+        async with db.request_scope() as held:
+            await self.app(scope, hashing_receive, capturing_send)
+            start = next((m for m in captured if m["type"] == "http.response.start"), None)
+            status = int(start["status"]) if start is not None else 500
+            body = b"".join(m.get("body", b"") for m in captured
+                            if m["type"] == "http.response.body")
+            if status < 500:
+                headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                           for k, v in (start or {}).get("headers", [])
+                           if k.decode("latin-1").lower() in _KEPT_HEADERS]
+                while not received_all:  # the view did not read the whole body: hash it all
+                    await hashing_receive()
+
+                async def record(tx: Transaction) -> None:
+                    if len(body) <= MAX_STORED_BODY:
+                        await idempotency.save(tx, caller, key, digest.hexdigest(), status,
+                                               headers, body)
+
+                try:
+                    await held.commit(record)
+                except Exception:
+                    logger.exception("commit failed for %s %s", scope["method"], scope["path"])
+                    await _send_json(send, 500, error_body(
+                        "server_error", "The change could not be saved; try again."))
+                    return
+        await self._reply(send, captured)
+
+    async def _reply(self, send: Send, messages: list[Message]) -> None:
+        """Send the response, once its change (if any) is committed."""
+        for message in messages:
+            await send(message)
 
 
 def _headers(scope: Scope) -> dict[str, str]:
