@@ -182,7 +182,7 @@ async def _demo_setup(settings: Settings, folder: Path) -> tuple[int, list[tuple
 
     async with open_context(settings.with_secret(), background=False) as context:
         meeting = await _import(context, folder)
-        people = []
+        people: list[tuple[str, str, str]] = []
         async with context.db.read() as conn:
             everyone = await users.list_users(conn)
         for user in everyone:

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
+# The closed vocabularies of the domain: mypy checks every literal written where these are
+# expected (an event appended with a misspelt name does not type-check); the tuples, made from
+# the same definitions, check what comes from outside (JSON bodies, agenda files, the database).
 UserRole = Literal["admin", "secretary", "member"]
 MeetingRole = Literal["chair", "secretary", "member", "guest"]
-USER_ROLES: tuple[str, ...] = ("admin", "secretary", "member")
-MEETING_ROLES: tuple[str, ...] = ("chair", "secretary", "member", "guest")
-MEETING_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "ended")
-ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "online", "absent", "unknown")
+MeetingStatus = Literal["scheduled", "in_progress", "ended"]
+AttendanceStatus = Literal["present", "online", "absent", "unknown"]
+TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]
+PublicationKind = Literal["minutes", "notice"]
+PublicationStatus = Literal["draft", "published", "superseded"]
+EventName = Literal[
+    "meeting.updated", "agenda.changed", "agenda.current", "presenter.page",
+    "document.published", "document.version", "attendance.changed", "participant.added",
+    "participant.removed", "conclusion.saved", "conclusion.deleted", "task.assigned",
+    "task.updated", "publication.published",
+]
+USER_ROLES: Final[tuple[UserRole, ...]] = get_args(UserRole)
+MEETING_ROLES: Final[tuple[MeetingRole, ...]] = get_args(MeetingRole)
+MEETING_STATUSES: Final[tuple[MeetingStatus, ...]] = get_args(MeetingStatus)
+ATTENDANCE_STATUSES: Final[tuple[AttendanceStatus, ...]] = get_args(AttendanceStatus)
+EVENT_NAMES: Final[frozenset[EventName]] = frozenset(get_args(EventName))
 
 
 @dataclass(frozen=True)
@@ -30,7 +45,7 @@ class User:
     username: str
     name: str
     title: str
-    role: str
+    role: UserRole
     unit: Unit | None
     active: bool
 
@@ -58,7 +73,7 @@ class Meeting:
     title: str
     starts_at: str
     location: str
-    status: str
+    status: MeetingStatus
     chair_id: int | None
     current_item_id: int | None
     created_at: str
@@ -91,8 +106,8 @@ class Presenter:
 class Participant:
     meeting_id: int
     user: User
-    role: str
-    attendance: str
+    role: MeetingRole
+    attendance: AttendanceStatus
     absence_reason: str | None
     attendance_at: str | None
 
@@ -206,7 +221,7 @@ class Document:
 class Event:
     meeting_id: int
     seq: int
-    event: str
+    event: EventName
     data: dict[str, Any]
     at: str
     actor: int | None
@@ -216,8 +231,8 @@ class Event:
                 "actor": self.actor}
 
 
-TASK_STATUSES: tuple[str, ...] = ("assigned", "in_progress", "done", "cancelled")
-CLOSED_STATUSES: tuple[str, ...] = ("done", "cancelled")
+TASK_STATUSES: Final[tuple[TaskStatus, ...]] = get_args(TaskStatus)
+CLOSED_STATUSES: Final[tuple[TaskStatus, ...]] = ("done", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -249,7 +264,7 @@ class Task:
     due_date: date | None
     due_text: str
     ongoing: bool
-    status: str
+    status: TaskStatus
     completed_at: str | None
     created_at: str
     updated_at: str
@@ -288,7 +303,7 @@ class TaskUpdate:
     author_id: int | None
     author_name: str | None
     note: str
-    status: str | None
+    status: TaskStatus | None
     created_at: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -297,16 +312,16 @@ class TaskUpdate:
                 "created_at": self.created_at}
 
 
-PUBLICATION_KINDS: tuple[str, ...] = ("minutes", "notice")
+PUBLICATION_KINDS: Final[tuple[PublicationKind, ...]] = get_args(PublicationKind)
 
 
 @dataclass(frozen=True)
 class Publication:
     id: int
     meeting_id: int
-    kind: str
+    kind: PublicationKind
     version: int
-    status: str
+    status: PublicationStatus
     snapshot: dict[str, Any]
     fields: dict[str, Any]
     sha256: str | None

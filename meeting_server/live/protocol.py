@@ -19,24 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 
-EVENT_NAMES: Final = frozenset(
-    {
-        "meeting.updated",
-        "agenda.changed",
-        "agenda.current",
-        "presenter.page",
-        "document.published",
-        "document.version",
-        "attendance.changed",
-        "participant.added",
-        "participant.removed",
-        "conclusion.saved",
-        "conclusion.deleted",
-        "task.assigned",
-        "task.updated",
-        "publication.published",
-    }
-)
+from meeting_server.models import EVENT_NAMES
 
 MAX_MESSAGE_BYTES: Final = 64 * 1024
 _INT_LIMIT: Final = 2**63

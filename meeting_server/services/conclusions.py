@@ -8,7 +8,7 @@ from typing import Any
 from meeting_server.auth import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid
-from meeting_server.models import Conclusion, Task, User
+from meeting_server.models import Conclusion, EventName, Task, User
 from meeting_server.store import agenda, conclusions, events, tasks, users
 
 
@@ -89,7 +89,7 @@ async def add_task(db: Database, access: Access, conclusion: Conclusion, title: 
         return await _logged(tx, task_id, "task.assigned", access.user.id)
 
 
-async def _logged(tx: Transaction, task_id: int, name: str, actor: int) -> Task:
+async def _logged(tx: Transaction, task_id: int, name: EventName, actor: int) -> Task:
     task = await tasks.get(tx, task_id)
     assert task is not None
     await events.append(tx, task.meeting_id, name, {"task": task.as_dict(tx.clock.today())}, actor)

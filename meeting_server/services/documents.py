@@ -5,7 +5,7 @@ from __future__ import annotations
 from meeting_server.db import Database, Transaction
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError, Invalid, UnsupportedType
-from meeting_server.models import AgendaItem, Document, PageSize
+from meeting_server.models import AgendaItem, Document, EventName, PageSize
 from meeting_server.pdf import PdfError
 from meeting_server.pdf.ingest import PdfInfo, inspect_pdf
 from meeting_server.pdf.worker import PdfWorker
@@ -62,7 +62,8 @@ async def add_version(db: Database, files: DocumentFiles, document: Document, fi
         return await _logged(tx, document.id, "document.version", actor)
 
 
-async def _logged(tx: Transaction, document_id: int, name: str, actor: int | None) -> Document:
+async def _logged(tx: Transaction, document_id: int, name: EventName,
+                  actor: int | None) -> Document:
     document = await documents.get(tx, document_id)
     assert document is not None
     await events.append(tx, document.meeting_id, name, {"document": document.as_dict()}, actor)

@@ -6,12 +6,14 @@ import json
 from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import Event
+from meeting_server.models import EVENT_NAMES, Event, EventName
 
 
-async def append(tx: Transaction, meeting_id: int, name: str, data: dict[str, Any],
+async def append(tx: Transaction, meeting_id: int, name: EventName, data: dict[str, Any],
                  actor: int | None) -> Event:
     """Append an event to the meeting's log inside ``tx``; it is published after commit."""
+    if name not in EVENT_NAMES:  # mypy checks the literals; this catches a cast or an Any
+        raise ValueError(f"unknown event name {name!r}")
     row = await tx.fetchone(
         "UPDATE meetings SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
         (meeting_id,),
