@@ -18,10 +18,11 @@ from meeting_server.errors import HTTPError
 from meeting_server.models import MEETING_ROLES, USER_ROLES, Meeting
 from meeting_server.pdf.ingest import PdfInfo
 from meeting_server.pdf.worker import PdfWorker
+from meeting_server.services import accounts
+from meeting_server.services import agenda as agenda_service
 from meeting_server.services import documents as document_service
-from meeting_server.services.agenda import agenda_changed
-from meeting_server.services.meetings import meeting_data
-from meeting_server.store import agenda, documents, events, meetings, users
+from meeting_server.services import meetings as meeting_service
+from meeting_server.store import documents, users
 from meeting_server.timeutil import Clock
 
 
@@ -107,46 +108,44 @@ async def _remove_unreferenced(db: Database, files: DocumentFiles, hashes: list[
 
 
 async def _write(db: Database, data: dict[str, Any], checked: dict[str, CheckedFile]) -> Meeting:
+    """Everything of the agenda through the services, in one transaction: all or nothing.
+
+    Units and users that already exist (by code, by username) are used as they are.
+    """
     spec = data["meeting"]
     async with db.transaction() as tx:
         for unit in data.get("units", []):
-            await users.add_unit(tx, str(unit["code"]), str(unit["name"]))
+            if await users.unit_by_code(tx, str(unit["code"])) is None:
+                await accounts.add_unit_in(tx, str(unit["code"]), str(unit["name"]))
         for person in data.get("users", []):
-            unit = await users.unit_by_code(tx, person["unit"]) if person.get("unit") else None
-            if person.get("unit") and unit is None:
-                raise ImportError_(f"user {person['username']!r}: unknown unit {person['unit']!r}")
-            await users.add_user(tx, str(person["username"]), str(person["name"]),
-                                 str(person.get("role", "member")), unit.id if unit else None,
-                                 str(person.get("title", "")), None)
+            if await users.user_by_username(tx, str(person["username"])) is not None:
+                continue
+            try:
+                await accounts.add_user_in(
+                    tx, str(person["username"]), str(person["name"]),
+                    str(person.get("role", "member")),
+                    str(person["unit"]) if person.get("unit") else None,
+                    str(person.get("title", "")), None)
+            except HTTPError as error:
+                raise ImportError_(f"user {person['username']!r}: {error.message}") from None
         chair = await users.user_by_username(tx, spec["chair"]) if spec.get("chair") else None
         if spec.get("chair") and chair is None:
             raise ImportError_(f"chair {spec['chair']!r} is not a user")
-        meeting = await meetings.create(
-            tx, str(spec["title"]), tx.clock.parse_datetime(str(spec["starts_at"])).isoformat(),
-            str(spec.get("location", "")), chair.id if chair else None, None,
-        )
-        await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), None)
+        meeting = await meeting_service.create_meeting_in(
+            tx, None, str(spec["title"]), tx.clock.parse_datetime(str(spec["starts_at"])),
+            str(spec.get("location", "")), chair.id if chair else None)
         for person in data.get("participants", []):
             user = await users.user_by_username(tx, str(person["username"]))
             if user is None:
                 raise ImportError_(f"participant {person['username']!r} is not a user")
-            await meetings.upsert_participant(tx, meeting.id, user.id, str(person["role"]))
-            added = await meetings.participant(tx, meeting.id, user.id)
-            assert added is not None
-            await events.append(tx, meeting.id, "participant.added",
-                                {"participant": added.as_dict()}, None)
+            await meeting_service.add_participant_in(tx, meeting.id, user.id, person["role"],
+                                                     None)
         for item_spec in data.get("items", []):
-            item = await agenda.append(tx, meeting.id, str(item_spec["title"]),
-                                       str(item_spec.get("presenter", "")),
-                                       item_spec.get("duration_minutes"))
+            item = await agenda_service.add_item_in(
+                tx, meeting.id, str(item_spec["title"]), str(item_spec.get("presenter", "")),
+                item_spec.get("duration_minutes"), None)
             for doc in item_spec.get("documents", []):
                 entry = checked[str(doc["file"])]
-                document_id = await documents.create(tx, meeting.id, item.id,
-                                                     str(doc.get("title") or entry.name))
-                await documents.add_version(
-                    tx, document_id, entry.temp.sha256, entry.name, entry.temp.size,
-                    document_service.page_sizes(entry.info), entry.info.title,
-                    entry.info.author, "", None,
-                )
-        await agenda_changed(tx, meeting.id, None)
+                await document_service.publish_in(tx, item, str(doc.get("title") or entry.name),
+                                                  entry.name, entry.temp, entry.info, None)
         return meeting

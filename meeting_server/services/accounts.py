@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from meeting_server import auth
-from meeting_server.db import Database
+from meeting_server.db import Database, Transaction
 from meeting_server.errors import Conflict, Invalid, NotFound, NotSignedIn
 from meeting_server.models import Unit, User
 from meeting_server.settings import Settings
@@ -14,7 +14,11 @@ from meeting_server.store import users
 
 async def add_unit(db: Database, code: str, name: str) -> Unit:
     async with db.transaction() as tx:
-        unit = await users.add_unit(tx, code, name)
+        return await add_unit_in(tx, code, name)
+
+
+async def add_unit_in(tx: Transaction, code: str, name: str) -> Unit:
+    unit = await users.add_unit(tx, code, name)
     if unit is None:
         raise Conflict(f"A unit with code {code!r} already exists.", "unit_exists")
     return unit
@@ -33,11 +37,16 @@ async def add_user(db: Database, username: str, name: str, role: str, unit: str 
                    title: str, password: str | None) -> User:
     hashed = await auth.hash_password(password) if password else None
     async with db.transaction() as tx:
-        user_id = await users.add_user(tx, username, name, role, await unit_id(tx, unit), title,
-                                       hashed)
-        if user_id is None:
-            raise Conflict(f"The username {username!r} is taken.", "username_taken")
-        user = await users.get_user(tx, user_id)
+        return await add_user_in(tx, username, name, role, unit, title, hashed)
+
+
+async def add_user_in(tx: Transaction, username: str, name: str, role: str, unit: str | None,
+                      title: str, password_hash: str | None) -> User:
+    user_id = await users.add_user(tx, username, name, role, await unit_id(tx, unit), title,
+                                   password_hash)
+    if user_id is None:
+        raise Conflict(f"The username {username!r} is taken.", "username_taken")
+    user = await users.get_user(tx, user_id)
     assert user is not None
     return user
 

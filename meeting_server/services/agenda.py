@@ -26,9 +26,15 @@ async def agenda_changed(tx: Transaction, meeting_id: int, actor: int | None) ->
 async def add_item(db: Database, access: Access, title: str, presenter: str,
                    duration_minutes: int | None) -> AgendaItem:
     async with db.transaction() as tx:
-        item = await agenda.append(tx, access.meeting.id, title, presenter, duration_minutes)
-        await agenda_changed(tx, access.meeting.id, access.user.id)
-        return item
+        return await add_item_in(tx, access.meeting.id, title, presenter, duration_minutes,
+                                 access.user.id)
+
+
+async def add_item_in(tx: Transaction, meeting_id: int, title: str, presenter: str,
+                      duration_minutes: int | None, actor: int | None) -> AgendaItem:
+    item = await agenda.append(tx, meeting_id, title, presenter, duration_minutes)
+    await agenda_changed(tx, meeting_id, actor)
+    return item
 
 
 async def update_item(db: Database, access: Access, item: AgendaItem,

@@ -49,9 +49,15 @@ async def publish(db: Database, files: DocumentFiles, item: AgendaItem, title: s
     """Keep the checked file and add a document (version 1) to the agenda item."""
     await files.keep(temp)
     async with db.transaction() as tx:
-        document_id = await documents.create(tx, item.meeting_id, item.id, title)
-        await _record_version(tx, document_id, temp, info, filename, "", actor)
-        return await _logged(tx, document_id, "document.published", actor)
+        return await publish_in(tx, item, title, filename, temp, info, actor)
+
+
+async def publish_in(tx: Transaction, item: AgendaItem, title: str, filename: str,
+                     temp: TempFile, info: PdfInfo, actor: int | None) -> Document:
+    """Add the document inside ``tx``; its file must already be kept."""
+    document_id = await documents.create(tx, item.meeting_id, item.id, title)
+    await _record_version(tx, document_id, temp, info, filename, "", actor)
+    return await _logged(tx, document_id, "document.published", actor)
 
 
 async def add_version(db: Database, files: DocumentFiles, document: Document, filename: str,

@@ -8,7 +8,7 @@ from typing import Any
 from meeting_server.auth import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid, NotFound
-from meeting_server.models import Meeting, Participant, Presenter, User
+from meeting_server.models import Meeting, MeetingRole, Participant, Presenter, User
 from meeting_server.store import agenda, documents, events, meetings, users
 from meeting_server.store.state import notice_due
 
@@ -16,16 +16,21 @@ from meeting_server.store.state import notice_due
 async def create_meeting(db: Database, user: User, title: str, starts_at: datetime,
                          location: str, chair_id: int | None) -> Meeting:
     async with db.transaction() as tx:
-        if chair_id is not None:
-            await _active_user(tx, chair_id, "chair_id")
-        meeting = await meetings.create(tx, title, starts_at.isoformat(), location, chair_id,
-                                        user.id)
-        if chair_id is not None:
-            await meetings.upsert_participant(tx, meeting.id, chair_id, "chair")
-        await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), user.id)
-        if chair_id is not None:
-            await _participant_added(tx, meeting.id, chair_id, user.id)
-        return meeting
+        return await create_meeting_in(tx, user.id, title, starts_at, location, chair_id)
+
+
+async def create_meeting_in(tx: Transaction, actor: int | None, title: str, starts_at: datetime,
+                            location: str, chair_id: int | None) -> Meeting:
+    """Create the meeting inside ``tx`` (``actor`` None: the command line)."""
+    if chair_id is not None:
+        await _active_user(tx, chair_id, "chair_id")
+    meeting = await meetings.create(tx, title, starts_at.isoformat(), location, chair_id, actor)
+    if chair_id is not None:
+        await meetings.upsert_participant(tx, meeting.id, chair_id, "chair")
+    await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), actor)
+    if chair_id is not None:
+        await _participant_added(tx, meeting.id, chair_id, actor)
+    return meeting
 
 
 async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) -> Meeting:
@@ -58,7 +63,7 @@ async def _active_user(tx: Transaction, user_id: int, field: str) -> User:
 
 
 async def _participant_added(tx: Transaction, meeting_id: int, user_id: int,
-                             actor: int) -> Participant:
+                             actor: int | None) -> Participant:
     person = await meetings.participant(tx, meeting_id, user_id)
     assert person is not None
     await events.append(tx, meeting_id, "participant.added", {"participant": person.as_dict()},
@@ -66,11 +71,17 @@ async def _participant_added(tx: Transaction, meeting_id: int, user_id: int,
     return person
 
 
-async def add_participant(db: Database, access: Access, user_id: int, role: str) -> Participant:
+async def add_participant(db: Database, access: Access, user_id: int,
+                          role: MeetingRole) -> Participant:
     async with db.transaction() as tx:
-        await _active_user(tx, user_id, "user_id")
-        await meetings.upsert_participant(tx, access.meeting.id, user_id, role)
-        return await _participant_added(tx, access.meeting.id, user_id, access.user.id)
+        return await add_participant_in(tx, access.meeting.id, user_id, role, access.user.id)
+
+
+async def add_participant_in(tx: Transaction, meeting_id: int, user_id: int, role: MeetingRole,
+                             actor: int | None) -> Participant:
+    await _active_user(tx, user_id, "user_id")
+    await meetings.upsert_participant(tx, meeting_id, user_id, role)
+    return await _participant_added(tx, meeting_id, user_id, actor)
 
 
 async def remove_participant(db: Database, access: Access, user_id: int) -> None:
