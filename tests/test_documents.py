@@ -1,4 +1,4 @@
-"""Agenda documents through the API: the corpus, hostile files, versions, pages, downloads."""
+"""Agenda documents through the API: the samples, hostile files, versions, pages, downloads."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import pdfs
 import pypdf
 import pytest
 from test_pdf_ingest import zeros_deflated
 
-from conftest import CORPUS, World
-
-ENCRYPTED = "libreoffice-writer-password.pdf"
-GEOTOPO = "GeoTopo-komprimiert.pdf"
+from conftest import World
 
 
 async def new_item(world: World, meeting_id: int | None = None) -> int:
@@ -46,17 +44,31 @@ def document_rows(world: World) -> int:
         conn.close()
 
 
-async def test_every_corpus_pdf_is_accepted_with_pypdfs_page_count(world: World) -> None:
+@pytest.mark.parametrize("name", [*pdfs.READABLE, *pdfs.extra_corpus()], ids=str)
+async def test_readable_pdf_is_accepted_with_pypdfs_page_count(world: World,
+                                                               name: str | Path) -> None:
+    content = name.read_bytes() if isinstance(name, Path) else pdfs.sample(name)
+    filename = name.name if isinstance(name, Path) else name
     item = await new_item(world)
-    for path in sorted(CORPUS.glob("*.pdf")):
-        r = await post_pdf(world, item, path.name, path.read_bytes())
-        if path.name == ENCRYPTED:
-            assert r.status_code == 422 and r.json()["error"]["code"] == "encrypted_pdf", r.text
-            assert "unprotected" in r.json()["error"]["message"]
-            continue
-        assert r.status_code == 201, (path.name, r.text)
-        assert r.json()["page_count"] == len(pypdf.PdfReader(path).pages), path.name
-        assert r.json()["filename"] == path.name and r.json()["version"] == 1
+
+    r = await post_pdf(world, item, filename, content)
+
+    assert r.status_code == 201, r.text
+    assert r.json()["page_count"] == len(pypdf.PdfReader(io.BytesIO(content)).pages)
+    assert (r.json()["filename"], r.json()["version"]) == (filename, 1)
+
+
+@pytest.mark.parametrize("name", [pdfs.ENCRYPTED, *pdfs.extra_corpus(encrypted=True)], ids=str)
+async def test_encrypted_pdf_is_refused_asking_for_an_unprotected_copy(
+        world: World, name: str | Path) -> None:
+    content = name.read_bytes() if isinstance(name, Path) else pdfs.sample(name)
+    item = await new_item(world)
+
+    r = await post_pdf(world, item, "password.pdf", content)
+
+    assert r.status_code == 422 and r.json()["error"]["code"] == "encrypted_pdf", r.text
+    assert "unprotected" in r.json()["error"]["message"]
+    assert document_rows(world) == 0 and stored_files(world) == []
 
 
 def _bomb() -> bytes:
@@ -105,9 +117,13 @@ def _png() -> bytes:
             b"\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
+def _truncated() -> bytes:
+    data = pdfs.sample(pdfs.FOUR_PAGES)
+    return data[:len(data) // 2]
+
+
 HOSTILE = [
-    ("truncated.pdf", lambda: (CORPUS / "pdflatex-4-pages.pdf").read_bytes()[:3000],
-     422, "corrupt_pdf"),
+    ("truncated.pdf", _truncated, 422, "corrupt_pdf"),
     ("bomb.pdf", _bomb, 422, None),
     ("loop.pdf", _loop, 422, None),
     ("picture.pdf", _png, 415, "not_pdf"),
@@ -171,133 +187,241 @@ async def test_streamed_upload_over_the_cap_without_length_is_413(world: World) 
     assert stored_files(world) == [] and document_rows(world) == 0
 
 
-@pytest.mark.parametrize("filename", ["../../x.pdf", "Báo cáo tổng hợp.pdf", "a\x00b.pdf",
-                                      "..\\..\\windows.pdf", "/etc/passwd"])
-async def test_filenames_never_escape_and_come_back_in_filename_star(
-        world: World, filename: str) -> None:
+FILENAMES = ["../../x.pdf", "Báo cáo tổng hợp.pdf", "a\x00b.pdf", "..\\..\\windows.pdf",
+             "/etc/passwd"]
+
+
+@pytest.mark.parametrize("filename", FILENAMES)
+async def test_uploaded_files_stay_in_the_data_dir(world: World, filename: str) -> None:
     item = await new_item(world)
-    content = (CORPUS / "minimal-document.pdf").read_bytes()
-    r = await post_pdf(world, item, filename, content)
+
+    r = await post_pdf(world, item, filename, pdfs.sample(pdfs.ONE_PAGE))
+
     assert r.status_code == 201, r.text
-    shown = r.json()["filename"]
-    assert "/" not in shown and "\\" not in shown and "\x00" not in shown
     data_dir = world.server.settings.data_dir.resolve()
-    for path in stored_files(world):
-        assert data_dir in path.resolve().parents
+    assert all(data_dir in path.resolve().parents for path in stored_files(world))
     assert not (data_dir.parent / "x.pdf").exists()
-    download = await world.member.get(f"/api/documents/{r.json()['id']}/file")
-    assert download.status_code == 200
-    disposition = download.headers["content-disposition"]
-    star = disposition.split("filename*=UTF-8''")[1]
-    assert unquote(star) == shown
-    if filename == "Báo cáo tổng hợp.pdf":
-        assert shown == "Báo cáo tổng hợp.pdf"
 
 
-async def test_versions_keep_older_ones_readable(world: World) -> None:
+@pytest.mark.parametrize("filename", FILENAMES)
+async def test_filename_shown_has_no_path_or_nul(world: World, filename: str) -> None:
     item = await new_item(world)
-    first = (await post_pdf(world, item, "v1.pdf",
-                            (CORPUS / "minimal-document.pdf").read_bytes(),
+
+    shown = (await post_pdf(world, item, filename, pdfs.sample(pdfs.ONE_PAGE))).json()["filename"]
+
+    assert "/" not in shown and "\\" not in shown and "\x00" not in shown
+
+
+@pytest.mark.parametrize("filename", FILENAMES)
+async def test_download_names_the_file_in_filename_star(world: World, filename: str) -> None:
+    item = await new_item(world)
+    doc = (await post_pdf(world, item, filename, pdfs.sample(pdfs.ONE_PAGE))).json()
+
+    download = await world.member.get(f"/api/documents/{doc['id']}/file")
+
+    assert download.status_code == 200
+    star = download.headers["content-disposition"].split("filename*=UTF-8''")[1]
+    assert unquote(star) == doc["filename"]
+
+
+async def test_vietnamese_filename_is_kept_as_it_is(world: World) -> None:
+    item = await new_item(world)
+
+    r = await post_pdf(world, item, "Báo cáo tổng hợp.pdf", pdfs.sample(pdfs.ONE_PAGE))
+
+    assert r.json()["filename"] == "Báo cáo tổng hợp.pdf"
+
+
+async def post_two_versions(world: World) -> int:
+    """A one-page document titled "Báo cáo tiến độ", then a four-page version 2."""
+    item = await new_item(world)
+    first = (await post_pdf(world, item, "v1.pdf", pdfs.sample(pdfs.ONE_PAGE),
                             title="Báo cáo tiến độ")).json()
-    assert first["title"] == "Báo cáo tiến độ"
-    with (CORPUS / "pdflatex-4-pages.pdf").open("rb") as f:
-        r = await world.secretary.post(f"/api/documents/{first['id']}/versions",
-                                       files={"file": ("v2.pdf", f, "application/pdf")},
-                                       data={"note": "Bổ sung số liệu"})
-    assert r.status_code == 201 and r.json()["version"] == 2 and r.json()["page_count"] == 4
-    doc = (await world.member.get(f"/api/documents/{first['id']}")).json()
+    r = await world.secretary.post(f"/api/documents/{first['id']}/versions",
+                                   files={"file": ("v2.pdf", pdfs.sample(pdfs.FOUR_PAGES),
+                                                   "application/pdf")},
+                                   data={"note": "Bổ sung số liệu"})
+    assert r.status_code == 201, r.text
+    assert (r.json()["version"], r.json()["page_count"]) == (2, 4)
+    return int(first["id"])
+
+
+async def test_document_lists_its_versions_with_their_notes(world: World) -> None:
+    doc_id = await post_two_versions(world)
+
+    doc = (await world.member.get(f"/api/documents/{doc_id}")).json()
+
+    assert (doc["title"], doc["version"]) == ("Báo cáo tiến độ", 2)
     assert [v["version"] for v in doc["versions"]] == [1, 2]
-    assert doc["versions"][1]["note"] == "Bổ sung số liệu" and doc["version"] == 2
-    old = await world.member.get(f"/api/documents/{first['id']}/file", params={"version": 1})
+    assert doc["versions"][1]["note"] == "Bổ sung số liệu"
+
+
+async def test_older_version_stays_downloadable(world: World) -> None:
+    doc_id = await post_two_versions(world)
+
+    old = await world.member.get(f"/api/documents/{doc_id}/file", params={"version": 1})
+
     assert len(pypdf.PdfReader(io.BytesIO(old.content)).pages) == 1
-    assert (await world.member.get(f"/api/documents/{first['id']}/pages/1",
-                                   params={"version": 1})).status_code == 200
-    assert (await world.member.get(f"/api/documents/{first['id']}/pages/2",
-                                   params={"version": 1})).status_code == 404
-    assert (await world.member.get(f"/api/documents/{first['id']}/pages/4")).status_code == 200
+
+
+async def test_older_version_pages_are_its_own(world: World) -> None:
+    doc_id = await post_two_versions(world)
+    url = f"/api/documents/{doc_id}/pages"
+
+    assert (await world.member.get(f"{url}/1", params={"version": 1})).status_code == 200
+    assert (await world.member.get(f"{url}/2", params={"version": 1})).status_code == 404
+    assert (await world.member.get(f"{url}/4")).status_code == 200
+
+
+async def test_new_version_is_logged_after_the_first(world: World) -> None:
+    await post_two_versions(world)
+
     log = (await world.member.get(f"/api/meetings/{world.meeting_id}/events")).json()["events"]
+
     assert [e["event"] for e in log][-2:] == ["document.published", "document.version"]
 
 
-async def test_geotopo_pages_are_served_cached_and_118_is_404(world: World) -> None:
+async def post_long(world: World) -> str:
+    """The 117-page sample; returns the URL of its pages."""
     item = await new_item(world)
-    r = await post_pdf(world, item, GEOTOPO, (CORPUS / GEOTOPO).read_bytes())
-    assert r.status_code == 201 and r.json()["page_count"] == 117
-    doc = r.json()["id"]
-    url = f"/api/documents/{doc}/pages"
-    for page in (1, 117):
-        first = await world.member.get(f"{url}/{page}", params={"version": 1})
-        assert first.status_code == 200
-        assert first.headers["content-type"] == "image/webp"
-        assert "immutable" in first.headers["cache-control"]
-        again = await world.member.get(f"{url}/{page}", params={"version": 1},
-                                       headers={"If-None-Match": first.headers["etag"]})
-        assert again.status_code == 304
-        repeat = await world.member.get(f"{url}/{page}", params={"version": 1})
-        assert repeat.content == first.content and repeat.headers["etag"] == first.headers["etag"]
+    r = await post_pdf(world, item, pdfs.LONG, pdfs.sample(pdfs.LONG))
+    assert r.status_code == 201 and r.json()["page_count"] == pdfs.LONG_PAGES, r.text
+    return f"/api/documents/{r.json()['id']}/pages"
+
+
+@pytest.mark.parametrize("page", [1, pdfs.LONG_PAGES])
+async def test_page_images_are_immutable_webp(world: World, page: int) -> None:
+    url = await post_long(world)
+
+    first = await world.member.get(f"{url}/{page}", params={"version": 1})
+
+    assert first.status_code == 200
+    assert first.headers["content-type"] == "image/webp"
+    assert "immutable" in first.headers["cache-control"]
+
+
+async def test_page_image_revalidates_with_its_etag(world: World) -> None:
+    url = await post_long(world)
+    first = await world.member.get(f"{url}/1", params={"version": 1})
+
+    again = await world.member.get(f"{url}/1", params={"version": 1},
+                                   headers={"If-None-Match": first.headers["etag"]})
+
+    assert again.status_code == 304
+
+
+async def test_page_image_is_rendered_once(world: World) -> None:
+    url = await post_long(world)
+    first = await world.member.get(f"{url}/1", params={"version": 1})
+
+    repeat = await world.member.get(f"{url}/1", params={"version": 1})
+
+    assert repeat.content == first.content and repeat.headers["etag"] == first.headers["etag"]
     cache = world.server.settings.data_dir / "cache" / "pages"
     assert len(list(cache.rglob("1.webp"))) == 1
-    assert (await world.member.get(f"{url}/118")).status_code == 404
-    assert (await world.member.get(f"{url}/0")).status_code == 404
 
 
-async def test_stamped_download_carries_the_readers_name(world: World) -> None:
+@pytest.mark.parametrize("page", [0, pdfs.LONG_PAGES + 1])
+async def test_pages_outside_the_document_are_404(world: World, page: int) -> None:
+    url = await post_long(world)
+
+    assert (await world.member.get(f"{url}/{page}")).status_code == 404
+
+
+async def test_stamped_download_carries_the_readers_name_on_every_page(world: World) -> None:
     item = await new_item(world)
-    source = CORPUS / "pdflatex-outline.pdf"
-    doc = (await post_pdf(world, item, "Tờ trình.pdf", source.read_bytes())).json()
+    doc = (await post_pdf(world, item, "Tờ trình.pdf", pdfs.sample(pdfs.OUTLINE))).json()
+
     r = await world.member.get(f"/api/documents/{doc['id']}/file")
+
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     stamped = pypdf.PdfReader(io.BytesIO(r.content))
-    assert len(stamped.pages) == len(pypdf.PdfReader(source).pages)
-    for page in stamped.pages:
-        assert "Nguyễn Văn An" in page.extract_text()
+    assert len(stamped.pages) == pdfs.PAGE_COUNTS[pdfs.OUTLINE]
+    assert all("Nguyễn Văn An" in page.extract_text() for page in stamped.pages)
+
+
+async def test_download_answers_a_range(world: World) -> None:
+    item = await new_item(world)
+    doc = (await post_pdf(world, item, "Tờ trình.pdf", pdfs.sample(pdfs.OUTLINE))).json()
+    whole = await world.member.get(f"/api/documents/{doc['id']}/file")
+
     partial = await world.member.get(f"/api/documents/{doc['id']}/file",
                                      headers={"Range": "bytes=0-99"})
-    assert partial.status_code == 206 and partial.content == r.content[:100]
+
+    assert partial.status_code == 206 and partial.content == whole.content[:100]
+
+
+async def meeting_book(world: World) -> pypdf.PdfReader:
+    """The book of two items: "Một" (one page), then "Hai" (four pages) and "Ba" (one)."""
+    items = [await new_item(world), await new_item(world)]
+    for item, name, title in [(items[0], pdfs.ONE_PAGE, "Một"), (items[1], pdfs.FOUR_PAGES, "Hai"),
+                              (items[1], pdfs.JPEG_IMAGE, "Ba")]:
+        r = await post_pdf(world, item, name, pdfs.sample(name), title=title)
+        assert r.status_code == 201, r.text
+    r = await world.member.get(f"/api/meetings/{world.meeting_id}/book")
+    assert r.status_code == 200
+    return pypdf.PdfReader(io.BytesIO(r.content))
+
+
+async def test_meeting_book_holds_every_document(world: World) -> None:
+    book = await meeting_book(world)
+
+    assert len(book.pages) == 1 + 4 + 1
 
 
 async def test_meeting_book_has_a_bookmark_per_item_and_document(world: World) -> None:
-    items = [await new_item(world), await new_item(world)]
-    names = ["minimal-document.pdf", "pdflatex-4-pages.pdf", "crazyones-pdfa.pdf"]
-    await post_pdf(world, items[0], names[0], (CORPUS / names[0]).read_bytes(), title="Một")
-    await post_pdf(world, items[1], names[1], (CORPUS / names[1]).read_bytes(), title="Hai")
-    await post_pdf(world, items[1], names[2], (CORPUS / names[2]).read_bytes(), title="Ba")
-    r = await world.member.get(f"/api/meetings/{world.meeting_id}/book")
-    assert r.status_code == 200
-    book = pypdf.PdfReader(io.BytesIO(r.content))
-    assert len(book.pages) == 1 + 4 + 1
-    outline = book.outline
-    titles = [o.title for o in outline if not isinstance(o, list)]
+    book = await meeting_book(world)
+
+    titles = [o.title for o in book.outline if not isinstance(o, list)]
     assert len(titles) == 2
-    children = [[c.title for c in o] for o in outline if isinstance(o, list)]
+    children = [[c.title for c in o] for o in book.outline if isinstance(o, list)]
     assert children == [["Một"], ["Hai", "Ba"]]
+
+
+async def test_meeting_book_is_stamped_with_the_readers_name(world: World) -> None:
+    book = await meeting_book(world)
+
     assert "Nguyễn Văn An" in book.pages[0].extract_text()
 
 
-async def test_documents_of_other_meetings_are_404(world: World) -> None:
+async def other_meetings_document(world: World) -> int:
     item = await new_item(world, world.other_meeting_id)
-    doc = (await post_pdf(world, item, "x.pdf",
-                          (CORPUS / "minimal-document.pdf").read_bytes())).json()
-    for url in [f"/api/documents/{doc['id']}", f"/api/documents/{doc['id']}/pages/1",
-                f"/api/documents/{doc['id']}/file",
-                f"/api/meetings/{world.other_meeting_id}/book"]:
-        r = await world.member.get(url)
-        assert r.status_code == 404, url
-    with (CORPUS / "minimal-document.pdf").open("rb") as f:
-        r = await world.member.post(f"/api/documents/{doc['id']}/versions",
-                                    files={"file": ("x.pdf", f, "application/pdf")})
+    r = await post_pdf(world, item, "x.pdf", pdfs.sample(pdfs.ONE_PAGE))
+    return int(r.json()["id"])
+
+
+@pytest.mark.parametrize("path", ["/api/documents/{doc}", "/api/documents/{doc}/pages/1",
+                                  "/api/documents/{doc}/file", "/api/meetings/{other}/book"])
+async def test_documents_of_other_meetings_are_404(world: World, path: str) -> None:
+    doc = await other_meetings_document(world)
+
+    r = await world.member.get(path.format(doc=doc, other=world.other_meeting_id))
+
     assert r.status_code == 404
+
+
+async def test_new_version_of_another_meetings_document_is_404(world: World) -> None:
+    doc = await other_meetings_document(world)
+
+    r = await world.member.post(f"/api/documents/{doc}/versions", files={
+        "file": ("x.pdf", pdfs.sample(pdfs.ONE_PAGE), "application/pdf")})
+
+    assert r.status_code == 404
+
+
+async def test_member_may_not_upload_to_own_meeting(world: World) -> None:
     own = await new_item(world)
-    with (CORPUS / "minimal-document.pdf").open("rb") as f:
-        r = await world.member.post(f"/api/agenda-items/{own}/documents",
-                                    files={"file": ("x.pdf", f, "application/pdf")})
+
+    r = await world.member.post(f"/api/agenda-items/{own}/documents", files={
+        "file": ("x.pdf", pdfs.sample(pdfs.ONE_PAGE), "application/pdf")})
+
     assert r.status_code == 403
 
 
 async def test_page_text_is_stored_for_search(world: World) -> None:
     item = await new_item(world)
-    await post_pdf(world, item, "a.pdf", (CORPUS / "pdflatex-4-pages.pdf").read_bytes())
-    await world.server.app.state.indexer.wait_idle()
+    await post_pdf(world, item, "a.pdf", pdfs.sample(pdfs.FOUR_PAGES))
+    await world.server.app.context.indexer.wait_idle()
     conn = sqlite3.connect(world.server.settings.db_path)
     try:
         rows = conn.execute("SELECT page, length(text) FROM page_texts ORDER BY page").fetchall()

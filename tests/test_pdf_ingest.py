@@ -1,4 +1,4 @@
-"""inspect_pdf through the worker: real PDFs from the corpus, and hostile files made here."""
+"""inspect_pdf through the worker: the sample PDFs of pdfs.py, and hostile files made here."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pdfs
 import pytest
 from pypdf import PageObject, PdfReader
 
@@ -22,10 +23,8 @@ from meeting_server.pdf import (
 from meeting_server.pdf.ingest import PageInfo, extract_texts, inspect_pdf
 from meeting_server.pdf.worker import PdfWorker
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "pdf"
-ENCRYPTED = "libreoffice-writer-password.pdf"
-LONG = "GeoTopo-komprimiert.pdf"
-READABLE = sorted(p.name for p in CORPUS.glob("*.pdf") if p.name not in (ENCRYPTED, LONG))
+# Every readable sample, and the files of $MEETING_TEST_CORPUS when it is set.
+READABLE = [*pdfs.READABLE, *pdfs.extra_corpus()]
 
 FONT = b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
@@ -100,37 +99,68 @@ def test_the_deflated_zeros_are_what_they_claim() -> None:
     assert len(data) < 1_100_000
 
 
-@pytest.mark.parametrize("name", READABLE)
-async def test_corpus_pdf_gives_pypdf_page_count(worker: PdfWorker, name: str) -> None:
-    path = str(CORPUS / name)
+def sample_path(samples: Path, name: str | Path) -> str:
+    return str(name if isinstance(name, Path) else samples / name)
+
+
+@pytest.mark.parametrize("name", READABLE, ids=str)
+async def test_readable_pdf_gives_pypdf_page_count(worker: PdfWorker, samples: Path,
+                                                    name: str | Path) -> None:
+    path = sample_path(samples, name)
 
     info = await worker.run(inspect_pdf, path)
 
     assert info.page_count == len(PdfReader(path).pages)
     assert len(info.pages) == info.page_count
+
+
+@pytest.mark.parametrize("name", READABLE, ids=str)
+async def test_readable_pdf_gives_a_text_per_page(worker: PdfWorker, samples: Path,
+                                                  name: str | Path) -> None:
+    path = sample_path(samples, name)
+
     texts = await worker.run(extract_texts, path)
-    assert len(texts) == info.page_count
+
+    assert len(texts) == len(PdfReader(path).pages)
 
 
-async def test_encrypted_corpus_pdf_is_refused(worker: PdfWorker) -> None:
-    await expect_code(worker, str(CORPUS / ENCRYPTED), ENCRYPTED_PDF)
+@pytest.mark.parametrize("name", [pdfs.ENCRYPTED, *pdfs.extra_corpus(encrypted=True)], ids=str)
+async def test_encrypted_pdf_is_refused(worker: PdfWorker, samples: Path,
+                                        name: str | Path) -> None:
+    await expect_code(worker, sample_path(samples, name), ENCRYPTED_PDF)
 
 
-async def test_long_document(worker: PdfWorker) -> None:
-    info = await worker.run(inspect_pdf, str(CORPUS / LONG), timeout=30)
-    texts = await worker.run(extract_texts, str(CORPUS / LONG), timeout=30)
+async def test_long_document_gives_every_page(worker: PdfWorker, samples: Path) -> None:
+    info = await worker.run(inspect_pdf, str(samples / pdfs.LONG))
 
-    assert info.page_count == len(PdfReader(CORPUS / LONG).pages) == 117
-    assert info.title == "Geometrie und Topologie"
-    assert info.author == "Martin Thoma"
-    assert "Topologie" in texts[0]
+    assert info.page_count == pdfs.LONG_PAGES
+
+
+async def test_long_document_metadata_in_utf16(worker: PdfWorker, samples: Path) -> None:
+    info = await worker.run(inspect_pdf, str(samples / pdfs.LONG))
+
+    assert (info.title, info.author) == (pdfs.LONG_TITLE, pdfs.LONG_AUTHOR)
+
+
+async def test_long_document_text_of_each_page(worker: PdfWorker, samples: Path) -> None:
+    texts = await worker.run(extract_texts, str(samples / pdfs.LONG))
+
+    assert texts[0].startswith(pdfs.LONG_FIRST_WORD)
+    assert [pdfs.long_word(n) in text for n, text in enumerate(texts, start=1)] == \
+        [True] * pdfs.LONG_PAGES
     assert all("\x00" not in text for text in texts)
 
 
-async def test_rotated_pages_report_their_displayed_size(worker: PdfWorker) -> None:
-    info = await worker.run(inspect_pdf, str(CORPUS / "habibi-rotated.pdf"))
+async def test_rotated_pages_report_their_rotation(worker: PdfWorker, samples: Path) -> None:
+    info = await worker.run(inspect_pdf, str(samples / pdfs.ROTATED))
 
-    assert [page.rotation for page in info.pages] == [90, 180, 270, 0]
+    assert tuple(page.rotation for page in info.pages) == pdfs.ROTATIONS
+
+
+async def test_rotated_pages_report_their_displayed_size(worker: PdfWorker,
+                                                         samples: Path) -> None:
+    info = await worker.run(inspect_pdf, str(samples / pdfs.ROTATED))
+
     assert info.pages[0] == PageInfo(841.89, 595.276, 90)
     assert info.pages[1] == PageInfo(595.276, 841.89, 180)
 
@@ -145,13 +175,13 @@ async def test_png_named_pdf(worker: PdfWorker, tmp_path: Path) -> None:
 
 
 async def test_header_after_first_kilobyte(worker: PdfWorker, tmp_path: Path) -> None:
-    data = b" " * 1024 + (CORPUS / "minimal-document.pdf").read_bytes()
+    data = b" " * 1024 + pdfs.sample(pdfs.ONE_PAGE)
     await expect_code(worker, write(tmp_path, "late.pdf", data), NOT_PDF)
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
 async def test_truncated_pdf(worker: PdfWorker, tmp_path: Path, fraction: float) -> None:
-    data = (CORPUS / "minimal-document.pdf").read_bytes()
+    data = pdfs.sample(pdfs.ONE_PAGE)
     path = write(tmp_path, "truncated.pdf", data[: int(len(data) * fraction)])
     await expect_code(worker, path, CORRUPT_PDF)
 
@@ -215,7 +245,8 @@ async def test_page_tree_too_large(worker: PdfWorker, tmp_path: Path) -> None:
     await expect_code(worker, write(tmp_path, "wide.pdf", data), PDF_TOO_COMPLEX)
 
 
-def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPatch,
+                                                   samples: Path) -> None:
     # pypdf is lenient enough that no small file makes extract_text raise: simulate it.
     extract_text = PageObject.extract_text
 
@@ -226,14 +257,14 @@ def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(PageObject, "extract_text", fails_on_page_two)
 
-    texts = extract_texts(str(CORPUS / "pdflatex-4-pages.pdf"))
+    texts = extract_texts(str(samples / pdfs.FOUR_PAGES))
 
     assert len(texts) == 4
     assert texts[1] == ""
     assert texts[0] and texts[2]
 
 
-async def test_text_extraction_stops_at_its_deadline(worker: PdfWorker) -> None:
-    texts = await worker.run(extract_texts, str(CORPUS / "pdflatex-4-pages.pdf"), 0.0)
+async def test_text_extraction_stops_at_its_deadline(worker: PdfWorker, samples: Path) -> None:
+    texts = await worker.run(extract_texts, str(samples / pdfs.FOUR_PAGES), 0.0)
 
     assert texts == ("", "", "", "")
