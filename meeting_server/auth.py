@@ -1,4 +1,6 @@
-"""Passwords, session tokens, who is calling, and what they may do in a meeting."""
+"""Credentials: passwords, session tokens, cookies, the Origin check, and who is calling.
+
+What a caller may do once known is decided in ``meeting_server.access``."""
 
 from __future__ import annotations
 
@@ -7,15 +9,14 @@ import base64
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 
 from meeting_server.db import Conn
-from meeting_server.errors import Forbidden, NotFound, NotSignedIn
-from meeting_server.models import Meeting, User
+from meeting_server.errors import Forbidden, NotSignedIn
+from meeting_server.models import User
 from meeting_server.settings import Settings
-from meeting_server.store import meetings, users
+from meeting_server.store import users
 
 COOKIE = "meeting_session"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -116,51 +117,3 @@ async def authenticate(conn: HTTPConnection, db_conn: Conn, settings: Settings,
     if cred[0] == "cookie" and method not in _SAFE_METHODS and not origin_allowed(conn, settings):
         raise Forbidden("Request from a foreign origin refused.", "bad_origin")
     return user
-
-
-@dataclass(frozen=True)
-class Access:
-    """A user's standing in one meeting."""
-
-    user: User
-    meeting: Meeting
-    role: str | None
-
-    @property
-    def can_manage(self) -> bool:
-        """Secretary work: agenda, participants, documents, publications."""
-        return self.user.is_staff or self.role == "secretary"
-
-    @property
-    def can_lead(self) -> bool:
-        """Chair or secretary: current item, presenter, conclusions."""
-        return self.can_manage or self.role == "chair"
-
-    def require_manage(self) -> None:
-        if not self.can_manage:
-            raise Forbidden("Only the meeting's secretary may do this.")
-
-    def require_lead(self) -> None:
-        if not self.can_lead:
-            raise Forbidden("Only the chair or the secretary may do this.")
-
-
-async def meeting_access(db_conn: Conn, user: User, meeting_id: int) -> Access:
-    """The user's access to a meeting; NotFound when it does not exist or is not theirs."""
-    meeting = await meetings.get(db_conn, meeting_id)
-    if meeting is None:
-        raise NotFound("Meeting not found.")
-    role = await meetings.role_of(db_conn, meeting_id, user.id)
-    if role is None and not user.is_staff:
-        raise NotFound("Meeting not found.")
-    return Access(user, meeting, role)
-
-
-def require_admin(user: User) -> None:
-    if user.role != "admin":
-        raise Forbidden("Only an administrator may do this.")
-
-
-def require_staff(user: User) -> None:
-    if not user.is_staff:
-        raise Forbidden("Only a secretary or an administrator may do this.")

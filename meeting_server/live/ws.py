@@ -8,15 +8,16 @@ from collections.abc import Sequence
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from meeting_server import auth
+from meeting_server import access, auth
 from meeting_server.db import Database
 from meeting_server.errors import HTTPError
 from meeting_server.live import protocol
 from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
 from meeting_server.models import Event, User
+from meeting_server.queries import meetings as meeting_queries
 from meeting_server.services import meetings as meeting_service
 from meeting_server.settings import Settings
-from meeting_server.store import events, state
+from meeting_server.store import events, meetings
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +84,9 @@ async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
         user = await auth.current_user(websocket, conn, settings)
         if user is None:
             return None
-        try:
-            await auth.meeting_access(conn, user, meeting_id)
-        except HTTPError:
-            return None
+        meeting, role = await meetings.with_role(conn, meeting_id, user.id)
+    if meeting is None or not access.can_follow_live(user, role):
+        return None
     return user, auth.token_hash(settings, cred[1])
 
 
@@ -168,9 +168,8 @@ async def _catch_up(db: Database, user: User, meeting_id: int, last_seq: int | N
                                 for e in page)
                 cursor = page[-1].seq
             return messages, cursor
-        access = await auth.meeting_access(conn, user, meeting_id)
-        snapshot = await state.meeting_state(conn, access.meeting, access.can_lead,
-                                             db.clock.today())
+        _, snapshot = await meeting_queries.meeting_state(conn, user, meeting_id,
+                                                          db.clock.today())
     return [protocol.encode_snapshot(last, snapshot)], last
 
 
@@ -190,8 +189,9 @@ async def _receive_loop(websocket: WebSocket, db: Database, sub: Subscription, u
         elif isinstance(message, protocol.PresenterPage):
             try:
                 async with db.read() as conn:
-                    access = await auth.meeting_access(conn, user, meeting_id)
-                access.require_lead()
-                await meeting_service.set_presenter(db, access, message.document_id, message.page)
+                    standing = await meeting_queries.meeting_access(conn, user, meeting_id)
+                standing.require_lead()
+                await meeting_service.set_presenter(db, standing, message.document_id,
+                                                    message.page)
             except HTTPError as exc:
                 sub.reply(protocol.encode_error(exc.code, exc.message))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_server.auth import Access
+from meeting_server.access import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.models import AgendaItem
 from meeting_server.store import agenda, documents, events, meetings

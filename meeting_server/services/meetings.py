@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from meeting_server.auth import Access
+from meeting_server.access import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid, NotFound
 from meeting_server.models import Meeting, MeetingRole, Participant, Presenter, User

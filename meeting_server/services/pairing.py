@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import segno
 
-from meeting_server import auth
+from meeting_server import access, auth
 from meeting_server.db import Database
-from meeting_server.errors import Forbidden, Invalid, NotSignedIn
+from meeting_server.errors import Invalid, NotSignedIn
 from meeting_server.models import User
 from meeting_server.services.accounts import start_session
 from meeting_server.settings import Settings
@@ -38,9 +38,7 @@ async def create(db: Database, settings: Settings, creator: User, user_id: int,
         target = await users.get_user(tx, user_id)
         if target is None or not target.active:
             raise Invalid(f"No active user with id {user_id}.", "unknown_user", field="user_id")
-        if target.role != "member" and creator.role != "admin":
-            # a pairing code is a sign-in: a secretary must not mint one for an admin
-            raise Forbidden("Only an administrator may pair a tablet for this account.")
+        access.require_pairing(creator, target)
         await pairing.add(tx, auth.token_hash(settings, code), user_id, creator.id, expires)
     url = f"{base_url}/pair?code={code}"
     return {"code": code, "url": url, "expires_at": expires.isoformat(),

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from meeting_server.auth import Access
+from meeting_server.access import Access
 from meeting_server.db import Database
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.errors import Conflict

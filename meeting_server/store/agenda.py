@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import AgendaItem
@@ -19,6 +21,17 @@ async def list_for(conn: Conn, meeting_id: int) -> list[AgendaItem]:
     rows = await fetchall(
         conn, f"SELECT {_COLUMNS} FROM agenda_items WHERE meeting_id = ? ORDER BY position, id",
         (meeting_id,),
+    )
+    return [_item(r) for r in rows]
+
+
+async def list_for_meetings(conn: Conn, meeting_ids: Sequence[int]) -> list[AgendaItem]:
+    """The agenda items of many meetings in one statement, each meeting's in order."""
+    rows = await fetchall(
+        conn,
+        f"SELECT {_COLUMNS} FROM agenda_items WHERE meeting_id IN"
+        " (SELECT value FROM json_each(?)) ORDER BY meeting_id, position, id",
+        (json.dumps(list(meeting_ids)),),
     )
     return [_item(r) for r in rows]
 

@@ -42,6 +42,18 @@ async def list_for_meeting(conn: Conn, meeting_id: int) -> list[Document]:
     return [_document(r) for r in rows]
 
 
+async def list_for_meetings(conn: Conn, meeting_ids: Sequence[int]) -> list[Document]:
+    """The documents of many meetings in one statement, at their current version, each
+    meeting's in agenda order."""
+    rows = await fetchall(
+        conn,
+        f"{_DOCUMENT_SQL} WHERE d.meeting_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY d.meeting_id, a.position, d.id",
+        (json.dumps(list(meeting_ids)),),
+    )
+    return [_document(r) for r in rows]
+
+
 async def get(conn: Conn, document_id: int) -> Document | None:
     row = await fetchone(conn, f"{_DOCUMENT_SQL} WHERE d.id = ?", (document_id,))
     return _document(row) if row else None

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import sqlite3
 
+from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import Meeting, Participant, Presenter, User
+from meeting_server.models import Meeting, Participant, Presenter
 from meeting_server.store.users import user_from_row
 
-_MEETING_COLUMNS = (
-    "id, title, starts_at, location, status, chair_id, current_item_id, created_at, updated_at"
-)
+_FIELDS = ("id", "title", "starts_at", "location", "status", "chair_id", "current_item_id",
+           "created_at", "updated_at")
+_MEETING_COLUMNS = ", ".join(_FIELDS)
+
+
+def columns_as(alias: str) -> str:
+    """The meeting's columns from the table named ``alias``, as ``{alias}_{column}``, for reads
+    that join a meeting to something else (read back with ``meeting_from_row(row, alias)``)."""
+    return ", ".join(f"{alias}.{name} AS {alias}_{name}" for name in _FIELDS)
+
+
+def meeting_from_row(row: sqlite3.Row, alias: str | None = None) -> Meeting:
+    prefix = f"{alias}_" if alias else ""
+    return Meeting(*(row[prefix + name] for name in _FIELDS))
 
 
 def _meeting(row: sqlite3.Row) -> Meeting:
-    return Meeting(row["id"], row["title"], row["starts_at"], row["location"], row["status"],
-                   row["chair_id"], row["current_item_id"], row["created_at"], row["updated_at"])
+    return meeting_from_row(row)
 
 
 async def get(conn: Conn, meeting_id: int) -> Meeting | None:
@@ -24,9 +35,24 @@ async def get(conn: Conn, meeting_id: int) -> Meeting | None:
     return _meeting(row) if row else None
 
 
-async def list_visible(conn: Conn, user: User) -> list[Meeting]:
-    """Every meeting for staff; a member's meetings are those they take part in."""
-    if user.is_staff:
+async def with_role(conn: Conn, meeting_id: int,
+                    user_id: int) -> tuple[Meeting | None, str | None]:
+    """The meeting and the user's role in it (None when they take no part), in one statement."""
+    row = await fetchone(
+        conn,
+        f"SELECT {columns_as('m')}, p.role FROM meetings m LEFT JOIN participants p"
+        " ON p.meeting_id = m.id AND p.user_id = ? WHERE m.id = ?",
+        (user_id, meeting_id),
+    )
+    if row is None:
+        return None, None
+    return meeting_from_row(row, "m"), row["role"]
+
+
+async def list_visible(conn: Conn, seen: Scope) -> list[Meeting]:
+    """The SQL of ``access.can_see_meeting``: every meeting, or those ``seen.user_id`` takes
+    part in; newest first."""
+    if seen.everything:
         rows = await fetchall(
             conn, f"SELECT {_MEETING_COLUMNS} FROM meetings ORDER BY starts_at DESC, id DESC"
         )
@@ -36,7 +62,7 @@ async def list_visible(conn: Conn, user: User) -> list[Meeting]:
             f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id IN"
             " (SELECT meeting_id FROM participants WHERE user_id = ?)"
             " ORDER BY starts_at DESC, id DESC",
-            (user.id,),
+            (seen.user_id,),
         )
     return [_meeting(r) for r in rows]
 

@@ -7,14 +7,16 @@ import sqlite3
 from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import Publication
+from meeting_server.models import Meeting, Publication
+from meeting_server.store import meetings
 
-_SELECT = (
-    "SELECT p.id, p.meeting_id, p.kind, p.version, p.status, p.snapshot, p.fields, p.sha256,"
+_COLUMNS = (
+    "p.id, p.meeting_id, p.kind, p.version, p.status, p.snapshot, p.fields, p.sha256,"
     " p.size, p.supersedes, p.published_at, p.created_at, p.updated_at,"
     " (SELECT n.id FROM publications n WHERE n.supersedes = p.id AND n.status != 'draft')"
-    " AS superseded_by FROM publications p"
+    " AS superseded_by"
 )
+_SELECT = f"SELECT {_COLUMNS} FROM publications p"
 
 
 def _publication(row: sqlite3.Row) -> Publication:
@@ -88,14 +90,23 @@ async def latest(conn: Conn, meeting_id: int, kind: str) -> Publication | None:
     return _publication(row) if row else None
 
 
-async def readable_by_unit(conn: Conn, publication_id: int, unit_id: int) -> bool:
-    """A published notice is readable by the units that have tasks in its meeting."""
+async def with_reader(conn: Conn, publication_id: int, user_id: int, unit_id: int | None
+                      ) -> tuple[Publication, Meeting, str | None, bool] | None:
+    """The publication, its meeting, the user's role in the meeting, and whether ``unit_id``
+    leads or supports a task of the meeting: what ``access.publication_access`` decides on,
+    in one statement."""
     row = await fetchone(
         conn,
-        "SELECT 1 FROM publications p JOIN tasks t ON t.meeting_id = p.meeting_id"
-        " WHERE p.id = ? AND p.status != 'draft' AND (t.lead_unit_id = ? OR EXISTS"
-        " (SELECT 1 FROM task_support_units s WHERE s.task_id = t.id AND s.unit_id = ?))"
-        " LIMIT 1",
-        (publication_id, unit_id, unit_id),
+        f"SELECT {_COLUMNS}, {meetings.columns_as('m')}, r.role AS reader_role,"
+        " EXISTS (SELECT 1 FROM tasks t WHERE t.meeting_id = p.meeting_id AND"
+        " (t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
+        " WHERE s.task_id = t.id AND s.unit_id = ?))) AS unit_has_tasks"
+        " FROM publications p JOIN meetings m ON m.id = p.meeting_id"
+        " LEFT JOIN participants r ON r.meeting_id = p.meeting_id AND r.user_id = ?"
+        " WHERE p.id = ?",
+        (unit_id, unit_id, user_id, publication_id),
     )
-    return row is not None
+    if row is None:
+        return None
+    return (_publication(row), meetings.meeting_from_row(row, "m"), row["reader_role"],
+            bool(row["unit_has_tasks"]))

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import User
 from meeting_server.store.tasks import visible_clause as visible_tasks_clause
 from meeting_server.textfold import words as folded_words
 
@@ -78,9 +78,10 @@ def parse(query: str) -> tuple[list[str], bool]:
     return found, bool(found) and query[-1:].isalnum()
 
 
-async def search(conn: Conn, user: User, plan: Sequence[str], meeting_id: int | None = None,
+async def search(conn: Conn, seen: Scope, plan: Sequence[str], meeting_id: int | None = None,
                  limit: int = LIMIT) -> list[Hit]:
-    """The best ``limit`` hits among what ``user`` may see, optionally in one meeting, for the
+    """The best ``limit`` hits among what ``seen`` may see (``access.search_scope``),
+    optionally in one meeting, for the
     FTS5 queries of ``match_plan``: the first query's hits first, each query's best first
     (bm25), recent meetings first on ties."""
     hits: list[Hit] = []
@@ -89,18 +90,18 @@ async def search(conn: Conn, user: User, plan: Sequence[str], meeting_id: int | 
         need = limit - len(hits)
         if need <= 0:
             break
-        chosen = await _best(conn, user, match, meeting_id, need, current)
+        chosen = await _best(conn, seen, match, meeting_id, need, current)
         current |= {r["document_id"] for r in chosen
                     if r["kind"] == "page" and r["version"] == r["current_version"]}
         hits += [_hit(r) for r in chosen]
     return hits
 
 
-async def _best(conn: Conn, user: User, match: str, meeting_id: int | None, need: int,
+async def _best(conn: Conn, seen: Scope, match: str, meeting_id: int | None, need: int,
                 current: set[int]) -> list[sqlite3.Row]:
     fetch = need
     while True:
-        rows = await _rows(conn, user, match, meeting_id, fetch)
+        rows = await _rows(conn, seen, match, meeting_id, fetch)
         chosen = _choose(rows, need, current)
         if len(chosen) >= need or len(rows) < fetch or fetch >= MAX_FETCH:
             return chosen
@@ -125,8 +126,10 @@ ORDER BY f.rank
 LIMIT ?
 """
 
-# A member: objects of the meetings they take part in; tasks as /api/tasks shows them (their
-# unit's, or their meetings'); notices also where their unit has tasks, as publication_access.
+# The SQL of access.search_scope for a member: objects of the meetings they take part in
+# (access.can_see_meeting); tasks by access.can_see_task; published minutes and notices by
+# access.can_read_publication (the meeting's participants, and for a notice the units with
+# tasks in the meeting; drafts are never indexed).
 _MEMBER_SQL = """
  AND CASE s.kind
    WHEN 'task' THEN EXISTS (SELECT 1 FROM tasks t WHERE t.id = s.ref AND {tasks})
@@ -139,18 +142,17 @@ _MEMBER_SQL = """
  END"""
 
 
-async def _rows(conn: Conn, user: User, match: str, meeting_id: int | None,
+async def _rows(conn: Conn, seen: Scope, match: str, meeting_id: int | None,
                 fetch: int) -> list[sqlite3.Row]:
     conditions = ""
     params: list[Any] = [match]
     if meeting_id is not None:
         conditions += " AND m.id = ?"
         params.append(meeting_id)
-    if not user.is_staff:
-        tasks_clause, tasks_params = visible_tasks_clause(user)
-        unit = user.unit.id if user.unit else -1
+    if not seen.everything:
+        tasks_clause, tasks_params = visible_tasks_clause(seen)
         conditions += _MEMBER_SQL.format(tasks=tasks_clause)
-        params += [*tasks_params, user.id, unit, unit, user.id]
+        params += [*tasks_params, seen.user_id, seen.unit_id, seen.unit_id, seen.user_id]
     params.append(fetch)
     sql = _SEARCH_SQL.format(tokens=SNIPPET_TOKENS, conditions=conditions)
     return await fetchall(conn, sql, params)

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import CLOSED_STATUSES, Task, TaskUpdate, Unit, User
+from meeting_server.models import CLOSED_STATUSES, Task, TaskUpdate, Unit
 
-_SELECT = (
-    "SELECT t.id, t.meeting_id, t.conclusion_id, t.title, t.responsible, t.due_date,"
+# A task's columns and the tables they come from, for reads that join more (queries/tasks.py).
+COLUMNS = (
+    "t.id, t.meeting_id, t.conclusion_id, t.title, t.responsible, t.due_date,"
     " t.due_text, t.ongoing, t.status, t.completed_at, t.created_at, t.updated_at,"
     " l.id AS lead_id, l.code AS lead_code, l.name AS lead_name,"
     " (SELECT json_group_array(json_array(u.id, u.code, u.name)) FROM"
     "   (SELECT u.id, u.code, u.name FROM task_support_units s JOIN units u ON u.id = s.unit_id"
     "    WHERE s.task_id = t.id ORDER BY u.code) u) AS support"
-    " FROM tasks t JOIN units l ON l.id = t.lead_unit_id"
 )
-_ORDER = " ORDER BY t.due_date IS NULL, t.due_date, t.meeting_id, t.id"
+FROM = "tasks t JOIN units l ON l.id = t.lead_unit_id"
+ORDER = " ORDER BY t.due_date IS NULL, t.due_date, t.meeting_id, t.id"
+_SELECT = f"SELECT {COLUMNS} FROM {FROM}"
 
 
-def _task(row: sqlite3.Row) -> Task:
+def task_from_row(row: sqlite3.Row) -> Task:
     support = tuple(Unit(i, c, n) for i, c, n in json.loads(row["support"]))
     return Task(row["id"], row["meeting_id"], row["conclusion_id"], row["title"],
                 Unit(row["lead_id"], row["lead_code"], row["lead_name"]), support,
@@ -43,25 +47,28 @@ class TaskFilter:
     due_after: date | None = None
 
 
-def visible_clause(user: User) -> tuple[str, list[Any]]:
-    """Staff see every task; a member those of their unit (lead or support) or their meetings."""
-    if user.is_staff:
+_OF_UNIT = ("(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
+            " WHERE s.task_id = t.id AND s.unit_id = ?))")
+
+
+def visible_clause(seen: Scope) -> tuple[str, list[Any]]:
+    """The SQL of ``access.can_see_task`` over ``tasks t``: everything, or the tasks of the
+    meetings ``seen.user_id`` takes part in and those whose lead or supporting unit is
+    ``seen.unit_id``."""
+    if seen.everything:
         return "1", []
-    unit = user.unit.id if user.unit else -1
-    return (
-        "(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
-        " WHERE s.task_id = t.id AND s.unit_id = ?)"
-        " OR t.meeting_id IN (SELECT meeting_id FROM participants WHERE user_id = ?))",
-        [unit, unit, user.id],
-    )
+    clause = "t.meeting_id IN (SELECT meeting_id FROM participants WHERE user_id = ?)"
+    if seen.unit_id is None:
+        return f"({clause})", [seen.user_id]
+    return f"({clause} OR {_OF_UNIT})", [seen.user_id, seen.unit_id, seen.unit_id]
 
 
-async def visible(conn: Conn, user: User, where: TaskFilter, today: date) -> list[Task]:
-    clause, params = visible_clause(user)
+def where_clause(seen: Scope, where: TaskFilter, today: date) -> tuple[str, list[Any]]:
+    """The conditions on ``tasks t`` of the tasks ``seen`` sees that ``where`` asks for."""
+    clause, params = visible_clause(seen)
     conditions = [clause]
     if where.unit_id is not None:
-        conditions.append("(t.lead_unit_id = ? OR EXISTS (SELECT 1 FROM task_support_units s"
-                          " WHERE s.task_id = t.id AND s.unit_id = ?))")
+        conditions.append(_OF_UNIT)
         params += [where.unit_id, where.unit_id]
     if where.status is not None:
         conditions.append("t.status = ?")
@@ -80,31 +87,29 @@ async def visible(conn: Conn, user: User, where: TaskFilter, today: date) -> lis
                    f" ({', '.join('?' for _ in CLOSED_STATUSES)}))")
         conditions.append(overdue if where.overdue else f"NOT {overdue}")
         params += [today.isoformat(), *CLOSED_STATUSES]
-    rows = await fetchall(conn, f"{_SELECT} WHERE {' AND '.join(conditions)}{_ORDER}", params)
-    return [_task(r) for r in rows]
+    return " AND ".join(conditions), params
 
 
-async def can_see(conn: Conn, user: User, task_id: int) -> bool:
-    clause, params = visible_clause(user)
-    row = await fetchone(conn, f"SELECT 1 FROM tasks t WHERE t.id = ? AND {clause}",
-                         [task_id, *params])
-    return row is not None
+async def visible(conn: Conn, seen: Scope, where: TaskFilter, today: date) -> list[Task]:
+    clause, params = where_clause(seen, where, today)
+    rows = await fetchall(conn, f"{_SELECT} WHERE {clause}{ORDER}", params)
+    return [task_from_row(r) for r in rows]
 
 
 async def list_for_meeting(conn: Conn, meeting_id: int) -> list[Task]:
-    rows = await fetchall(conn, f"{_SELECT} WHERE t.meeting_id = ?{_ORDER}", (meeting_id,))
-    return [_task(r) for r in rows]
+    rows = await fetchall(conn, f"{_SELECT} WHERE t.meeting_id = ?{ORDER}", (meeting_id,))
+    return [task_from_row(r) for r in rows]
 
 
 async def list_for_conclusion(conn: Conn, conclusion_id: int) -> list[Task]:
     rows = await fetchall(conn, f"{_SELECT} WHERE t.conclusion_id = ? ORDER BY t.id",
                           (conclusion_id,))
-    return [_task(r) for r in rows]
+    return [task_from_row(r) for r in rows]
 
 
 async def get(conn: Conn, task_id: int) -> Task | None:
     row = await fetchone(conn, f"{_SELECT} WHERE t.id = ?", (task_id,))
-    return _task(row) if row else None
+    return task_from_row(row) if row else None
 
 
 async def create(tx: Transaction, meeting_id: int, conclusion_id: int, title: str,
@@ -162,3 +167,18 @@ async def updates(conn: Conn, task_id: int) -> list[TaskUpdate]:
         (task_id,),
     )
     return [TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+
+async def updates_of(conn: Conn, task_ids: Sequence[int]) -> dict[int, list[TaskUpdate]]:
+    """The progress reports of many tasks in one statement, by task, oldest first."""
+    rows = await fetchall(
+        conn,
+        "SELECT d.id, d.task_id, d.author_id, u.name, d.note, d.status, d.created_at"
+        " FROM task_updates d LEFT JOIN users u ON u.id = d.author_id"
+        " WHERE d.task_id IN (SELECT value FROM json_each(?)) ORDER BY d.task_id, d.id",
+        (json.dumps(list(task_ids)),),
+    )
+    found: dict[int, list[TaskUpdate]] = {}
+    for r in rows:
+        found.setdefault(r[1], []).append(TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+    return found

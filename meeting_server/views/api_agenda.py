@@ -7,25 +7,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server.auth import Access
-from meeting_server.errors import Invalid, NotFound
-from meeting_server.models import AgendaItem
+from meeting_server.errors import Invalid
+from meeting_server.queries.documents import item_access
 from meeting_server.services import agenda as service
-from meeting_server.store import agenda
 from meeting_server.validate import json_body, path_id
-from meeting_server.views.common import db, meeting_access, no_content, ok, signed_in
+from meeting_server.views.common import ask, db, meeting_access, no_content, ok
 
 MAX_MINUTES = 24 * 60
-
-
-async def item_access(request: Request) -> tuple[AgendaItem, Access]:
-    """The item in the path and the caller's access to its meeting (404 if not theirs)."""
-    await signed_in(request)
-    async with db(request).read() as conn:
-        item = await agenda.get(conn, path_id(request))
-    if item is None:
-        raise NotFound("Agenda item not found.")
-    return item, await meeting_access(request, item.meeting_id)
 
 
 async def add_item(request: Request) -> Response:
@@ -42,7 +30,7 @@ async def add_item(request: Request) -> Response:
 
 
 async def update_item(request: Request) -> Response:
-    item, access = await item_access(request)
+    item, access = await ask(request, item_access, path_id(request))
     access.require_manage()
     body = await json_body(request)
     changes: dict[str, Any] = {}
@@ -62,7 +50,7 @@ async def update_item(request: Request) -> Response:
 
 
 async def delete_item(request: Request) -> Response:
-    item, access = await item_access(request)
+    item, access = await ask(request, item_access, path_id(request))
     access.require_manage()
     await service.delete_item(db(request), access, item)
     return no_content()

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server import auth
+from meeting_server.access import require_staff
 from meeting_server.models import User
 from meeting_server.services import accounts, pairing
 from meeting_server.validate import json_body
@@ -33,7 +34,7 @@ def _signed_in_response(request: Request, token: str, user: User, expires: str) 
 async def create_pairing_code(request: Request) -> Response:
     """A one-time code (and QR) that signs a tablet in as the given user."""
     caller = await signed_in(request)
-    auth.require_staff(caller)
+    require_staff(caller)
     body = await json_body(request)
     user_id = body.ident("user_id")
     body.done()

@@ -4,30 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from meeting_server.auth import Access
+from meeting_server.access import Access
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.errors import BadRequest, Invalid, NotFound
 from meeting_server.models import Document, DocumentVersion, User
 from meeting_server.pdf.stamp import BookEntry
+from meeting_server.queries import documents as queries
 from meeting_server.services import documents as service
-from meeting_server.store import agenda, documents
+from meeting_server.store import agenda
 from meeting_server.uploads import receive
 from meeting_server.validate import MAX_ID, path_id
-from meeting_server.views.api_agenda import item_access
 from meeting_server.views.common import (
     app_context,
+    ask,
     clock,
+    content_disposition,
     db,
-    meeting_access,
     ok,
     settings,
-    signed_in,
 )
 
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -44,26 +43,15 @@ def _derived(request: Request) -> Derived:
     return derived
 
 
-async def document_access(request: Request) -> tuple[Document, Access]:
-    await signed_in(request)
-    async with db(request).read() as conn:
-        document = await documents.get(conn, path_id(request))
-    if document is None:
-        raise NotFound("Document not found.")
-    return document, await meeting_access(request, document.meeting_id)
-
-
-async def _version(request: Request, document: Document) -> DocumentVersion:
+async def _document_version(request: Request) -> tuple[Document, DocumentVersion, Access]:
+    """The document in the path at the ``?version=`` asked for (else the current one)."""
     raw = request.query_params.get("version")
-    if raw is None:
-        return document.current
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_ID:
+    if raw is not None and (not (raw.isascii() and raw.isdigit())
+                            or not 0 < int(raw) <= MAX_ID):
+        await ask(request, queries.document_access, path_id(request))  # 404 comes first
         raise BadRequest("'version' must be a positive whole number.", "bad_query")
-    async with db(request).read() as conn:
-        found = await documents.version(conn, document.id, int(raw))
-    if found is None:
-        raise NotFound("No such version of the document.")
-    return found
+    return await ask(request, queries.document_version, path_id(request),
+                     int(raw) if raw is not None else None)
 
 
 def _title(value: str | None, fallback: str) -> str:
@@ -75,7 +63,7 @@ def _title(value: str | None, fallback: str) -> str:
 
 
 async def upload(request: Request) -> Response:
-    item, access = await item_access(request)
+    item, access = await ask(request, queries.item_access, path_id(request))
     access.require_manage()
     cfg = settings(request)
     files = _files(request)
@@ -98,7 +86,7 @@ async def upload(request: Request) -> Response:
 
 
 async def upload_version(request: Request) -> Response:
-    document, access = await document_access(request)
+    document, access = await ask(request, queries.document_access, path_id(request))
     access.require_manage()
     files = _files(request)
     form = await receive(request, files, settings(request).max_upload_bytes)
@@ -122,15 +110,12 @@ def _created(document: Document) -> dict[str, object]:
 
 
 async def get_document(request: Request) -> Response:
-    document, _ = await document_access(request)
-    async with db(request).read() as conn:
-        versions = await documents.versions(conn, document.id)
+    document, versions = await ask(request, queries.document_detail, path_id(request))
     return ok({**document.as_dict(), "versions": [v.as_dict() for v in versions]})
 
 
 async def page_image(request: Request) -> Response:
-    document, _ = await document_access(request)
-    version = await _version(request, document)
+    _, version, _ = await _document_version(request)
     page = path_id(request, "page")
     if page > version.page_count:
         raise NotFound(f"The document has {version.page_count} pages.", "page_not_found")
@@ -145,13 +130,6 @@ async def page_image(request: Request) -> Response:
     return FileResponse(path, headers=headers, media_type=f"image/{derived.fmt}")
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
-                       for c in filename) or "document.pdf"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def stamp_text(user: User, at: datetime) -> str:
     unit = f" — {user.unit.name}" if user.unit else ""
     return f"{user.name}{unit} — {at.strftime('%d/%m/%Y %H:%M')}"
@@ -163,8 +141,7 @@ def _reader_key(user: User, at: datetime) -> str:
 
 
 async def download(request: Request) -> Response:
-    document, access = await document_access(request)
-    version = await _version(request, document)
+    _, version, access = await _document_version(request)
     at = clock(request).now()
     path = await _derived(request).stamped(version.sha256, _reader_key(access.user, at),
                                            stamp_text(access.user, at))
@@ -175,10 +152,7 @@ async def download(request: Request) -> Response:
 
 
 async def book(request: Request) -> Response:
-    access = await meeting_access(request)
-    async with db(request).read() as conn:
-        items = await agenda.list_for(conn, access.meeting.id)
-        docs = await documents.list_for_meeting(conn, access.meeting.id)
+    access, items, docs = await ask(request, queries.book, path_id(request))
     files = _files(request)
     entries = []
     for item in items:

@@ -7,28 +7,32 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server import auth
-from meeting_server.errors import BadRequest, Forbidden, Invalid
+from meeting_server.access import require_staff
+from meeting_server.errors import BadRequest, Invalid
 from meeting_server.models import ATTENDANCE_STATUSES, MEETING_ROLES, MEETING_STATUSES
+from meeting_server.queries import meetings as queries
 from meeting_server.services import meetings as service
-from meeting_server.store import events, meetings, state
 from meeting_server.validate import MAX_ID, json_body, path_id
-from meeting_server.views.common import clock, db, meeting_access, no_content, ok, signed_in
+from meeting_server.views.common import (
+    ask,
+    clock,
+    db,
+    meeting_access,
+    no_content,
+    ok,
+    signed_in,
+)
 
 EVENTS_PAGE = 1000
 
 
 async def list_meetings(request: Request) -> Response:
-    user = await signed_in(request)
-    async with db(request).read() as conn:
-        found = await meetings.list_visible(conn, user)
-        summaries = [await state.meeting_summary(conn, m) for m in found]
-    return ok({"meetings": summaries})
+    return ok({"meetings": await ask(request, queries.summaries)})
 
 
 async def create_meeting(request: Request) -> Response:
     user = await signed_in(request)
-    auth.require_staff(user)
+    require_staff(user)
     body = await json_body(request)
     title = body.text("title", max_len=300)
     starts_at = body.moment("starts_at", clock(request))
@@ -42,10 +46,9 @@ async def create_meeting(request: Request) -> Response:
 
 
 async def get_meeting(request: Request) -> Response:
-    access = await meeting_access(request)
-    async with db(request).read() as conn:
-        return ok(await state.meeting_state(conn, access.meeting, access.can_lead,
-                                            clock(request).today()))
+    _, current = await ask(request, queries.meeting_state, path_id(request),
+                           clock(request).today())
+    return ok(current)
 
 
 async def update_meeting(request: Request) -> Response:
@@ -98,10 +101,7 @@ async def set_attendance(request: Request) -> Response:
     reason = body.text("reason", required=False, max_len=500, nullable=True)
     user_id = body.ident("user_id", required=False, nullable=True) or access.user.id
     body.done()
-    if user_id != access.user.id:
-        access.require_manage()
-    elif access.role is None:
-        raise Forbidden("Only participants record their own attendance.", "not_participant")
+    access.require_attendance(user_id)
     if status == "absent" and not reason:
         raise Invalid("An absence needs a reason.", "missing_field", field="reason")
     person = await service.set_attendance(db(request), access, user_id, status, reason)
@@ -130,11 +130,10 @@ async def set_presenter(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> Response:
-    access = await meeting_access(request)
     raw = request.query_params.get("after", "0")
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        await meeting_access(request)  # another meeting's log is 404 before a bad 'after'
         raise BadRequest("'after' must be a whole number.", "bad_query")
-    async with db(request).read() as conn:
-        found = await events.after(conn, access.meeting.id, int(raw), EVENTS_PAGE)
-        last = await events.last_seq(conn, access.meeting.id)
+    found, last = await ask(request, queries.events_after, path_id(request), int(raw),
+                            EVENTS_PAGE)
     return ok({"events": [e.as_dict() for e in found], "last_seq": last})

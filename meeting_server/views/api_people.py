@@ -7,7 +7,7 @@ import re
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server import auth
+from meeting_server import access
 from meeting_server.errors import Invalid
 from meeting_server.models import USER_ROLES
 from meeting_server.services import accounts
@@ -28,7 +28,7 @@ async def list_units(request: Request) -> Response:
 
 
 async def create_unit(request: Request) -> Response:
-    auth.require_admin(await signed_in(request))
+    access.require_admin(await signed_in(request))
     body = await json_body(request)
     code = body.text("code", max_len=32)
     name = body.text("name", max_len=200)
@@ -41,7 +41,7 @@ async def create_unit(request: Request) -> Response:
 
 
 async def list_users(request: Request) -> Response:
-    auth.require_staff(await signed_in(request))
+    access.require_staff(await signed_in(request))
     async with db(request).read() as conn:
         found = await users.list_users(conn)
     return ok({"users": [u.as_dict() for u in found]})
@@ -56,7 +56,7 @@ def _password(body: Fields, required: bool) -> str | None:
 
 
 async def create_user(request: Request) -> Response:
-    auth.require_admin(await signed_in(request))
+    access.require_admin(await signed_in(request))
     body = await json_body(request)
     username = body.text("username", max_len=64).lower()
     name = body.text("name", max_len=200)
@@ -74,25 +74,25 @@ async def create_user(request: Request) -> Response:
 
 async def update_user(request: Request) -> Response:
     caller = await signed_in(request)
-    auth.require_admin(caller)
+    access.require_admin(caller)
     user_id = path_id(request)
     body = await json_body(request)
     changes: dict[str, object] = {}
     for name, max_len in (("name", 200), ("title", 200)):
         if body.has(name):
             changes[name] = body.text(name, max_len=max_len, allow_empty=name == "title")
-    if body.has("role"):
-        changes["role"] = body.choice("role", USER_ROLES)
+    role = body.choice("role", USER_ROLES) if body.has("role") else None
+    if role is not None:
+        changes["role"] = role
     if body.has("unit"):
         changes["unit"] = body.text("unit", max_len=32, nullable=True)
-    if body.has("active"):
-        changes["active"] = body.boolean("active")
+    active = body.boolean("active") if body.has("active") else None
+    if active is not None:
+        changes["active"] = active
     if body.has("password"):
         changes["password"] = _password(body, required=True)
     body.done()
-    if user_id == caller.id and (changes.get("active") is False or
-                                 changes.get("role", "admin") != "admin"):
-        raise Invalid("You cannot deactivate or demote yourself.", "self_lockout")
+    access.require_not_locked_out(caller, user_id, active, role)
     user = await accounts.update_user(db(request), user_id, changes)
     if not user.active:
         app_context(request).live.user_revoked(user.id)

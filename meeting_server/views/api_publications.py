@@ -7,23 +7,21 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from meeting_server import auth
-from meeting_server.auth import Access
-from meeting_server.errors import Invalid, NotFound
-from meeting_server.models import PUBLICATION_KINDS, Publication, User
+from meeting_server.errors import Invalid
+from meeting_server.models import PUBLICATION_KINDS, Publication
 from meeting_server.publishing.render import TITLES, Renderer
+from meeting_server.queries import publications as queries
 from meeting_server.services import publications as service
-from meeting_server.store import publications
 from meeting_server.validate import Fields, json_body, path_id
-from meeting_server.views.api_documents import content_disposition
 from meeting_server.views.common import (
     app_context,
+    ask,
     clock,
+    content_disposition,
     db,
     meeting_access,
     ok,
     settings,
-    signed_in,
 )
 
 MAX_TEXT = 20_000
@@ -31,36 +29,6 @@ MAX_TEXT = 20_000
 
 def renderer(request: Request) -> Renderer:
     return app_context(request).renderer
-
-
-async def publication_access(request: Request) -> tuple[Publication, Access | None, User]:
-    """The publication, if the caller may read it: drafts only for the chair and secretary;
-    published ones for participants, and notices also for the units with tasks in them."""
-    user = await signed_in(request)
-    async with db(request).read() as conn:
-        found = await publications.get(conn, path_id(request))
-        if found is None:
-            raise NotFound("Publication not found.")
-        try:
-            access: Access | None = await auth.meeting_access(conn, user, found.meeting_id)
-        except NotFound:
-            access = None
-        if found.status == "draft":
-            if access is None or not access.can_lead:
-                raise NotFound("Publication not found.")
-        elif access is None and not (
-            found.kind == "notice" and user.unit is not None
-            and await publications.readable_by_unit(conn, found.id, user.unit.id)
-        ):
-            raise NotFound("Publication not found.")
-    return found, access, user
-
-
-def _lead(access: Access | None) -> Access:
-    if access is None:
-        raise NotFound("Publication not found.")
-    access.require_lead()
-    return access
 
 
 async def create(request: Request) -> Response:
@@ -74,8 +42,8 @@ async def create(request: Request) -> Response:
 
 
 async def get(request: Request) -> Response:
-    found, _, _ = await publication_access(request)
-    return ok(found.as_dict())
+    standing = await ask(request, queries.publication_access, path_id(request))
+    return ok(standing.publication.as_dict())
 
 
 def _strings(body: Fields, name: str, limit: int) -> list[str]:
@@ -100,7 +68,7 @@ def _opinions(body: Fields) -> dict[str, str]:
 
 
 async def update(request: Request) -> Response:
-    found, access, _ = await publication_access(request)
+    standing = await ask(request, queries.publication_access, path_id(request))
     body = await json_body(request)
     changes: dict[str, Any] = {}
     for name, limit in (("number", 50), ("introduction", MAX_TEXT), ("closing", 2000),
@@ -127,25 +95,24 @@ async def update(request: Request) -> Response:
         if "name" in signer:
             changes["signer_name"] = signer["name"].strip()
     body.done()
-    if found.status == "draft":
-        _lead(access)
+    standing.require_edit()
     if not changes:
         raise Invalid("Nothing to change.", "empty_change")
-    updated = await service.update_fields(db(request), found, changes)
+    updated = await service.update_fields(db(request), standing.publication, changes)
     return ok(updated.as_dict())
 
 
 async def refresh(request: Request) -> Response:
-    found, access, _ = await publication_access(request)
-    lead = _lead(access)
-    return ok((await service.refresh(db(request), lead, found)).as_dict())
+    standing = await ask(request, queries.publication_access, path_id(request))
+    lead = standing.require_lead()
+    return ok((await service.refresh(db(request), lead, standing.publication)).as_dict())
 
 
 async def publish(request: Request) -> Response:
-    found, access, _ = await publication_access(request)
-    lead = _lead(access)
+    standing = await ask(request, queries.publication_access, path_id(request))
+    lead = standing.require_lead()
     published = await service.publish(db(request), app_context(request).files, renderer(request),
-                                      lead, found)
+                                      lead, standing.publication)
     return ok(published.as_dict())
 
 
@@ -154,7 +121,7 @@ def _filename(found: Publication) -> str:
 
 
 async def pdf(request: Request) -> Response:
-    found, _, _ = await publication_access(request)
+    found = (await ask(request, queries.publication_access, path_id(request))).publication
     if found.status == "draft":
         html = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
                                           found.version)
@@ -171,13 +138,12 @@ async def pdf(request: Request) -> Response:
 
 
 async def html(request: Request) -> Response:
-    found, _, _ = await publication_access(request)
+    standing, frozen = await ask(request, queries.frozen_html, path_id(request))
+    found = standing.publication
     if found.status == "draft":
         text = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
                                           found.version)
     else:
-        async with db(request).read() as conn:
-            frozen = await publications.html(conn, found.id)
         assert frozen is not None
         text = frozen
     return HTMLResponse(text, headers={"Cache-Control": "private, no-cache",

@@ -9,12 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server.errors import BadRequest, Invalid
-from meeting_server.models import User
-from meeting_server.store import meetings
+from meeting_server.queries import search as queries
 from meeting_server.store import search as store
 from meeting_server.validate import MAX_ID
-from meeting_server.views.common import db, ok, signed_in
-from meeting_server.views.pages import page_user, pages
+from meeting_server.views.common import ask, ok, pages, signed_in
 
 
 def _query(request: Request) -> tuple[str, int | None]:
@@ -28,16 +26,7 @@ def _query(request: Request) -> tuple[str, int | None]:
     return text, int(raw) if raw else None
 
 
-async def _search(request: Request, user: User, text: str,
-                  meeting_id: int | None) -> list[dict[str, Any]]:
-    words, typing = store.parse(text)
-    if len(words) > store.MAX_WORDS:
-        raise Invalid(f"Search for at most {store.MAX_WORDS} words.", "query_too_long")
-    if not words:
-        return []
-    plan = store.match_plan(words, prefix=typing)
-    async with db(request).read() as conn:
-        hits = await store.search(conn, user, plan, meeting_id)
+def _results(request: Request, hits: list[store.Hit]) -> list[dict[str, Any]]:
     return [{**hit.as_dict(), "url": _url(request, hit)} for hit in hits]
 
 
@@ -78,19 +67,19 @@ def highlighted(snippet: str, highlights: list[list[int]]) -> Markup:
 
 async def search(request: Request) -> Response:
     """``{"results": [...]}``: at most 50 hits the caller may see, best first."""
-    user = await signed_in(request)
+    await signed_in(request)
     text, meeting_id = _query(request)
-    return ok({"results": await _search(request, user, text, meeting_id)})
+    return ok({"results": _results(request, await ask(request, queries.search, text,
+                                                      meeting_id))})
 
 
 async def search_page(request: Request) -> Response:
-    user = await page_user(request)
+    user = await signed_in(request)
     text, meeting_id = _query(request)
-    results = await _search(request, user, text, meeting_id)
+    hits, choices = await ask(request, queries.search_page, text, meeting_id)
+    results = _results(request, hits)
     for result in results:
         result["snippet_html"] = highlighted(result["snippet"], result["highlights"])
-    async with db(request).read() as conn:
-        choices = await meetings.list_visible(conn, user)
     return pages(request).render(request, "search.html", {
         "user": user, "q": text, "meeting_id": meeting_id, "meetings": choices,
         "results": results, "searched": bool(text.strip()),

@@ -8,17 +8,25 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server import auth
-from meeting_server.auth import Access
 from meeting_server.deadlines import DeadlineError, parse_deadline
-from meeting_server.errors import BadRequest, Forbidden, Invalid, NotFound
-from meeting_server.models import TASK_STATUSES, Conclusion, Meeting, Task, User
+from meeting_server.errors import BadRequest, Invalid
+from meeting_server.models import TASK_STATUSES, Meeting
+from meeting_server.queries import meetings as meeting_queries
+from meeting_server.queries import tasks as queries
 from meeting_server.services import conclusions as service
-from meeting_server.store import conclusions, meetings, tasks, users
+from meeting_server.store.tasks import TaskFilter
 from meeting_server.task_exports import tasks_csv, tasks_ics
 from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID, Fields, json_body, path_id
-from meeting_server.views.common import clock, db, meeting_access, no_content, ok, signed_in
+from meeting_server.views.common import (
+    ask,
+    clock,
+    db,
+    meeting_access,
+    no_content,
+    ok,
+    signed_in,
+)
 
 MAX_TEXT = 10_000
 
@@ -29,15 +37,6 @@ def meeting_day(meeting: Meeting) -> date:
 
 def deadline_error(error: DeadlineError) -> Invalid:
     return Invalid(error.message, "bad_deadline", field="due_text")
-
-
-async def conclusion_access(request: Request) -> tuple[Conclusion, Access]:
-    await signed_in(request)
-    async with db(request).read() as conn:
-        found = await conclusions.get(conn, path_id(request))
-    if found is None:
-        raise NotFound("Conclusion not found.")
-    return found, await meeting_access(request, found.meeting_id)
 
 
 async def add_conclusion(request: Request) -> Response:
@@ -52,7 +51,7 @@ async def add_conclusion(request: Request) -> Response:
 
 
 async def update_conclusion(request: Request) -> Response:
-    conclusion, access = await conclusion_access(request)
+    conclusion, access = await ask(request, queries.conclusion_access, path_id(request))
     access.require_lead()
     body = await json_body(request)
     changes: dict[str, Any] = {}
@@ -69,7 +68,7 @@ async def update_conclusion(request: Request) -> Response:
 
 
 async def delete_conclusion(request: Request) -> Response:
-    conclusion, access = await conclusion_access(request)
+    conclusion, access = await ask(request, queries.conclusion_access, path_id(request))
     access.require_lead()
     await service.delete_conclusion(db(request), access, conclusion)
     return no_content()
@@ -103,7 +102,7 @@ def _deadline(meeting: Meeting, due_date: date | None, due_text: str
 
 
 async def add_task(request: Request) -> Response:
-    conclusion, access = await conclusion_access(request)
+    conclusion, access = await ask(request, queries.conclusion_access, path_id(request))
     access.require_lead()
     body = await json_body(request)
     title = body.text("title", max_len=2000)
@@ -120,50 +119,14 @@ async def add_task(request: Request) -> Response:
     return ok(task.as_dict(clock(request).today()), 201)
 
 
-async def task_for(request: Request, user: User) -> Task:
-    """The task in the path, if the caller may see it (else 404)."""
-    task_id = path_id(request)
-    async with db(request).read() as conn:
-        if not await tasks.can_see(conn, user, task_id):
-            raise NotFound("Task not found.")
-        found = await tasks.get(conn, task_id)
-    assert found is not None
-    return found
-
-
 async def get_task(request: Request) -> Response:
-    user = await signed_in(request)
-    task = await task_for(request, user)
-    async with db(request).read() as conn:
-        history = await tasks.updates(conn, task.id)
-        meeting = await meetings.get(conn, task.meeting_id)
-        conclusion = await conclusions.get(conn, task.conclusion_id)
-    assert meeting is not None and conclusion is not None
-    return ok({**task.as_dict(clock(request).today()), "updates": [u.as_dict() for u in history],
-               "meeting_title": meeting.title, "meeting_starts_at": meeting.starts_at,
-               "conclusion": conclusion.as_dict(),
-               "can_report": await can_report(request, user, task)})
-
-
-async def can_report(request: Request, user: User, task: Task) -> bool:
-    """Progress is reported by the lead unit's people and by the secretary."""
-    if user.unit is not None and user.unit.id == task.lead_unit.id:
-        return True
-    return await can_manage_task(request, user, task)
-
-
-async def can_manage_task(request: Request, user: User, task: Task) -> bool:
-    if user.is_staff:
-        return True
-    async with db(request).read() as conn:
-        return await meetings.role_of(conn, task.meeting_id, user.id) == "secretary"
+    return ok(await ask(request, queries.task_detail, path_id(request), clock(request).today()))
 
 
 async def update_task(request: Request) -> Response:
-    user = await signed_in(request)
-    task = await task_for(request, user)
-    if not await can_manage_task(request, user, task):
-        raise Forbidden("Only the secretary may change a task.")
+    standing = await ask(request, queries.task_access, path_id(request))
+    standing.require_manage()
+    task = standing.task
     body = await json_body(request)
     changes: dict[str, Any] = {}
     if body.has("title"):
@@ -180,35 +143,29 @@ async def update_task(request: Request) -> Response:
         due_date = body.day("due_date", required=False, nullable=True)
         due_text = body.text("due_text", required=False, max_len=500, allow_empty=True,
                              nullable=True)
-        async with db(request).read() as conn:
-            meeting = await meetings.get(conn, task.meeting_id)
-        assert meeting is not None
         text = task.due_text if due_text is None else due_text
         if not body.has("due_date") and due_text is not None:
-            when, ongoing = _deadline(meeting, None, text)
+            when, ongoing = _deadline(standing.meeting, None, text)
         else:
-            when, ongoing = _deadline(meeting, due_date, text)
+            when, ongoing = _deadline(standing.meeting, due_date, text)
         changes.update(due_date=when, due_text=text, ongoing=int(ongoing))
     body.done()
     if not changes:
         raise Invalid("Nothing to change.", "empty_change")
-    updated = await service.update_task(db(request), user, task, changes)
+    updated = await service.update_task(db(request), standing.user, task, changes)
     return ok(updated.as_dict(clock(request).today()))
 
 
 async def report_progress(request: Request) -> Response:
-    user = await signed_in(request)
-    task = await task_for(request, user)
-    if not await can_report(request, user, task):
-        raise Forbidden("Only the lead unit or the secretary reports progress on this task.",
-                        "not_lead_unit")
+    standing = await ask(request, queries.task_access, path_id(request))
+    standing.require_report()
     body = await json_body(request)
     note = body.text("note", max_len=MAX_TEXT)
     status = body.choice("status", TASK_STATUSES, required=False)
     body.done()
-    if status == "cancelled" and not await can_manage_task(request, user, task):
-        raise Forbidden("Only the secretary may cancel a task.")
-    updated, update_id = await service.report_progress(db(request), user, task, note, status)
+    standing.require_status(status)
+    updated, update_id = await service.report_progress(db(request), standing.user,
+                                                       standing.task, note, status)
     return ok({"id": update_id, "task": updated.as_dict(clock(request).today()), "note": note,
                "status": status}, 201)
 
@@ -233,15 +190,8 @@ def _query_date(raw: str | None, name: str) -> date | None:
 
 
 async def list_tasks(request: Request) -> Response:
-    user = await signed_in(request)
+    await signed_in(request)
     q = request.query_params
-    unit_id = None
-    async with db(request).read() as conn:
-        if q.get("unit"):
-            unit = await users.unit_by_code(conn, q["unit"])
-            if unit is None:
-                raise BadRequest(f"No unit with code {q['unit']!r}.", "bad_query")
-            unit_id = unit.id
     status = q.get("status") or None
     if status is not None and status not in TASK_STATUSES:
         raise BadRequest(f"'status' must be one of {', '.join(TASK_STATUSES)}.", "bad_query")
@@ -249,44 +199,39 @@ async def list_tasks(request: Request) -> Response:
     if meeting_raw is not None and (
             not (meeting_raw.isascii() and meeting_raw.isdigit()) or int(meeting_raw) > MAX_ID):
         raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
-    where = tasks.TaskFilter(
-        unit_id=unit_id, status=status, overdue=_flag(q.get("overdue"), "overdue"),
+    where = TaskFilter(
+        status=status, overdue=_flag(q.get("overdue"), "overdue"),
         meeting_id=int(meeting_raw) if meeting_raw else None,
         due_before=_query_date(q.get("due_before"), "due_before"),
         due_after=_query_date(q.get("due_after"), "due_after"),
     )
-    today = clock(request).today()
-    async with db(request).read() as conn:
-        found = await tasks.visible(conn, user, where, today)
-        titles = {m.id: m.title for m in await meetings.list_visible(conn, user)}
-        for task in found:
-            if task.meeting_id not in titles:
-                meeting = await meetings.get(conn, task.meeting_id)
-                titles[task.meeting_id] = meeting.title if meeting else ""
     fmt = q.get("format", "json")
+    if fmt not in ("json", "csv", "ics"):
+        raise BadRequest("'format' must be json, csv or ics.", "bad_query")
+    today = clock(request).today()
+    listed = await ask(request, queries.task_list, where, today, q.get("unit") or None)
+    found = [row.task for row in listed]
+    titles = {row.task.meeting_id: row.meeting_title for row in listed}
     if fmt == "csv":
         return Response(tasks_csv(found, titles, today), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="nhiem-vu.csv"'})
     if fmt == "ics":
         return Response(tasks_ics(found, titles), media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="nhiem-vu.ics"'})
-    if fmt != "json":
-        raise BadRequest("'format' must be json, csv or ics.", "bad_query")
-    return ok({"tasks": [{**t.as_dict(today), "meeting_title": titles.get(t.meeting_id, "")}
-                         for t in found]})
+    return ok({"tasks": [{**row.task.as_dict(today), "meeting_title": row.meeting_title}
+                         for row in listed]})
 
 
 async def preview_deadline(request: Request) -> Response:
     """Parse deadline words as the console types them: ?text=…&meeting_id=… (or &date=…)."""
-    user = await signed_in(request)
+    await signed_in(request)
     text = request.query_params.get("text", "")
     raw_meeting = request.query_params.get("meeting_id")
     if raw_meeting:
         digits = raw_meeting.isascii() and raw_meeting.isdigit()
         if not digits or not 0 < int(raw_meeting) <= MAX_ID:
             raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
-        async with db(request).read() as conn:
-            access = await auth.meeting_access(conn, user, int(raw_meeting))
+        access = await ask(request, meeting_queries.meeting_access, int(raw_meeting))
         day = meeting_day(access.meeting)
     else:
         day = _query_date(request.query_params.get("date"), "date") or clock(request).today()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
 
+import aiosqlite
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
 from meeting_server import auth
-from meeting_server.auth import Access
+from meeting_server.access import Access
 from meeting_server.context import AppContext
 from meeting_server.db import Database
 from meeting_server.models import User
+from meeting_server.queries import meetings as meeting_queries
 from meeting_server.settings import Settings
+from meeting_server.templating import Pages
 from meeting_server.timeutil import Clock
 from meeting_server.validate import path_id
 
@@ -21,6 +26,11 @@ def app_context(conn: HTTPConnection) -> AppContext:
     """The running app's context (see meeting_server.context)."""
     context: AppContext = conn.app.context
     return context
+
+
+def pages(conn: HTTPConnection) -> Pages:
+    """The jinja2 pages and their translations."""
+    return app_context(conn).pages
 
 
 def db(conn: HTTPConnection) -> Database:
@@ -46,12 +56,31 @@ async def signed_in(request: Request) -> User:
     return user
 
 
-async def meeting_access(request: Request, meeting_id: int | None = None) -> Access:
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def ask(request: Request,
+              query: Callable[Concatenate[aiosqlite.Connection, User, P], Awaitable[T]],
+              *args: P.args, **kwargs: P.kwargs) -> T:
+    """Sign the caller in, then answer ``query`` (a function of ``meeting_server.queries``)
+    for them from one read transaction."""
     user = await signed_in(request)
     async with db(request).read() as conn:
-        return await auth.meeting_access(
-            conn, user, meeting_id if meeting_id is not None else path_id(request)
-        )
+        return await query(conn, user, *args, **kwargs)
+
+
+async def meeting_access(request: Request, meeting_id: int | None = None) -> Access:
+    """The caller's access to the meeting in the path (or ``meeting_id``), or 404."""
+    return await ask(request, meeting_queries.meeting_access,
+                     meeting_id if meeting_id is not None else path_id(request))
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
+                       for c in filename) or "document.pdf"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:

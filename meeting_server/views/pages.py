@@ -7,28 +7,15 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from meeting_server import auth
-from meeting_server.errors import NotFound, NotSignedIn
-from meeting_server.models import CLOSED_STATUSES, TASK_STATUSES, User
+from meeting_server.models import TASK_STATUSES
 from meeting_server.publishing.render import TITLES
+from meeting_server.queries import documents as document_queries
+from meeting_server.queries import meetings as meeting_queries
+from meeting_server.queries import publications as publication_queries
+from meeting_server.queries import tasks as task_queries
 from meeting_server.resources import data_path
-from meeting_server.store import documents, meetings, state, tasks, users
-from meeting_server.templating import Pages
 from meeting_server.validate import path_id
-from meeting_server.views import api_publications
-from meeting_server.views.common import app_context, clock, db, settings
-
-
-def pages(request: Request) -> Pages:
-    return app_context(request).pages
-
-
-async def page_user(request: Request) -> User:
-    async with db(request).read() as conn:
-        user = await auth.current_user(request, conn, settings(request))
-    if user is None:
-        raise NotSignedIn("Sign in first.")
-    return user
+from meeting_server.views.common import app_context, ask, clock, pages, signed_in
 
 
 async def login(request: Request) -> Response:
@@ -39,48 +26,30 @@ async def login(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    user = await page_user(request)
-    async with db(request).read() as conn:
-        found = await meetings.list_visible(conn, user)
-        summaries = [await state.meeting_summary(conn, m) for m in found]
-        today = clock(request).today()
-        open_tasks = [] if user.unit is None else [
-            t.as_dict(today) for t in await tasks.visible(
-                conn, user, tasks.TaskFilter(unit_id=user.unit.id), today)
-            if t.status not in CLOSED_STATUSES
-        ]
+    found = await ask(request, meeting_queries.home, clock(request).today())
     return pages(request).render(request, "home.html", {
-        "user": user, "meetings": summaries, "open_tasks": open_tasks,
+        "user": await signed_in(request), "meetings": found.meetings,
+        "open_tasks": found.open_tasks,
     })
 
 
 async def meeting(request: Request) -> Response:
-    user = await page_user(request)
-    meeting_id = path_id(request)
-    async with db(request).read() as conn:
-        access = await auth.meeting_access(conn, user, meeting_id)
-        current = await state.meeting_state(conn, access.meeting, access.can_lead,
-                                            clock(request).today())
+    access, current = await ask(request, meeting_queries.meeting_state, path_id(request),
+                                clock(request).today())
     items = [
         {**item, "documents": [d for d in current["documents"]
                                if d["agenda_item_id"] == item["id"]]}
         for item in current["agenda_items"]
     ]
     return pages(request).render(request, "meeting.html", {
-        "user": user, "access": access, "state": current, "items": items,
+        "user": access.user, "access": access, "state": current, "items": items,
     })
 
 
 async def document(request: Request) -> Response:
-    user = await page_user(request)
-    meeting_id = path_id(request)
-    document_id = path_id(request, "doc_id")
-    async with db(request).read() as conn:
-        access = await auth.meeting_access(conn, user, meeting_id)
-        found = await documents.get(conn, document_id)
-        if found is None or found.meeting_id != meeting_id:
-            raise NotFound("Document not found.")
-        versions = await documents.versions(conn, document_id)
+    viewed = await ask(request, document_queries.document_page, path_id(request),
+                       path_id(request, "doc_id"))
+    access, found, versions = viewed.access, viewed.document, viewed.versions
     shown = found.current
     raw = request.query_params.get("version", "")
     if raw.isascii() and raw.isdigit():
@@ -90,72 +59,48 @@ async def document(request: Request) -> Response:
     page = int(raw_page) if digits else 1
     page = max(1, min(page, shown.page_count))
     return pages(request).render(request, "document.html", {
-        "user": user, "access": access, "meeting": access.meeting, "document": found,
+        "user": access.user, "access": access, "meeting": access.meeting, "document": found,
         "shown": shown, "page": page, "newer": shown.version < found.current.version,
         "sizes": [[p.width, p.height] for p in shown.page_sizes],
     })
 
 
 async def console(request: Request) -> Response:
-    user = await page_user(request)
-    async with db(request).read() as conn:
-        access = await auth.meeting_access(conn, user, path_id(request))
-        access.require_lead()
-        current = await state.meeting_state(conn, access.meeting, access.can_lead,
-                                            clock(request).today())
-        units = await users.list_units(conn)
-    due = date.fromisoformat(current["notice_due"])
     today = clock(request).today()
+    found = await ask(request, meeting_queries.console, path_id(request), today)
+    access, current = found.access, found.state
+    due = date.fromisoformat(current["notice_due"])
     notices = [p for p in current["publications"] if p["kind"] == "notice" and p["published_at"]]
     published = notices[0]["published_at"][:10] if notices else None
     return pages(request).render(request, "console.html", {
-        "user": user, "access": access, "state": current, "units": units,
+        "user": access.user, "access": access, "state": current, "units": found.units,
         "days_left": (due - today).days, "notice_published": published,
         "notice_late": published is None and due < today,
     })
 
 
 async def task_tracker(request: Request) -> Response:
-    user = await page_user(request)
     q = request.query_params
-    async with db(request).read() as conn:
-        units = await users.list_units(conn)
-        default_unit = "" if user.is_staff or user.unit is None else user.unit.code
-        unit_code = q.get("unit", default_unit)
-        unit = next((u for u in units if u.code == unit_code), None)
-        status = q.get("status") if q.get("status") in TASK_STATUSES else None
-        overdue = q.get("overdue") == "true"
-        today = clock(request).today()
-        found = await tasks.visible(conn, user, tasks.TaskFilter(
-            unit_id=unit.id if unit else None, status=status, overdue=True if overdue else None,
-        ), today)
-        rows = []
-        for task in found:
-            meeting = await meetings.get(conn, task.meeting_id)
-            role = await meetings.role_of(conn, task.meeting_id, user.id)
-            rows.append({
-                "task": task.as_dict(today),
-                "meeting_title": meeting.title if meeting else "",
-                "updates": [u.as_dict() for u in await tasks.updates(conn, task.id)],
-                "can_report": user.is_staff or role == "secretary"
-                or (user.unit is not None and user.unit.id == task.lead_unit.id),
-            })
+    status = q.get("status") if q.get("status") in TASK_STATUSES else None
+    overdue = q.get("overdue") == "true"
+    found = await ask(request, task_queries.tracker, q.get("unit"), status, overdue,
+                      clock(request).today())
     return pages(request).render(request, "tasks.html", {
-        "user": user, "rows": rows, "units": units, "statuses": TASK_STATUSES,
-        "filters": {"unit": unit.code if unit else "", "status": status, "overdue": overdue},
+        "user": await signed_in(request), "rows": found.rows, "units": found.units,
+        "statuses": TASK_STATUSES,
+        "filters": {"unit": found.unit.code if found.unit else "", "status": status,
+                    "overdue": overdue},
     })
 
 
 async def publication(request: Request) -> Response:
-    user = await page_user(request)
-    request.state.user = user
-    found, access, _ = await api_publications.publication_access(request)
-    renderer = api_publications.renderer(request)
-    body = renderer.body(found.kind, found.snapshot, found.fields, found.status, found.version)
+    standing = await ask(request, publication_queries.publication_access, path_id(request))
+    found = standing.publication
+    body = app_context(request).renderer.body(found.kind, found.snapshot, found.fields,
+                                              found.status, found.version)
     return pages(request).render(request, "publication.html", {
-        "user": user, "publication": found, "body": body,
-        "title": TITLES[found.kind],
-        "editable": found.status == "draft" and access is not None and access.can_lead,
+        "user": standing.user, "publication": found, "body": body,
+        "title": TITLES[found.kind], "editable": standing.can_edit,
     })
 
 

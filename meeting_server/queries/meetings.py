@@ -1,0 +1,106 @@
+"""Meetings as their views show them: the caller's access, lists, the state, the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from meeting_server import access
+from meeting_server.access import Access
+from meeting_server.db import Conn
+from meeting_server.models import (
+    CLOSED_STATUSES,
+    AgendaItem,
+    Document,
+    Event,
+    Meeting,
+    Unit,
+    User,
+)
+from meeting_server.store import agenda, documents, events, meetings, state, tasks, users
+
+
+async def meeting_access(conn: Conn, user: User, meeting_id: int) -> Access:
+    """The caller's access to the meeting, or NotFound (``access.meeting_access``).
+    One statement."""
+    meeting, role = await meetings.with_role(conn, meeting_id, user.id)
+    return access.meeting_access(user, meeting, role)
+
+
+async def summaries(conn: Conn, user: User) -> list[dict[str, Any]]:
+    """``GET /api/meetings``: the meetings the caller sees, newest first, each with its agenda
+    and the agenda's documents. Three statements, whatever the number of meetings."""
+    found = await meetings.list_visible(conn, access.scope(user))
+    return await _summaries(conn, found)
+
+
+async def _summaries(conn: Conn, found: list[Meeting]) -> list[dict[str, Any]]:
+    ids = [m.id for m in found]
+    items: dict[int, list[AgendaItem]] = {}
+    for item in await agenda.list_for_meetings(conn, ids):
+        items.setdefault(item.meeting_id, []).append(item)
+    docs: dict[int, list[Document]] = {}
+    for doc in await documents.list_for_meetings(conn, ids):
+        docs.setdefault(doc.meeting_id, []).append(doc)
+    return [{**m.as_dict(), "current_item_id": m.current_item_id,
+             "agenda_items": state.agenda_with_documents(items.get(m.id, []),
+                                                         docs.get(m.id, []))}
+            for m in found]
+
+
+async def visible(conn: Conn, user: User) -> list[Meeting]:
+    """The meetings the caller sees, newest first (the search page's choices). One
+    statement."""
+    return await meetings.list_visible(conn, access.scope(user))
+
+
+async def meeting_state(conn: Conn, user: User, meeting_id: int, today: date
+                        ) -> tuple[Access, dict[str, Any]]:
+    """``GET /api/meetings/{id}``, the meeting page and the socket's snapshot: the caller's
+    access and the full state (drafts only for those who see them). Eight statements."""
+    standing = await meeting_access(conn, user, meeting_id)
+    return standing, await state.meeting_state(conn, standing.meeting, standing.sees_drafts,
+                                               today)
+
+
+@dataclass(frozen=True)
+class Console:
+    access: Access
+    state: dict[str, Any]
+    units: list[Unit]
+
+
+async def console(conn: Conn, user: User, meeting_id: int, today: date) -> Console:
+    """The secretary's console: the meeting's state and the units tasks may go to; only for
+    the chair and the secretary. Nine statements."""
+    standing = await meeting_access(conn, user, meeting_id)
+    standing.require_lead()
+    current = await state.meeting_state(conn, standing.meeting, standing.sees_drafts, today)
+    return Console(standing, current, await users.list_units(conn))
+
+
+async def events_after(conn: Conn, user: User, meeting_id: int, after: int, limit: int
+                       ) -> tuple[list[Event], int]:
+    """``GET /api/meetings/{id}/events``: up to ``limit`` events after ``after``, and the last
+    seq. Three statements."""
+    standing = await meeting_access(conn, user, meeting_id)
+    found = await events.after(conn, standing.meeting.id, after, limit)
+    return found, await events.last_seq(conn, standing.meeting.id)
+
+
+@dataclass(frozen=True)
+class Home:
+    meetings: list[dict[str, Any]]
+    open_tasks: list[dict[str, Any]]
+
+
+async def home(conn: Conn, user: User, today: date) -> Home:
+    """The home page: the caller's meetings (as ``summaries``) and their unit's open tasks.
+    Four statements (three without a unit)."""
+    found = await summaries(conn, user)
+    if user.unit is None:
+        return Home(found, [])
+    mine = await tasks.visible(conn, access.scope(user), tasks.TaskFilter(unit_id=user.unit.id),
+                               today)
+    return Home(found, [t.as_dict(today) for t in mine if t.status not in CLOSED_STATUSES])
