@@ -62,9 +62,3 @@ def agenda_with_documents(items: list[AgendaItem], docs: list[Document]
         )
     return [{**i.as_dict(), "documents": by_item.get(i.id, [])} for i in items]
 
-
-async def meeting_summary(conn: Conn, meeting: Meeting) -> dict[str, Any]:
-    items = await agenda.list_for(conn, meeting.id)
-    docs = await documents.list_for_meeting(conn, meeting.id)
-    return {**meeting.as_dict(), "current_item_id": meeting.current_item_id,
-            "agenda_items": agenda_with_documents(items, docs)}
