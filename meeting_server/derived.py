@@ -1,7 +1,8 @@
 """Files derived from documents, made once in the worker and cached on disk.
 
-Page images (per content, width and page) and stamped copies (per reader, content and day).
-Concurrent requests for the same file share one worker job.
+Page images (per content, width and page) and stamped copies (per reader, content and day), in
+the data dir's cache (see :class:`~meeting_server.datadir.DataDir`). Concurrent requests for the
+same file share one worker job.
 """
 
 from __future__ import annotations
@@ -30,8 +31,18 @@ class Derived:
         self._jobs: dict[str, asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
 
+    def page_dir(self, sha256: str) -> Path:
+        folder = self.files.data.pages(sha256, self.width)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def stamped_dir(self) -> Path:
+        folder = self.files.data.stamped()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def page_path(self, sha256: str, page: int) -> Path:
-        return self.files.page_dir(sha256, self.width) / f"{page}.{self.fmt}"
+        return self.page_dir(sha256) / f"{page}.{self.fmt}"
 
     async def page(self, sha256: str, page: int, page_count: int) -> Path:
         """The image of a page, rendering it (and prefetching the next ones) if needed."""
@@ -46,7 +57,7 @@ class Derived:
         return path
 
     async def _render(self, sha256: str, pages: list[int]) -> None:
-        out = self.files.page_dir(sha256, self.width)
+        out = self.page_dir(sha256)
         await self.worker.run(render_pages, str(self.files.path(sha256)), pages, self.width,
                               self.fmt, str(out), "")
 
@@ -68,7 +79,7 @@ class Derived:
                 self._jobs.pop(key, None)
 
     async def stamped(self, sha256: str, reader_key: str, text: str) -> Path:
-        path = self.files.stamped_dir() / sha256[:2] / f"{sha256}-{reader_key}.pdf"
+        path = self.stamped_dir() / sha256[:2] / f"{sha256}-{reader_key}.pdf"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             await self._once(f"stamp:{path.name}", lambda: self._stamp(sha256, path, text))
@@ -78,7 +89,7 @@ class Derived:
         await self.worker.run(stamp_pdf, str(self.files.path(sha256)), str(path), text)
 
     async def book(self, key: str, entries: list[BookEntry], text: str) -> Path:
-        path = self.files.stamped_dir() / "books" / f"{key}.pdf"
+        path = self.stamped_dir() / "books" / f"{key}.pdf"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             await self._once(f"book:{key}", lambda: self._book(entries, path, text))

@@ -1,9 +1,8 @@
-"""Document files on disk: content-addressed by SHA-256, written atomically, with caches.
+"""Document files on disk: content-addressed by SHA-256, written atomically.
 
-    DATA_DIR/documents/ab/ab12….pdf        the uploaded PDFs, named by their SHA-256
-    DATA_DIR/cache/pages/ab12…/W/N.webp    page images per content, width and page
-    DATA_DIR/cache/stamped/…               stamped downloads and meeting books per reader
-    DATA_DIR/tmp/                          uploads in progress (emptied at start)
+Where they live is :class:`~meeting_server.datadir.DataDir`'s business (documents, publications,
+the cache and the temporary folder); this module receives uploads into the temporary folder,
+moves checked files to their content address, and sweeps what nothing refers to.
 """
 
 from __future__ import annotations
@@ -11,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import secrets
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from meeting_server.datadir import DataDir, atomic_write, move_into_place, sync_file
 from meeting_server.db import Conn
 from meeting_server.errors import TooLarge
 from meeting_server.store import documents
@@ -33,21 +32,17 @@ class TempFile:
 
 
 class DocumentFiles:
-    def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / "documents"
-        self.tmp = data_dir / "tmp"
-        self.cache = data_dir / "cache"
-        for folder in (self.root, self.tmp, self.cache):
-            folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, data: DataDir | Path) -> None:
+        # A Path is still accepted from callers that do not build a DataDir yet.
+        self.data = data if isinstance(data, DataDir) else DataDir(data)
+        self.data.create()
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a SHA-256 hex digest")
-        return self.root / sha256[:2] / f"{sha256}.pdf"
+        return self.data.document(sha256)
 
     def publication_path(self, sha256: str) -> Path:
         """Published minutes and notices, named by the SHA-256 of their PDF."""
-        return self.root.parent / "publications" / sha256[:2] / f"{sha256}.pdf"
+        return self.data.publication(sha256)
 
     async def keep_bytes(self, final: Path, data: bytes) -> None:
         """Write ``data`` to ``final`` atomically (temporary file, fsync, rename)."""
@@ -55,15 +50,10 @@ class DocumentFiles:
 
     def _keep_bytes_sync(self, final: Path, data: bytes) -> None:
         final.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.new_temp_path()
-        with open(temp, "wb") as f:
-            f.write(data)
-            _flush_and_sync(f)
-        os.replace(temp, final)
-        _sync_dir(final.parent)
+        atomic_write(final, data)
 
     def new_temp_path(self, suffix: str = ".part") -> Path:
-        return self.tmp / f"{secrets.token_hex(16)}{suffix}"
+        return self.data.tmp / f"{secrets.token_hex(16)}{suffix}"
 
     async def receive(self, chunks: AsyncIterator[bytes], limit: int) -> TempFile:
         """Write a stream to a temporary file, hashing it; TooLarge past ``limit`` bytes."""
@@ -78,7 +68,7 @@ class DocumentFiles:
                     raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
                 digest.update(chunk)
                 await asyncio.to_thread(f.write, chunk)
-            await asyncio.to_thread(_flush_and_sync, f)
+            await asyncio.to_thread(sync_file, f)
         except BaseException:
             f.close()
             path.unlink(missing_ok=True)
@@ -93,8 +83,7 @@ class DocumentFiles:
         if final.exists():
             temp.path.unlink(missing_ok=True)
             return final
-        os.replace(temp.path, final)
-        _sync_dir(final.parent)
+        move_into_place(temp.path, final)
         return final
 
     async def keep(self, temp: TempFile) -> Path:
@@ -103,42 +92,22 @@ class DocumentFiles:
     def discard(self, temp: TempFile) -> None:
         temp.path.unlink(missing_ok=True)
 
-    def page_dir(self, sha256: str, width: int) -> Path:
-        folder = self.cache / "pages" / sha256 / str(width)
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
-    def stamped_dir(self) -> Path:
-        folder = self.cache / "stamped"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-
     async def sweep(self, conn: Conn) -> None:
         """Remove unfinished uploads and files no version refers to (run at start-up)."""
         known = await documents.known_hashes(conn)
         await asyncio.to_thread(self._sweep_sync, known)
 
     def _sweep_sync(self, known: set[str]) -> None:
-        for leftover in self.tmp.iterdir():
+        for leftover in self.data.tmp.iterdir():
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
-        for folder in self.root.iterdir():
-            for file in folder.glob("*.pdf") if folder.is_dir() else ():
-                if file.stem not in known:
-                    logger.warning("removing orphaned document file %s", file.name)
-                    file.unlink(missing_ok=True)
+        for top in (self.data.documents, self.data.publications):
+            for unfinished in top.glob("*/.*.tmp"):  # an atomic write cut short by a crash
+                unfinished.unlink(missing_ok=True)
+        for file in self.data.documents.glob("*/*.pdf"):
+            if file.stem not in known:
+                logger.warning("removing orphaned document file %s", file.name)
+                file.unlink(missing_ok=True)
 
-
-def _flush_and_sync(f: object) -> None:
-    f.flush()  # type: ignore[attr-defined]
-    os.fsync(f.fileno())  # type: ignore[attr-defined]
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

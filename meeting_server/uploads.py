@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -17,6 +16,7 @@ from typing import BinaryIO
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from meeting_server.datadir import sync_file
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import BadRequest, Invalid, TooLarge
 
@@ -162,6 +162,5 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
 
 
 def _sync_close(f: BinaryIO) -> None:
-    f.flush()
-    os.fsync(f.fileno())
+    sync_file(f)
     f.close()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 
 import pypdfium2 as pdfium
 from PIL import Image
 
+from meeting_server.datadir import atomic_writer, sync_dir
 from meeting_server.pdf import CORRUPT_PDF, ENCRYPTED_PDF, PAGE_NOT_FOUND, PdfError
 
 FORMATS = {"webp": "WEBP", "png": "PNG"}
@@ -49,7 +48,7 @@ def render_pages(
             written.append(target)
     finally:
         document.close()
-    _fsync_dir(out_dir)
+    sync_dir(out_dir)
     return written
 
 
@@ -85,26 +84,9 @@ def _render(document: pdfium.PdfDocument, number: int, width: int, target: str, 
 
 
 def _save_atomically(image: Image.Image, target: str, fmt: str) -> None:
-    directory, name = os.path.split(target)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            if fmt == "webp":
-                image.save(file, FORMATS[fmt], quality=WEBP_QUALITY, method=2)  # 2x faster than 4
-            else:
-                image.save(file, FORMATS[fmt])
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _fsync_dir(directory: str) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    # The folder is synced once for all pages, by render_pages.
+    with atomic_writer(target, sync_folder=False) as file:
+        if fmt == "webp":
+            image.save(file, FORMATS[fmt], quality=WEBP_QUALITY, method=2)  # 2x faster than 4
+        else:
+            image.save(file, FORMATS[fmt])

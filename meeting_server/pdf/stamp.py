@@ -8,11 +8,9 @@ the same text large, light and diagonal across the page.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
 import os
-import tempfile
 import unicodedata
 import zlib
 from collections.abc import Iterable
@@ -23,6 +21,7 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, IndirectObject, NameObject
 
+from meeting_server.datadir import atomic_writer
 from meeting_server.pdf import CORRUPT_PDF, FONT_MISSING, PdfError
 from meeting_server.pdf.ingest import open_reader, page_rotation, pypdf_errors
 
@@ -323,16 +322,5 @@ def _serialize(objects: dict[int, bytes]) -> bytes:
 
 
 def _write_atomically(writer: PdfWriter, dst: str) -> None:
-    directory = os.path.dirname(os.path.abspath(dst))
-    name = os.path.basename(dst)
-    fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            writer.write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with atomic_writer(dst) as file:
+        writer.write(file)
