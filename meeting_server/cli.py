@@ -8,7 +8,6 @@ import getpass
 import logging
 import os
 import secrets
-import shutil
 import socket
 import sys
 import tempfile
@@ -94,9 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     reindex = commands.add_parser("reindex", help="rebuild the search index")
     _add_setting_flags(reindex, ["data_dir"])
 
-    backup = commands.add_parser("backup", help="consistent online backup of data and documents")
+    backup = commands.add_parser(
+        "backup", help="online backup of the database, secret key, documents and publications "
+        "into a new or empty folder")
     backup.add_argument("dest", type=Path, metavar="DEST")
     _add_setting_flags(backup, ["data_dir"])
+
+    restore = commands.add_parser(
+        "restore", help="check a backup and make it the (new or empty) data dir")
+    restore.add_argument("source", type=Path, metavar="BACKUP")
+    _add_setting_flags(restore, ["data_dir"])
     return parser
 
 
@@ -203,6 +209,8 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
         return 0
     if command == "backup":
         return await asyncio.to_thread(_backup, settings, args.dest)
+    if command == "restore":
+        return await asyncio.to_thread(_restore, settings, args.source)
     if command == "reindex":
         return await _reindex(settings)
     from meeting_server.context import open_context
@@ -265,19 +273,32 @@ async def _import(context: AppContext, folder: Path) -> Meeting:
 
 
 def _backup(settings: Settings, dest: Path) -> int:
-    from meeting_server import db as database
+    from meeting_server.backup import BackupError, backup
+    from meeting_server.datadir import DataDir
 
-    if not settings.db_path.exists():
-        raise CommandError(f"no database in {settings.data_dir}")
     dest = dest.resolve()
-    if dest.exists() and not dest.is_dir():
-        raise CommandError(f"{dest} is a file, not a folder")
-    if dest.exists() and any(dest.iterdir()):
-        raise CommandError(f"{dest} is not empty")
-    dest.mkdir(parents=True, exist_ok=True)
-    database.backup(settings.db_path, dest / "meeting.db")
-    source = settings.data_dir / "documents"
-    if source.exists():
-        shutil.copytree(source, dest / "documents")
-    print(f"backup written to {dest} (integrity_check ok)")
+    try:
+        files = backup(DataDir(settings.data_dir), dest)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    size = sum(f.size for f in files)
+    print(f"backup written to {dest}: {len(files)} files, {size / 2**20:.1f} MiB "
+          "(integrity_check ok, manifest written)")
+    if not any(f.path == "secret_key" for f in files):
+        print("note: no secret_key file in the data dir (MEETING_SECRET_KEY is set?): keep that "
+              "key with the backup, or everyone signs in again after a restore")
+    return 0
+
+
+def _restore(settings: Settings, source: Path) -> int:
+    from meeting_server.backup import BackupError, restore
+    from meeting_server.datadir import DataDir
+
+    source = source.resolve()
+    try:
+        files = restore(source, DataDir(settings.data_dir))
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"restored {len(files)} files from {source} into {settings.data_dir} "
+          "(manifest and integrity_check ok)")
     return 0

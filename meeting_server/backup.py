@@ -1,0 +1,218 @@
+"""``meeting-server backup`` and ``restore``: exactly what the data dir says a backup holds.
+
+A backup is a folder laid out like a data dir: the database (copied with SQLite's online backup
+API while the server runs, then integrity-checked), the secret key, every document and every
+publication (:meth:`DataDir.backed_up_files`), and ``backup-manifest.json`` listing each file
+with its size and SHA-256. Every file is fsynced before the manifest is written, and the
+manifest is written last: a folder without one is an unfinished backup.
+
+Restore checks every file against the manifest while copying it into a staging folder next to
+the new data dir, checks the database, and only then renames the staging folder into place; a
+damaged backup leaves nothing behind. A backup folder can also be served as it is
+(``serve --data-dir BACKUP``), which makes it a data dir that no longer matches its manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from meeting_server import __version__
+from meeting_server import db as database
+from meeting_server.datadir import (
+    DATABASE,
+    DataDir,
+    atomic_write,
+    atomic_writer,
+    is_backed_up,
+    sync_dir,
+    sync_file,
+)
+
+FORMAT = "meeting-server backup"
+VERSION = 1
+CHUNK = 1024 * 1024
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; what it had made is removed."""
+
+
+@dataclass(frozen=True)
+class BackedUpFile:
+    path: str
+    size: int
+    sha256: str
+
+
+def backup(data: DataDir, dest: Path) -> list[BackedUpFile]:
+    """Back ``data`` up into ``dest``, a new or empty folder; returns the manifest's files."""
+    if not data.database.is_file():
+        raise BackupError(f"no database in {data.root}")
+    created = _claim(dest)
+    target = DataDir(dest)
+    try:
+        # The database first: every file it refers to was kept before its row was committed,
+        # and documents and publications are never changed, so the copies below are complete.
+        database.backup(data.database, target.database)
+        files = [_hash_and_sync(target.database, DATABASE)]
+        for relative in data.backed_up_files():
+            try:
+                files.append(_copy(data.root / relative, target.root / relative, relative))
+            except FileNotFoundError:
+                if not relative.startswith("documents/"):
+                    raise
+                # An orphaned upload swept away meanwhile: no version in the copy refers to it.
+        for folder in {(target.root / f.path).parent for f in files}:
+            sync_dir(folder)
+        manifest = {"format": FORMAT, "version": VERSION, "meeting_server": __version__,
+                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "files": [asdict(f) for f in files]}
+        atomic_write(target.manifest, json.dumps(manifest, indent=1).encode("utf-8"),
+                     mode=0o644)
+    except BaseException:
+        _undo(dest, created)
+        raise
+    return files
+
+
+def restore(source: Path, data: DataDir) -> list[BackedUpFile]:
+    """Check the backup in ``source`` and make it the data dir ``data`` (new or empty)."""
+    files = read_manifest(source)
+    for file in files:
+        path = source / file.path
+        if not path.is_file():
+            raise BackupError(f"{path} is missing: the backup is damaged")
+        if path.stat().st_size != file.size:
+            raise BackupError(f"{path} is not the size the manifest says: the backup is damaged")
+    wal = source / f"{DATABASE}-wal"
+    if wal.exists() and wal.stat().st_size > 0:
+        raise BackupError(f"{wal} exists: the backup is open in a server, or was served "
+                          "and is no longer the backup its manifest describes")
+    if data.root.exists() and (not data.root.is_dir() or any(data.root.iterdir())):
+        raise BackupError(f"{data.root} is not empty; restore needs a new or empty data dir")
+    created = _missing_ancestor(data.root)
+    data.root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{data.root.name}.restore-", dir=data.root.parent))
+    try:
+        for file in files:
+            copied = _copy(source / file.path, staging / file.path, file.path)
+            if copied != file:
+                raise BackupError(f"{source / file.path} does not match its SHA-256 in the "
+                                  "manifest: the backup is damaged")
+        for folder in {(staging / f.path).parent for f in files}:
+            sync_dir(folder)
+        _check_database(staging / DATABASE)
+        if data.root.exists():
+            data.root.rmdir()
+        staging.rename(data.root)
+        sync_dir(data.root.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+    return files
+
+
+def read_manifest(source: Path) -> list[BackedUpFile]:
+    """The files a backup's manifest lists; BackupError if it is missing or malformed."""
+    path = DataDir(source).manifest
+    if not source.is_dir():
+        raise BackupError(f"{source} is not a folder")
+    if not path.is_file():
+        raise BackupError(f"{path} is missing: {source} is not a backup, or an unfinished one")
+    try:
+        manifest: Any = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            raise ValueError("not a meeting-server backup manifest")
+        if manifest.get("version") != VERSION:
+            raise ValueError(f"version {manifest.get('version')!r}; this server reads {VERSION}")
+        files = [BackedUpFile(str(f["path"]), int(f["size"]), str(f["sha256"]))
+                 for f in manifest["files"]]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise BackupError(f"{path} is unreadable: {exc}") from None
+    paths = [f.path for f in files]
+    strange = [p for p in paths if not is_backed_up(p)]
+    if strange:
+        raise BackupError(f"{path} lists files a backup never holds: {', '.join(strange[:3])}")
+    if len(set(paths)) != len(paths) or DATABASE not in paths:
+        raise BackupError(f"{path} lists a file twice, or no database")
+    return files
+
+
+def _claim(dest: Path) -> bool:
+    """Check that ``dest`` is a new or empty folder and make it; whether it was made here."""
+    if dest.exists() and not dest.is_dir():
+        raise BackupError(f"{dest} is a file, not a folder")
+    if dest.exists() and any(dest.iterdir()):
+        raise BackupError(f"{dest} is not empty")
+    created = not dest.exists()
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return created
+
+
+def _undo(dest: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(dest, ignore_errors=True)
+        return
+    for child in dest.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _missing_ancestor(path: Path) -> Path | None:
+    """The outermost of ``path`` and its parents that does not exist yet."""
+    missing = None
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing = folder
+    return missing
+
+
+def _copy(source: Path, target: Path, relative: str) -> BackedUpFile:
+    """Copy a file atomically (fsynced; its folder is synced by the caller), hashing it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with source.open("rb") as reader, atomic_writer(target, sync_folder=False) as writer:
+        while chunk := reader.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            writer.write(chunk)
+    return BackedUpFile(relative, size, digest.hexdigest())
+
+
+def _hash_and_sync(path: Path, relative: str) -> BackedUpFile:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as reader:
+        while chunk := reader.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+        sync_file(reader)
+    return BackedUpFile(relative, size, digest.hexdigest())
+
+
+def _check_database(path: Path) -> None:
+    """``integrity_check`` of a restored database, and a schema this server knows."""
+    newest = len(database.migration_files())
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if result != "ok":
+        raise BackupError(f"the backup's database fails integrity_check: {result}")
+    if version > newest:
+        raise BackupError(f"the backup's database has schema version {version}; this "
+                          f"meeting-server knows up to {newest}: restore it with a newer one")
