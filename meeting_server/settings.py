@@ -1,95 +1,188 @@
 """Settings, read once from ``MEETING_*`` variables and command-line flags.
 
-Every field of :class:`Settings` is listed in :data:`SETTINGS` with its environment variable, its
-command-line flag (if any), its default and a one-line description; ``serve --help`` and
-``docs/configuration.md`` are both checked against that table by the tests.
+Each field of :class:`Settings` is declared once, with :func:`setting`: its environment
+variable, its command-line flag (if any), its default as text, a one-line description and the
+parser that turns text into the field's value (and fails naming the variable). :data:`SETTINGS`
+is made from those declarations; ``--help`` and the table in ``docs/configuration.md`` are made
+from :data:`SETTINGS`, and the tests check both.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from meeting_server.datadir import DataDir, with_secret_key
+
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
     """A setting has a value the server cannot use."""
 
 
+# ------------------------------------------------------------------ parsers: (variable, text)
+
+
+def _text(env: str, raw: str) -> str:
+    return raw
+
+
+def _int(lo: int, hi: int) -> Callable[[str, str], int]:
+    def parse(env: str, raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{env}: {raw!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise ConfigError(f"{env}: {value} is outside {lo}..{hi}")
+        return value
+
+    return parse
+
+
+def _seconds(env: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{env}: {raw!r} is not a number") from None
+    if not 0 < value <= 3600:
+        raise ConfigError(f"{env}: {value} is outside 0..3600")
+    return value
+
+
+def _bool(env: str, raw: str) -> bool:
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{env}: {raw!r} is not true or false")
+
+
+def _path(env: str, raw: str) -> Path:
+    if not raw:
+        raise ConfigError(f"{env} must not be empty")
+    return Path(raw).expanduser().resolve()
+
+
+def _zone(env: str, raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{env}: unknown time zone {raw!r}") from exc
+    return raw
+
+
+def _choice(*options: str) -> Callable[[str, str], str]:
+    def parse(env: str, raw: str) -> str:
+        if raw not in options:
+            raise ConfigError(f"{env} must be one of {', '.join(options)}, not {raw!r}")
+        return raw
+
+    return parse
+
+
+def _origins(env: str, raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"{env}: {origin!r} is not an origin")
+    return origins
+
+
+def _url(env: str, raw: str) -> str:
+    return raw.rstrip("/")
+
+
+# ------------------------------------------------------------------ the declarations
+
+
 @dataclass(frozen=True)
 class Setting:
+    """How one field of :class:`Settings` is read and documented."""
+
     name: str
     env: str
     flag: str | None
     default: str
     help: str
+    parse: Callable[[str, str], Any] = field(default=_text, repr=False, compare=False)
+
+    def read(self, raw: str) -> Any:
+        """The field's value from text (surrounding blanks ignored); ConfigError if unusable."""
+        return self.parse(self.env, raw.strip())
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "MEETING_DATA_DIR", "--data-dir", "./var",
-            "Directory for the database, documents and caches."),
-    Setting("host", "MEETING_HOST", "--host", "127.0.0.1", "Interface to listen on."),
-    Setting("port", "MEETING_PORT", "--port", "8000", "TCP port to listen on."),
-    Setting("secret_key", "MEETING_SECRET_KEY", None, "",
-            "Key for hashing session tokens; generated into DATA_DIR/secret_key when empty."),
-    Setting("time_zone", "MEETING_TIME_ZONE", "--time-zone", "Asia/Ho_Chi_Minh",
-            "Time zone of meetings, deadlines and timestamps."),
-    Setting("max_upload_mb", "MEETING_MAX_UPLOAD_MB", "--max-upload-mb", "200",
-            "Largest accepted document upload, in MiB."),
-    Setting("allowed_origins", "MEETING_ALLOWED_ORIGINS", "--allowed-origins", "",
-            "Comma-separated extra origins allowed to use the session cookie."),
-    Setting("public_url", "MEETING_PUBLIC_URL", "--public-url", "",
-            "Public base URL (for pairing links and the Origin check behind a proxy)."),
-    Setting("session_days", "MEETING_SESSION_DAYS", None, "30",
-            "Days a sign-in stays valid."),
-    Setting("cookie_secure", "MEETING_COOKIE_SECURE", None, "false",
-            "Mark the session cookie Secure (set to true behind HTTPS)."),
-    Setting("page_width", "MEETING_PAGE_WIDTH", None, "1600",
-            "Width in pixels of page images for a portrait page."),
-    Setting("page_format", "MEETING_PAGE_FORMAT", None, "webp",
-            "Page image format: webp or png."),
-    Setting("pdf_memory_mb", "MEETING_PDF_MEMORY_MB", None, "1024",
-            "Address-space limit of a PDF worker process, in MiB."),
-    Setting("pdf_timeout", "MEETING_PDF_TIMEOUT", None, "30",
-            "Seconds a PDF worker job may run before it is killed."),
-    Setting("ws_queue_size", "MEETING_WS_QUEUE_SIZE", None, "256",
-            "Messages buffered per WebSocket client before it is dropped (close 1013)."),
-    Setting("issuer_parent", "MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
-            "Governing body on publications (first header line)."),
-    Setting("issuer", "MEETING_ISSUER", None, "VĂN PHÒNG",
-            "Issuing body on publications (second header line, bold)."),
-    Setting("place", "MEETING_PLACE", None, "Thành phố",
-            "Place name of the date line on publications."),
-    Setting("log_level", "MEETING_LOG_LEVEL", "--log-level", "info",
-            "Logging level: debug, info, warning or error."),
-)
+def setting(env: str, flag: str | None, default: str, help: str, *,
+            parse: Callable[[str, str], T], secret: bool = False) -> T:
+    """Declare a field of :class:`Settings`. The default is text, parsed like any value; a
+    ``secret`` is left out of the settings' ``repr`` (and so out of logs and tracebacks)."""
+    spec = Setting("", env, flag, default, help, parse)
+    return cast(T, field(repr=not secret, metadata={"setting": spec}))
 
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 8000
-    secret_key: str = ""
-    time_zone: str = "Asia/Ho_Chi_Minh"
-    max_upload_mb: int = 200
-    allowed_origins: tuple[str, ...] = ()
-    public_url: str = ""
-    session_days: int = 30
-    cookie_secure: bool = False
-    page_width: int = 1600
-    page_format: str = "webp"
-    pdf_memory_mb: int = 1024
-    pdf_timeout: float = 30.0
-    ws_queue_size: int = 256
-    issuer_parent: str = "ỦY BAN NHÂN DÂN THÀNH PHỐ"
-    issuer: str = "VĂN PHÒNG"
-    place: str = "Thành phố"
-    log_level: str = "info"
+    """Every setting, made by :meth:`load`."""
+
+    data_dir: Path = setting(
+        "MEETING_DATA_DIR", "--data-dir", "./var",
+        "Directory for the database, documents, publications and caches.", parse=_path)
+    host: str = setting("MEETING_HOST", "--host", "127.0.0.1", "Interface to listen on.",
+                        parse=_text)
+    port: int = setting("MEETING_PORT", "--port", "8000", "TCP port to listen on.",
+                        parse=_int(0, 65535))
+    secret_key: str = setting(
+        "MEETING_SECRET_KEY", None, "",
+        "Key for hashing session tokens; generated into DATA_DIR/secret_key when empty.",
+        parse=_text, secret=True)
+    time_zone: str = setting("MEETING_TIME_ZONE", "--time-zone", "Asia/Ho_Chi_Minh",
+                             "Time zone of meetings, deadlines and timestamps.", parse=_zone)
+    max_upload_mb: int = setting("MEETING_MAX_UPLOAD_MB", "--max-upload-mb", "200",
+                                 "Largest accepted document upload, in MiB.",
+                                 parse=_int(1, 100_000))
+    allowed_origins: tuple[str, ...] = setting(
+        "MEETING_ALLOWED_ORIGINS", "--allowed-origins", "",
+        "Comma-separated extra origins allowed to use the session cookie.", parse=_origins)
+    public_url: str = setting(
+        "MEETING_PUBLIC_URL", "--public-url", "",
+        "Public base URL (for pairing links and the Origin check behind a proxy).", parse=_url)
+    session_days: int = setting("MEETING_SESSION_DAYS", None, "30",
+                                "Days a sign-in stays valid.", parse=_int(1, 3650))
+    cookie_secure: bool = setting("MEETING_COOKIE_SECURE", None, "false",
+                                  "Mark the session cookie Secure (set to true behind HTTPS).",
+                                  parse=_bool)
+    page_width: int = setting("MEETING_PAGE_WIDTH", None, "1600",
+                              "Width in pixels of page images for a portrait page.",
+                              parse=_int(200, 6000))
+    page_format: str = setting("MEETING_PAGE_FORMAT", None, "webp",
+                               "Page image format: webp or png.", parse=_choice("webp", "png"))
+    pdf_memory_mb: int = setting("MEETING_PDF_MEMORY_MB", None, "1024",
+                                 "Address-space limit of a PDF worker process, in MiB.",
+                                 parse=_int(128, 65536))
+    pdf_timeout: float = setting("MEETING_PDF_TIMEOUT", None, "30",
+                                 "Seconds a PDF worker job may run before it is killed.",
+                                 parse=_seconds)
+    ws_queue_size: int = setting(
+        "MEETING_WS_QUEUE_SIZE", None, "256",
+        "Messages buffered per WebSocket client before it is dropped (close 1013).",
+        parse=_int(8, 100_000))
+    issuer_parent: str = setting("MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
+                                 "Governing body on publications (first header line).",
+                                 parse=_text)
+    issuer: str = setting("MEETING_ISSUER", None, "VĂN PHÒNG",
+                          "Issuing body on publications (second header line, bold).",
+                          parse=_text)
+    place: str = setting("MEETING_PLACE", None, "Thành phố",
+                         "Place name of the date line on publications.", parse=_text)
+    log_level: str = setting("MEETING_LOG_LEVEL", "--log-level", "info",
+                             "Logging level: debug, info, warning or error.",
+                             parse=_choice("debug", "info", "warning", "error"))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -101,110 +194,38 @@ class Settings:
 
     @property
     def db_path(self) -> Path:
-        return self.data_dir / "meeting.db"
+        return DataDir(self.data_dir).database
 
     @classmethod
     def load(
         cls, environ: Mapping[str, str] | None = None, **overrides: Any
     ) -> Settings:
         """Read settings from ``environ`` (default ``os.environ``); non-None overrides win."""
+        unknown = sorted(set(overrides) - {s.name for s in SETTINGS})
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(unknown)}")
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            override = overrides.get(setting.name)
-            raw = str(override) if override is not None else env.get(setting.env, setting.default)
-            values[setting.name] = _PARSERS.get(setting.name, _text)(setting, raw.strip())
-        settings = cls(**values)
-        settings.validate()
-        return settings
-
-    def validate(self) -> None:
-        try:
-            ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"MEETING_TIME_ZONE: unknown time zone {self.time_zone!r}") from exc
-        if self.page_format not in ("webp", "png"):
-            raise ConfigError("MEETING_PAGE_FORMAT must be 'webp' or 'png'")
-        if self.log_level not in ("debug", "info", "warning", "error"):
-            raise ConfigError("MEETING_LOG_LEVEL must be debug, info, warning or error")
-        for origin in self.allowed_origins:
-            if not origin.startswith(("http://", "https://")):
-                raise ConfigError(f"MEETING_ALLOWED_ORIGINS: {origin!r} is not an origin")
+        for s in SETTINGS:
+            override = overrides.get(s.name)
+            values[s.name] = s.read(str(override) if override is not None
+                                    else env.get(s.env, s.default))
+        return cls(**values)
 
     def with_secret(self) -> Settings:
-        """Return settings whose ``secret_key`` is set, generating and keeping one if needed."""
-        if self.secret_key:
-            return self
-        path = self.data_dir / "secret_key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(48))
-                f.flush()
-                os.fsync(f.fileno())
-        key = path.read_text().strip()
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values["secret_key"] = key
-        return Settings(**values)
+        """Kept for callers not yet moved to :func:`meeting_server.datadir.with_secret_key`."""
+        return with_secret_key(self)
 
 
-def _text(setting: Setting, raw: str) -> str:
-    return raw
+SETTINGS: tuple[Setting, ...] = tuple(
+    replace(f.metadata["setting"], name=f.name) for f in fields(Settings))
 
 
-def _int(lo: int, hi: int) -> Callable[[Setting, str], int]:
-    def parse(setting: Setting, raw: str) -> int:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{setting.env}: {raw!r} is not a whole number") from None
-        if not lo <= value <= hi:
-            raise ConfigError(f"{setting.env}: {value} is outside {lo}..{hi}")
-        return value
-
-    return parse
-
-
-def _float(setting: Setting, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{setting.env}: {raw!r} is not a number") from None
-    if not 0 < value <= 3600:
-        raise ConfigError(f"{setting.env}: {value} is outside 0..3600")
-    return value
-
-
-def _bool(setting: Setting, raw: str) -> bool:
-    lowered = raw.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise ConfigError(f"{setting.env}: {raw!r} is not true or false")
-
-
-def _path(setting: Setting, raw: str) -> Path:
-    if not raw:
-        raise ConfigError(f"{setting.env} must not be empty")
-    return Path(raw).expanduser().resolve()
-
-
-def _origins(setting: Setting, raw: str) -> tuple[str, ...]:
-    return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
-
-
-_PARSERS: dict[str, Callable[[Setting, str], Any]] = {
-    "data_dir": _path,
-    "port": _int(0, 65535),
-    "max_upload_mb": _int(1, 100_000),
-    "session_days": _int(1, 3650),
-    "cookie_secure": _bool,
-    "page_width": _int(200, 6000),
-    "pdf_memory_mb": _int(128, 65536),
-    "pdf_timeout": _float,
-    "ws_queue_size": _int(8, 100_000),
-    "allowed_origins": _origins,
-    "public_url": lambda s, raw: raw.rstrip("/"),
-}
+def markdown_table() -> str:
+    """:data:`SETTINGS` as the Markdown table of ``docs/configuration.md``."""
+    rows = ["| variable | flag | default | what |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        flag = f"`{s.flag}`" if s.flag else "—"
+        default = f"`{s.default}`" if s.default else "(empty)"
+        rows.append(f"| `{s.env}` | {flag} | {default} | {s.help} |")
+    return "\n".join(rows)
