@@ -15,6 +15,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+#: How long a page may take to reach what a test waits for, in ms: waits end as soon as it
+#: does, so this is generous for a loaded machine, and no test measures time with it.
+WAIT = 30_000
+expect.set_options(timeout=WAIT)
 TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 2,
           "has_touch": True, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
@@ -127,7 +131,7 @@ class Tablet:
     async def wait_live(self) -> None:
         await expect(self.page.locator('#live-status[data-online="true"]')).to_be_visible()
         await self.page.wait_for_function(
-            "window.MeetingLive && window.MeetingLive.lastSeq() !== null", timeout=5000)
+            "window.MeetingLive && window.MeetingLive.lastSeq() !== null")
 
     def unexpected_errors(self) -> list[str]:
         return [e for e in self.errors if not any(a in e for a in self.allowed)]
@@ -135,7 +139,7 @@ class Tablet:
 
 async def new_tablet(browser: Browser, link: FlakyLink) -> Tablet:
     context = await browser.new_context(**TABLET)  # type: ignore[arg-type]
-    context.set_default_timeout(8000)
+    context.set_default_timeout(WAIT)
     page = await context.new_page()
     tablet = Tablet(context, page, link)
     page.on("pageerror", lambda error: tablet.errors.append(f"pageerror: {error}"))

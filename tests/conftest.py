@@ -14,6 +14,9 @@ the same app on a loopback socket (uvicorn on port 0), for WebSockets and browse
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import json
+import os
 import re
 import shutil
 import signal
@@ -36,6 +39,7 @@ import uvicorn
 from meeting_server.agenda_import import import_agenda
 from meeting_server.app import MeetingApp, create_app
 from meeting_server.db import Database
+from meeting_server.pdf.worker import PdfWorker
 from meeting_server.services import accounts
 from meeting_server.settings import Settings
 from meeting_server.store import documents, users
@@ -197,6 +201,63 @@ class Template:
     def copy(self, data_dir: Path) -> None:
         shutil.copytree(self.path, data_dir)
 
+    def save(self) -> None:
+        record = {"sessions": self.sessions, "facts": self.facts}
+        self.path.with_suffix(".json").write_text(json.dumps(record), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Template | None:
+        record = path.with_suffix(".json")
+        if not record.exists():
+            return None
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        sessions = {user: [(token, who) for token, who in found]
+                    for user, found in saved["sessions"].items()}
+        return cls(path, sessions, saved["facts"])
+
+
+def shared_template(factory: pytest.TempPathFactory, name: str,
+                    make: Callable[[Path], Template]) -> Template:
+    """The template ``name``, made by ``make(folder)`` once for the whole run: with xdist the
+    first worker to ask makes it, the others wait for it and use the same folder."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder = root / f"template-{name}"
+    with (root / f"template-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = Template.load(folder)
+        if found is None:
+            found = make(folder)
+            found.save()
+        return found
+
+
+def derive_template(factory: pytest.TempPathFactory, name: str, base: Template,
+                    build: Callable[[Server], Awaitable[dict[str, Any]]]) -> Template:
+    """The template ``name``: a copy of ``base`` changed once by ``build(server)``, whose
+    answer becomes the facts; for a session-scoped fixture many tests start from."""
+
+    def make(folder: Path) -> Template:
+        async def change() -> Template:
+            base.copy(folder)
+            async with running(folder, base.sessions) as server:
+                facts = await build(server)
+            return Template(folder, base.sessions, facts)
+
+        return in_a_thread(change)
+
+    return shared_template(factory, name, make)
+
+
+@asynccontextmanager
+async def served(template: Template, data_dir: Path) -> AsyncIterator[Server]:
+    """A copy of the template in ``data_dir``, running in-process, with the template's facts."""
+    template.copy(data_dir)
+    async with running(data_dir, template.sessions) as server:
+        server.facts = template.facts
+        yield server
+
 
 def in_a_thread(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine on its own event loop, whether or not one is running here."""
@@ -284,21 +345,38 @@ async def make_demo_template(folder: Path) -> Template:
 
 @pytest.fixture(scope="session")
 def admin_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    folder = tmp_path_factory.mktemp("template") / "admin"
-    return in_a_thread(lambda: make_admin_template(folder))
+    return shared_template(tmp_path_factory, "admin",
+                           lambda folder: in_a_thread(lambda: make_admin_template(folder)))
 
 
 @pytest.fixture(scope="session")
 def world_template(tmp_path_factory: pytest.TempPathFactory,
                    admin_template: Template) -> Template:
-    folder = tmp_path_factory.mktemp("template") / "world"
-    return in_a_thread(lambda: make_world_template(folder, admin_template))
+    return shared_template(
+        tmp_path_factory, "world",
+        lambda folder: in_a_thread(lambda: make_world_template(folder, admin_template)))
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    folder = tmp_path_factory.mktemp("template") / "demo"
-    return in_a_thread(lambda: make_demo_template(folder))
+    return shared_template(tmp_path_factory, "demo",
+                           lambda folder: in_a_thread(lambda: make_demo_template(folder)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pdf_forkserver() -> None:
+    """Start this process's PDF forkserver with pytest loaded, before any app does.
+
+    The first worker decides what the forkserver imports, and every child re-runs the main
+    script (pytest's) as Python 3.11 does: without pytest loaded each PDF job would import it.
+    """
+    worker = PdfWorker(preload=["pytest", "meeting_server.cli"])
+
+    async def warm() -> None:
+        await worker.start()
+        await worker.aclose()
+
+    in_a_thread(warm)
 
 
 @pytest.fixture(scope="session")
@@ -321,9 +399,7 @@ async def server(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterato
     uses ``world`` too."""
     name = "world_template" if "world" in request.fixturenames else "admin_template"
     template: Template = request.getfixturevalue(name)
-    template.copy(data_dir)
-    async with running(data_dir, template.sessions) as started:
-        started.facts = template.facts
+    async with served(template, data_dir) as started:
         yield started
 
 
@@ -355,10 +431,15 @@ async def world(server: Server) -> World:
 async def demo(tmp_path: Path, demo_template: Template) -> AsyncIterator[Server]:
     """A server holding the imported demo meeting with its page texts; every demo user has
     PASSWORD, the admin is ``root``."""
-    data = tmp_path / "data"
-    demo_template.copy(data)
-    async with running(data, demo_template.sessions) as started:
+    async with served(demo_template, tmp_path / "data") as started:
         yield started
+
+
+async def eventually(condition: Callable[[], bool], interval: float = 0.05) -> None:
+    """Wait until ``condition()`` holds, however long a loaded machine takes (the test's
+    timeout is the limit): for tests that wait on a condition instead of sleeping."""
+    while not condition():
+        await asyncio.sleep(interval)
 
 
 # ----------------------------------------------------------------------------- commands

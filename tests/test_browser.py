@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import pdfs
 import pytest
 from browser_support import (
     CHROMIUM,
@@ -26,14 +27,14 @@ from browser_support import (
 )
 from playwright.async_api import Browser, Locator, WebSocket, async_playwright, expect
 
-from conftest import CORPUS, PASSWORD, Server, World
+from conftest import PASSWORD, Server, World, eventually
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
 
-PDF = "pdflatex-4-pages.pdf"
+PDF = pdfs.FOUR_PAGES
 OpenTablet = Callable[..., Awaitable[Tablet]]
 
 
@@ -99,10 +100,9 @@ async def add_item(world: World, title: str, **fields: Any) -> int:
 
 
 async def upload(world: World, item_id: int, name: str = PDF) -> dict[str, Any]:
-    with (CORPUS / name).open("rb") as f:
-        r = await world.secretary.post(f"/api/agenda-items/{item_id}/documents",
-                                       data={"title": "Báo cáo tiến độ cải cách hành chính"},
-                                       files={"file": (name, f, "application/pdf")})
+    r = await world.secretary.post(f"/api/agenda-items/{item_id}/documents",
+                                   data={"title": "Báo cáo tiến độ cải cách hành chính"},
+                                   files={"file": (name, pdfs.sample(name), "application/pdf")})
     assert r.status_code == 201, r.text
     return r.json()  # type: ignore[no-any-return]
 
@@ -120,17 +120,17 @@ async def expect_page_shown(t: Tablet, page: int, total: int, version: int = 1) 
     """The viewer shows that page: image URL, page number, and a decoded image."""
     image = t.page.locator("#page-image")
     await expect(image).to_have_attribute(
-        "src", re.compile(rf"/pages/{page}\?version={version}$"), timeout=2000)
+        "src", re.compile(rf"/pages/{page}\?version={version}$"))
     await expect(t.page.locator("#page-number")).to_have_text(f"Trang {page}/{total}")
     await t.page.wait_for_function(
         """([page, version]) => {
              const img = document.getElementById("page-image");
              return img.src.endsWith(`/pages/${page}?version=${version}`)
                  && img.complete && img.naturalWidth > 0;
-           }""", arg=[page, version], timeout=5000)
+           }""", arg=[page, version])
 
 
-async def test_current_item_reaches_the_tablet_within_two_seconds(
+async def test_current_item_reaches_the_tablet(
         world: World, tablet: OpenTablet) -> None:
     first = await add_item(world, "Báo cáo của Sở Nội vụ", presenter="Giám đốc Sở Nội vụ",
                            duration_minutes=15)
@@ -146,8 +146,7 @@ async def test_current_item_reaches_the_tablet_within_two_seconds(
         r = await world.chair.put(f"/api/meetings/{world.meeting_id}/current-item",
                                   json={"agenda_item_id": item})
         assert r.status_code == 200, r.text
-        await expect(agenda_row(member, item)).to_have_attribute("aria-current", "true",
-                                                              timeout=2000)
+        await expect(agenda_row(member, item)).to_have_attribute("aria-current", "true")
         print(f"current item {item} shown {(time.monotonic() - sent) * 1000:.0f} ms "
               "after the PUT was sent")
         await expect(member.page.locator('#agenda li[aria-current="true"]')).to_have_count(1)
@@ -189,7 +188,7 @@ async def test_agenda_changes_appear_without_reload(world: World, tablet: OpenTa
                           presenter="Giám đốc Sở Tư pháp", duration_minutes=20)
     row = agenda_row(member, item)
     await expect(row.locator(".item-title")).to_have_text(
-        "Dự thảo Quy chế làm việc <b>mới</b>", timeout=2000)
+        "Dự thảo Quy chế làm việc <b>mới</b>")
     await expect(row).to_contain_text("Người trình bày: Giám đốc Sở Tư pháp")
     await expect(row).to_contain_text("20 phút")
     await expect(member.page.locator("#agenda li.empty")).to_have_count(0)
@@ -232,8 +231,7 @@ async def test_tablet_catches_up_after_the_wifi_drops_without_reloading(
 
     dropped = time.monotonic()
     link.cut()
-    await expect(member.page.locator('#live-status[data-online="false"]')).to_be_visible(
-        timeout=3000)
+    await expect(member.page.locator('#live-status[data-online="false"]')).to_be_visible()
     await expect(member.page.locator("#live-status")).to_have_text("Đang kết nối lại…")
     await world.chair.put(f"/api/meetings/{mid}/current-item", json={"agenda_item_id": second})
     third = await add_item(world, "Kiến nghị của Sở Tư pháp")
@@ -243,7 +241,7 @@ async def test_tablet_catches_up_after_the_wifi_drops_without_reloading(
     link.restore()
     restored = time.monotonic()
 
-    await expect(agenda_row(member, third)).to_have_attribute("aria-current", "true", timeout=10000)
+    await expect(agenda_row(member, third)).to_have_attribute("aria-current", "true")
     print(f"caught up {time.monotonic() - restored:.2f} s after the link came back "
           f"({time.monotonic() - dropped:.2f} s after it dropped)")
     await expect(member.page.locator('#agenda li[aria-current="true"]')).to_have_count(1)
@@ -267,13 +265,13 @@ async def test_new_version_notice_on_the_open_viewer(world: World, tablet: OpenT
     await expect_page_shown(member, 2, 4)
     notice = member.page.locator("#newer-version")
     await expect(notice).to_be_hidden()
-    with (CORPUS / "minimal-document.pdf").open("rb") as f:
-        r = await world.secretary.post(f"/api/documents/{doc['id']}/versions",
-                                       data={"note": "Bản sửa theo ý kiến Sở Tư pháp"},
-                                       files={"file": ("bao-cao-v2.pdf", f, "application/pdf")})
+    r = await world.secretary.post(f"/api/documents/{doc['id']}/versions",
+                                   data={"note": "Bản sửa theo ý kiến Sở Tư pháp"},
+                                   files={"file": ("bao-cao-v2.pdf", pdfs.sample(pdfs.ONE_PAGE),
+                                                   "application/pdf")})
     assert r.status_code == 201, r.text
     assert r.json()["version"] == 2
-    await expect(notice).to_be_visible(timeout=2000)
+    await expect(notice).to_be_visible()
     await expect(notice).to_contain_text("Đã có phiên bản mới hơn của tài liệu này.")
     # The open page stays on the version being read until the reader asks for the new one.
     await expect_page_shown(member, 2, 4, version=1)
@@ -369,13 +367,12 @@ async def test_waking_up_during_an_outage_keeps_one_socket(
         await member.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
         await asyncio.sleep(0.2)
     link.restore()
-    await expect(member.page.locator('#live-status[data-online="true"]')).to_be_visible(
-        timeout=10000)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if sum(not ws.is_closed() for ws in sockets) > 1:
-            break
-        await asyncio.sleep(0.1)
+    await expect(member.page.locator('#live-status[data-online="true"]')).to_be_visible()
+    # An event through the socket the page kept; then the server holds that one socket only.
+    await add_item(world, "Sau khi bật lại")
+    await member.page.wait_for_function(f"window.MeetingLive.lastSeq() === {await last_seq(world)}")
+    assert world.server.app.context.hub.room_size(world.meeting_id) == 1
+    await eventually(lambda: sum(not ws.is_closed() for ws in sockets) <= 1)
     assert sum(not ws.is_closed() for ws in sockets) == 1
 
 
@@ -386,9 +383,9 @@ async def test_viewer_follows_a_presenter_still_on_the_older_version(
     r = await world.chair.put(f"/api/meetings/{world.meeting_id}/presenter",
                               json={"document_id": doc["id"], "page": 3})
     assert r.status_code == 200, r.text
-    with (CORPUS / "minimal-document.pdf").open("rb") as f:
-        r = await world.secretary.post(f"/api/documents/{doc['id']}/versions",
-                                       files={"file": ("v2.pdf", f, "application/pdf")})
+    r = await world.secretary.post(f"/api/documents/{doc['id']}/versions",
+                                   files={"file": ("v2.pdf", pdfs.sample(pdfs.ONE_PAGE),
+                                                   "application/pdf")})
     assert r.status_code == 201 and r.json()["page_count"] == 1, r.text
     member = await tablet("snv")
     await member.open_live(f"/meetings/{world.meeting_id}/documents/{doc['id']}")
@@ -413,6 +410,5 @@ async def test_presenter_pages_turned_while_reconnecting_reach_the_room(
     await chair.page.get_by_role("button", name="Trang sau").click()
     await expect(chair.page.locator("#page-number")).to_have_text("Trang 3/4")
     chair.link.restore()
-    await expect(chair.page.locator('#live-status[data-online="true"]')).to_be_visible(
-        timeout=10000)
+    await expect(chair.page.locator('#live-status[data-online="true"]')).to_be_visible()
     await expect_page_shown(member, 3, 4)

@@ -281,8 +281,8 @@ async def test_published_notice_reaches_the_tablet_live(room: Room) -> None:
     r = await secretary.post(f"/api/publications/{r.json()['id']}/publish")
     assert r.status_code == 200, r.text
     await member.page.wait_for_function(
-        "window.MeetingLive.state().publications.length === 1", timeout=3000)
-    await expect(notice).to_be_visible(timeout=3000)
+        "window.MeetingLive.state().publications.length === 1")
+    await expect(notice).to_be_visible()
 
 
 async def test_wifi_drops_while_reading_then_the_missed_events_arrive(room: Room) -> None:
@@ -321,7 +321,7 @@ async def test_wifi_drops_while_reading_then_the_missed_events_arrive(room: Room
     # The Wi-Fi drops: first the server is out of reach, then the tablet knows it is offline.
     member.link.cut()
     status = tablet.locator("#live-status")
-    await expect(status).to_have_attribute("data-online", "false", timeout=3000)
+    await expect(status).to_have_attribute("data-online", "false")
     await expect(status).to_have_text("Đang kết nối lại…")
     await member.context.set_offline(True)
     await expect(status).to_have_text(re.compile(r"^Mất kết nối mạng\. Tài liệu đang mở vẫn"))
@@ -384,7 +384,7 @@ async def test_conclusion_form_defaults_to_the_item_under_discussion(room: Room)
     await expect(secretary.page.locator(f'#console-agenda li[data-item-id="{second}"]')
                  ).to_have_attribute("aria-current", "true")
     await expect(secretary.page.locator("#conclusion-form select[name=agenda_item_id]")
-                 ).to_have_value(str(second), timeout=2000)
+                 ).to_have_value(str(second))
 
 
 async def test_turning_a_page_shows_its_top_and_keeps_the_buttons_in_reach(room: Room) -> None:
@@ -394,7 +394,7 @@ async def test_turning_a_page_shows_its_top_and_keeps_the_buttons_in_reach(room:
     await member.wait_live()
     await expect_page_shown(member, 1, 8)
     turn = member.page.get_by_role("button", name="Trang sau")
-    await expect(turn).to_be_in_viewport(timeout=2000)
+    await expect(turn).to_be_in_viewport()
     await turn.click()
     await expect_page_shown(member, 2, 8)
     await expect(turn).to_be_in_viewport()

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pdfs
 import pytest
 from example import enter_example
 from pypdf import PdfReader
@@ -18,9 +19,7 @@ from pypdf import PdfReader
 from meeting_server.store import search as store
 from meeting_server.textfold import fold, words
 
-from conftest import CORPUS, DEMO, Server
-
-GEOTOPO = "GeoTopo-komprimiert.pdf"
+from conftest import DEMO, Server, Template, derive_template, served
 
 
 @dataclass
@@ -44,8 +43,7 @@ async def results(client: httpx.AsyncClient, q: str, **params: Any) -> list[dict
     return found
 
 
-@pytest.fixture
-async def searchable(demo: Server) -> Searchable:
+async def build_searchable(demo: Server) -> dict[str, Any]:
     secretary, mid, created = await enter_example(demo)
     r = await secretary.post(f"/api/tasks/{created[1]['id']}/updates", json={
         "note": "Đã trình 32/40 bộ thủ tục, bảo đảm tiến độ đề ra.", "status": "in_progress"})
@@ -74,9 +72,24 @@ async def searchable(demo: Server) -> Searchable:
         "title": "Rà soát dịch vụ công trực tuyến và khảo sát mức độ hài lòng",
         "lead_unit": "STP", "due_text": "trong tháng 9"})
     assert r.status_code == 201, r.text
-    await demo.app.state.indexer.wait_idle()
-    return Searchable(demo, secretary, await demo.login("gd.snv"), mid, other, created,
-                      notice["id"])
+    await demo.app.context.indexer.wait_idle()
+    return {"meeting_id": mid, "other_id": other, "tasks": created, "notice_id": notice["id"]}
+
+
+@pytest.fixture(scope="session")
+def searchable_template(tmp_path_factory: pytest.TempPathFactory,
+                        demo_template: Template) -> Template:
+    return derive_template(tmp_path_factory, "searchable", demo_template, build_searchable)
+
+
+@pytest.fixture
+async def searchable(tmp_path: Path,
+                     searchable_template: Template) -> AsyncIterator[Searchable]:
+    async with served(searchable_template, tmp_path / "data") as server:
+        facts = server.facts
+        yield Searchable(server, await server.login("thuky.nguyen"), await server.login("gd.snv"),
+                         facts["meeting_id"], facts["other_id"], facts["tasks"],
+                         facts["notice_id"])
 
 
 def demo_pages() -> dict[str, list[str]]:
@@ -186,6 +199,9 @@ async def test_words_side_by_side_rank_first(searchable: Searchable) -> None:
 async def test_meeting_filter(searchable: Searchable) -> None:
     found = await results(searchable.secretary, "tien do", meeting_id=searchable.other_id)
     assert found and {r["meeting_id"] for r in found} == {searchable.other_id}
+
+
+async def test_meeting_filter_on_a_meeting_the_caller_cannot_see(searchable: Searchable) -> None:
     assert await results(searchable.member, "tien do", meeting_id=searchable.other_id) == []
 
 
@@ -235,17 +251,35 @@ async def test_a_correction_replaces_the_superseded_notice(searchable: Searchabl
     assert [r["id"] for r in found if r["kind"] == "publication"] == [second["id"]]
 
 
-async def test_changes_are_searchable_at_once(searchable: Searchable) -> None:
+async def edit_the_conclusion(searchable: Searchable) -> int:
     mid = searchable.meeting_id
     state = (await searchable.secretary.get(f"/api/meetings/{mid}")).json()
-    conclusion = state["conclusions"][0]["id"]
+    conclusion: int = state["conclusions"][0]["id"]
     r = await searchable.secretary.patch(f"/api/conclusions/{conclusion}",
                                          json={"text": "Giao Sở Nội vụ tổng hợp ý kiến."})
     assert r.status_code == 200, r.text
+    return conclusion
+
+
+async def test_an_edited_conclusion_is_found_by_its_new_words(searchable: Searchable) -> None:
+    conclusion = await edit_the_conclusion(searchable)
+
     found = await results(searchable.member, "tong hop y kien")
+
     assert [r["id"] for r in found if r["kind"] == "conclusion"] == [conclusion]
+
+
+async def test_an_edited_conclusion_is_not_found_by_its_old_words(searchable: Searchable) -> None:
+    await edit_the_conclusion(searchable)
+
     found = await results(searchable.member, "ket luan ve cong tac")
+
     assert [r for r in found if r["kind"] == "conclusion"] == []
+
+
+async def test_a_deleted_item_and_its_documents_are_not_found(searchable: Searchable) -> None:
+    mid = searchable.meeting_id
+    state = (await searchable.secretary.get(f"/api/meetings/{mid}")).json()
     item = state["agenda_items"][-1]
     assert "đối thoại" in item["title"]
     r = await searchable.secretary.delete(f"/api/agenda-items/{item['id']}")
@@ -266,7 +300,7 @@ async def test_hits_in_an_older_version_point_to_it(demo: Server) -> None:
     r = await secretary.post(f"/api/documents/{doc['id']}/versions", files={
         "file": (second.name, second.read_bytes(), "application/pdf")})
     assert r.status_code == 201, r.text
-    await demo.app.state.indexer.wait_idle()
+    await demo.app.context.indexer.wait_idle()
     texts = [set(" ".join(words(p.extract_text())).split())
              for path in (first, second) for p in PdfReader(path).pages[:1]]
     only_first = sorted(w for w in texts[0] - texts[1] if len(w) > 4 and not w.isdigit())[0]
@@ -277,23 +311,16 @@ async def test_hits_in_an_older_version_point_to_it(demo: Server) -> None:
     assert hits and {r["version"] for r in hits if r["page"]} == {2}
 
 
-async def test_a_word_on_one_page_of_geotopo_finds_that_page(demo: Server) -> None:
-    reader = PdfReader(CORPUS / GEOTOPO)
-    page_words = [set(words(page.extract_text())) for page in reader.pages]
-    counts = Counter(w for found in page_words for w in found)
-    every = set(counts)
-    unique = sorted(w for w, n in counts.items() if n == 1 and len(w) >= 8 and w.isalpha()
-                    and not any(o != w and o.startswith(w) for o in every))
-    assert unique, "no word of GeoTopo is on exactly one page"
-    word = unique[len(unique) // 2]
-    page = next(n for n, found in enumerate(page_words, start=1) if word in found)
+async def test_a_word_on_one_page_of_a_long_document_finds_that_page(demo: Server) -> None:
+    page = 58
+    word = pdfs.long_word(page)  # on that page only (test_pdfs)
     secretary = await demo.login("thuky.nguyen")
     mid = (await secretary.get("/api/meetings")).json()["meetings"][0]["id"]
     item = (await secretary.post(f"/api/meetings/{mid}/agenda-items",
                                  json={"title": "Tài liệu tham khảo"})).json()["id"]
     doc = (await secretary.post(f"/api/agenda-items/{item}/documents", files={
-        "file": (GEOTOPO, (CORPUS / GEOTOPO).read_bytes(), "application/pdf")})).json()
-    await demo.app.state.indexer.wait_idle()
+        "file": (pdfs.LONG, pdfs.sample(pdfs.LONG), "application/pdf")})).json()
+    await demo.app.context.indexer.wait_idle()
     found = await results(secretary, word)
     assert [(r["kind"], r["id"], r["page"]) for r in found] == [("document", doc["id"], page)]
     assert found[0]["url"] == f"/meetings/{mid}/documents/{doc['id']}?version=1&page={page}"
@@ -312,6 +339,9 @@ async def test_any_text_is_a_search_not_an_error(searchable: Searchable) -> None
         r = await searchable.member.get("/api/search", params={"q": query})
         assert r.status_code == 200, (query, r.text)
         assert isinstance(r.json()["results"], list)
+
+
+async def test_query_syntax_is_taken_as_words(searchable: Searchable) -> None:
     found = await results(searchable.member, '"tiến độ" (đề* ra)')
     assert any(r["kind"] == "task" for r in found)
 
@@ -342,11 +372,14 @@ async def test_a_megabyte_query_is_refused_by_the_http_server(demo: Server) -> N
     assert status.split()[1] in (b"400", b"414", b"422")
 
 
-async def test_bad_meeting_id_is_400_and_anonymous_is_401(demo: Server) -> None:
+async def test_bad_meeting_id_is_400(demo: Server) -> None:
     client = await demo.login("gd.snv")
     for raw in ("x", "-1", "0", "1.5", str(2**63), "²", "١"):
         r = await client.get("/api/search", params={"q": "tien", "meeting_id": raw})
         assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query"
+
+
+async def test_anonymous_search_is_401(demo: Server) -> None:
     assert (await demo.client().get("/api/search", params={"q": "tien"})).status_code == 401
 
 
@@ -360,18 +393,30 @@ async def test_at_most_50_results(demo: Server) -> None:
     assert len(await results(client, "thanh pho")) == store.LIMIT
 
 
-async def test_search_page_links_and_escapes(searchable: Searchable) -> None:
+async def search_page(searchable: Searchable) -> str:
     mid = searchable.meeting_id
     await searchable.secretary.post(f"/api/meetings/{mid}/conclusions", json={
         "text": "<script>alert('tiến độ')</script> & <b>đối thoại</b>"})
     r = await searchable.member.get("/search", params={"q": "tien do"})
     assert r.status_code == 200
-    html = r.text
+    assert "Tìm kiếm" in r.text or "Search" in r.text
+    return r.text
+
+
+async def test_search_page_escapes_what_users_wrote(searchable: Searchable) -> None:
+    html = await search_page(searchable)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+async def test_search_page_marks_the_words(searchable: Searchable) -> None:
+    html = await search_page(searchable)
     assert re.search(r"<mark>tiến( |</mark>\s*<mark>)độ</mark>", html)
-    assert f'href="/meetings/{mid}/documents/' in html
+
+
+async def test_search_page_links_to_documents_and_tasks(searchable: Searchable) -> None:
+    html = await search_page(searchable)
+    assert f'href="/meetings/{searchable.meeting_id}/documents/' in html
     assert 'href="/tasks?unit=#task-' in html
-    assert "Tìm kiếm" in html or "Search" in html
 
 
 async def test_search_page_needs_sign_in(demo: Server) -> None:
@@ -381,7 +426,7 @@ async def test_search_page_needs_sign_in(demo: Server) -> None:
 
 async def test_reindex_gives_the_same_answers(searchable: Searchable) -> None:
     before = await results(searchable.member, "cai cach hanh chinh")
-    async with searchable.server.app.state.db.transaction() as tx:
+    async with searchable.server.app.context.db.transaction() as tx:
         count = await store.reindex(tx)
     assert count > 0
     after = await results(searchable.member, "cai cach hanh chinh")
