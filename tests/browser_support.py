@@ -38,7 +38,7 @@ class FlakyLink:
         assert parts.hostname and parts.port
         self._host, self._port = parts.hostname, parts.port
         self._server: asyncio.Server | None = None
-        self._transports: set[asyncio.BaseTransport] = set()
+        self._transports: set[asyncio.WriteTransport] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self.down = False
         self.url = ""

@@ -24,7 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -498,7 +498,7 @@ async def command_server(args: list[str], logs: Path
 # ----------------------------------------------------------------------------- transitional
 
 
-def _corpus() -> Iterator[Path]:
+def _corpus() -> Generator[Path, None, None]:
     folder = Path(tempfile.mkdtemp(prefix="meeting-test-pdfs-"))
     try:
         yield pdfs.write_samples(folder, aliases=True)

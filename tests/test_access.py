@@ -9,7 +9,16 @@ import pytest
 
 from meeting_server import access
 from meeting_server.errors import Forbidden, Invalid, NotFound
-from meeting_server.models import Meeting, Publication, Task, Unit, User
+from meeting_server.models import (
+    Meeting,
+    Publication,
+    PublicationKind,
+    PublicationStatus,
+    Task,
+    Unit,
+    User,
+    UserRole,
+)
 
 OFFICE = Unit(1, "VPUBND", "Văn phòng UBND thành phố")
 HOME = Unit(2, "SNV", "Sở Nội vụ")
@@ -17,7 +26,7 @@ JUSTICE = Unit(3, "STP", "Sở Tư pháp")
 PLANNING = Unit(4, "SKHDT", "Sở Kế hoạch và Đầu tư")
 
 
-def user(role: str = "member", unit: Unit | None = OFFICE, id: int = 10) -> User:
+def user(role: UserRole = "member", unit: Unit | None = OFFICE, id: int = 10) -> User:
     return User(id, f"u{id}", f"User {id}", "", role, unit, True)
 
 
@@ -31,7 +40,8 @@ TASK = Task(5, MEETING.id, 9, "Rà soát", OFFICE, (JUSTICE,), "", date(2019, 7,
             False, "assigned", None, "", "")
 
 
-def publication(kind: str = "notice", status: str = "published") -> Publication:
+def publication(kind: PublicationKind = "notice",
+                status: PublicationStatus = "published") -> Publication:
     return Publication(8, MEETING.id, kind, 1, status, {}, {}, None, None, None, None, None,
                        "", "")
 
@@ -233,8 +243,9 @@ def test_only_the_secretary_cancels_a_task() -> None:
     (MEMBER, None, "notice", "published", False, False),
     (ADMIN, None, "minutes", "published", False, True),
 ])
-def test_who_reads_a_publication(who: User, role: str | None, kind: str, status: str,
-                                 unit_tasks: bool, readable: bool) -> None:
+def test_who_reads_a_publication(who: User, role: str | None, kind: PublicationKind,
+                                 status: PublicationStatus, unit_tasks: bool,
+                                 readable: bool) -> None:
     found = publication(kind, status)
     assert access.can_read_publication(who, found, role, unit_tasks) is readable
     if not readable:

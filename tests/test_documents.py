@@ -374,7 +374,8 @@ async def test_meeting_book_has_a_bookmark_per_item_and_document(world: World) -
 
     titles = [o.title for o in book.outline if not isinstance(o, list)]
     assert len(titles) == 2
-    children = [[c.title for c in o] for o in book.outline if isinstance(o, list)]
+    children = [[c.title for c in o if not isinstance(c, list)]
+                for o in book.outline if isinstance(o, list)]
     assert children == [["Một"], ["Hai", "Ba"]]
 
 

@@ -64,6 +64,7 @@ async def test_reconnect_with_last_seq_gets_exactly_the_missed_events(world: Wor
     assert [e["seq"] for e in a.events] == [e["seq"] for e in b.events]
     await a.close()
     resume_from = a.seq
+    assert resume_from is not None
     for n in range(20):
         if n % 3 == 0:
             await world.secretary.post(f"/api/meetings/{mid}/agenda-items", json={"title": f"M{n}"})

@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 from meeting_server.live.protocol import (
-    EVENT_NAMES,
     MAX_MESSAGE_BYTES,
     Hello,
     Ping,
@@ -18,6 +17,7 @@ from meeting_server.live.protocol import (
     encode_pong,
     encode_snapshot,
 )
+from meeting_server.models import EVENT_NAMES
 
 
 def decode_error(text: str | bytes) -> ProtocolError:

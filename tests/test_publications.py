@@ -29,7 +29,7 @@ def not_blank(data: bytes) -> float:
         image = document[0].render(scale=1).to_pil().convert("L")
     finally:
         document.close()
-    histogram = image.histogram()
+    histogram: list[int] = image.histogram()
     return 1 - histogram[255] / sum(histogram)
 
 

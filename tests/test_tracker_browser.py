@@ -64,11 +64,12 @@ def is_red(css: str) -> bool:
 
 async def colours(row: Locator) -> dict[str, str]:
     """The row's computed background, text colour and the left edge of its first cell."""
-    return await row.evaluate("""(tr) => {
+    found: dict[str, str] = await row.evaluate("""(tr) => {
         const row = getComputedStyle(tr), cell = getComputedStyle(tr.cells[0]);
         return {background: row.backgroundColor, color: row.color,
                 edge: cell.boxShadow + " " + cell.borderLeftColor};
     }""")
+    return found
 
 
 async def test_overdue_tasks_are_red_and_done_or_ongoing_ones_are_not(
