@@ -24,9 +24,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -446,34 +447,39 @@ async def eventually(condition: Callable[[], bool], interval: float = 0.05) -> N
 
 
 SERVING = re.compile(r"^Serving on (http://127\.0\.0\.1:\d+)/", re.MULTILINE)
+ServingCommand = tuple[subprocess.Popen[bytes], str, str, Path]
+
+
+def serving_url(proc: subprocess.Popen[bytes], out: Path, err: Path) -> tuple[str, str]:
+    """For a server run as a command: its URL and output once /health answers (blocking)."""
+
+    def running() -> None:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}: {err.read_text()}")
+
+    while not (found := SERVING.search(out.read_text(encoding="utf-8", errors="replace"))):
+        running()
+        time.sleep(0.05)
+    text = out.read_text(encoding="utf-8", errors="replace")
+    with httpx.Client(base_url=found.group(1)) as client:
+        while True:
+            try:
+                if client.get("/health").status_code == 200:
+                    return found.group(1), text
+            except httpx.TransportError:
+                pass
+            running()
+            time.sleep(0.05)
 
 
 async def wait_for_serving(proc: subprocess.Popen[bytes], out: Path,
                            err: Path) -> tuple[str, str]:
     """For a server run as a command: its URL and output once /health answers."""
-    while not (found := SERVING.search(out.read_text(encoding="utf-8", errors="replace"))):
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}: {err.read_text()}")
-        await asyncio.sleep(0.05)
-    text = out.read_text(encoding="utf-8", errors="replace")
-    url = found.group(1)
-    async with httpx.AsyncClient(base_url=url) as client:
-        while True:
-            try:
-                if (await client.get("/health")).status_code == 200:
-                    return url, text
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None:
-                raise AssertionError(f"server exited with {proc.returncode}: {err.read_text()}")
-            await asyncio.sleep(0.05)
+    return await asyncio.to_thread(serving_url, proc, out, err)
 
 
-@asynccontextmanager
-async def command_server(args: list[str], logs: Path
-                         ) -> AsyncIterator[tuple[subprocess.Popen[bytes], str, str, Path]]:
-    """``python -m meeting_server ARGS --port 0``: (process, URL, output, stderr path) once it
-    answers; stopped with SIGTERM (killed if it hangs) and reaped whatever happens."""
+def start_command(args: list[str], logs: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    """``python -m meeting_server ARGS --port 0`` with its output in ``logs``."""
     logs.mkdir(parents=True, exist_ok=True)
     out_path, err_path = logs / "stdout", logs / "stderr"
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -482,17 +488,41 @@ async def command_server(args: list[str], logs: Path
              "--log-level", "warning"],
             stdin=subprocess.DEVNULL, stdout=out, stderr=err,
         )
+    return proc, out_path, err_path
+
+
+def stop_command(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, SIGKILL if it hangs, and reaped whatever happens."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
         try:
-            url, text = await wait_for_serving(proc, out_path, err_path)
-            yield proc, url, text, err_path
-        finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.to_thread(proc.wait, 15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-            await asyncio.to_thread(proc.wait)
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    proc.wait()
+
+
+@asynccontextmanager
+async def command_server(args: list[str], logs: Path) -> AsyncIterator[ServingCommand]:
+    """``python -m meeting_server ARGS --port 0``: (process, URL, output, stderr path) once it
+    answers; stopped with SIGTERM (killed if it hangs) and reaped whatever happens."""
+    proc, out_path, err_path = start_command(args, logs)
+    try:
+        url, text = await wait_for_serving(proc, out_path, err_path)
+        yield proc, url, text, err_path
+    finally:
+        await asyncio.to_thread(stop_command, proc)
+
+
+@contextmanager
+def serving_command(args: list[str], logs: Path) -> Iterator[ServingCommand]:
+    """:func:`command_server` for a synchronous (module- or session-scoped) fixture."""
+    proc, out_path, err_path = start_command(args, logs)
+    try:
+        url, text = serving_url(proc, out_path, err_path)
+        yield proc, url, text, err_path
+    finally:
+        stop_command(proc)
 
 
 # ----------------------------------------------------------------------------- transitional

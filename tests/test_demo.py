@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import tomllib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ import httpx
 import pypdf
 import pytest
 
-from conftest import DEMO, command_server
+from conftest import DEMO, serving_command
 
 MEETING = re.compile(r"^\s+meeting id (\d+)$", re.MULTILINE)
 PERSON = re.compile(r"^ {4}(\S+)\s+(\S+)\s+(admin|secretary|member)$", re.MULTILINE)
@@ -49,11 +49,13 @@ def agenda() -> dict[str, Any]:
     return tomllib.loads((DEMO / "agenda.toml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
-    """``python -m meeting_server demo --port 0 --data-dir tmp_path/demo``, reaped at the end."""
-    data_dir = tmp_path / "demo"
-    async with command_server(["demo", "--data-dir", str(data_dir)], tmp_path) as running:
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """``python -m meeting_server demo --port 0 --data-dir …/demo``, reaped at the end; one
+    for the module, whose tests only read."""
+    folder = tmp_path_factory.mktemp("demo")
+    data_dir = folder / "demo"
+    with serving_command(["demo", "--data-dir", str(data_dir)], folder) as running:
         proc, url, text, err_path = running
         meeting = MEETING.search(text)
         assert meeting, text
@@ -64,25 +66,39 @@ async def demo(tmp_path: Path) -> AsyncIterator[Demo]:
     assert "Traceback" not in err_path.read_text(), err_path.read_text()
 
 
-async def test_secretary_sees_the_demo_meeting_with_agenda_and_documents(demo: Demo) -> None:
-    spec = agenda()
-    # Every user of the agenda is printed with its role and a password.
+def test_demo_prints_every_user_with_role_and_password(demo: Demo) -> None:
     assert {u: r for u, (_, r) in demo.people.items()} == {
-        u["username"]: u.get("role", "member") for u in spec["users"]}
+        u["username"]: u.get("role", "member") for u in agenda()["users"]}
     assert all(len(p) >= 8 for p, _ in demo.people.values())
 
+
+async def secretarys_meetings(demo: Demo) -> list[dict[str, Any]]:
     async with demo.signed_in(demo.with_role("secretary")) as secretary:
         assert (await secretary.get("/api/me")).json()["role"] == "secretary"
         r = await secretary.get("/api/meetings")
-        assert r.status_code == 200, r.text
-        [meeting] = r.json()["meetings"]
-        assert meeting["id"] == demo.meeting_id
-        assert meeting["title"] == spec["meeting"]["title"]
-        assert meeting["location"] == spec["meeting"]["location"]
-        assert [i["title"] for i in meeting["agenda_items"]] == [i["title"] for i in spec["items"]]
-        for item, item_spec in zip(meeting["agenda_items"], spec["items"], strict=True):
-            assert item["presenter"] == item_spec["presenter"]
-            assert item["duration_minutes"] == item_spec["duration_minutes"]
+    assert r.status_code == 200, r.text
+    meetings: list[dict[str, Any]] = r.json()["meetings"]
+    return meetings
+
+
+async def test_secretary_sees_the_demo_meeting(demo: Demo) -> None:
+    spec = agenda()
+    [meeting] = await secretarys_meetings(demo)
+    assert meeting["id"] == demo.meeting_id
+    assert (meeting["title"], meeting["location"]) == (spec["meeting"]["title"],
+                                                       spec["meeting"]["location"])
+
+
+async def test_demo_agenda_items_have_presenters_and_durations(demo: Demo) -> None:
+    [meeting] = await secretarys_meetings(demo)
+    assert [(i["title"], i["presenter"], i["duration_minutes"]) for i in meeting["agenda_items"]] \
+        == [(i["title"], i["presenter"], i["duration_minutes"]) for i in agenda()["items"]]
+
+
+async def test_demo_documents_have_their_titles_files_and_pages(demo: Demo) -> None:
+    [meeting] = await secretarys_meetings(demo)
+    async with demo.signed_in(demo.with_role("secretary")) as secretary:
+        for item, item_spec in zip(meeting["agenda_items"], agenda()["items"], strict=True):
             docs = item["documents"]
             assert [d["title"] for d in docs] == [d["title"] for d in item_spec["documents"]]
             for doc, doc_spec in zip(docs, item_spec["documents"], strict=True):
@@ -91,11 +107,14 @@ async def test_secretary_sees_the_demo_meeting_with_agenda_and_documents(demo: D
                 assert r.status_code == 200, r.text
                 assert r.json()["versions"][0]["filename"] == doc_spec["file"]
 
-        r = await secretary.get(f"/api/meetings/{demo.meeting_id}")
-        state = r.json()
-        roles = {p["username"]: p["role"] for p in state["participants"]}
-        assert roles == {p["username"]: p["role"] for p in spec["participants"]}
-        assert len(state["documents"]) == sum(len(i["documents"]) for i in spec["items"])
+
+async def test_demo_participants_have_their_roles(demo: Demo) -> None:
+    spec = agenda()
+    async with demo.signed_in(demo.with_role("secretary")) as secretary:
+        state = (await secretary.get(f"/api/meetings/{demo.meeting_id}")).json()
+    roles = {p["username"]: p["role"] for p in state["participants"]}
+    assert roles == {p["username"]: p["role"] for p in spec["participants"]}
+    assert len(state["documents"]) == sum(len(i["documents"]) for i in spec["items"])
 
 
 async def test_member_participant_sees_the_demo_meeting(demo: Demo) -> None:
