@@ -49,12 +49,6 @@ async def _summaries(conn: Conn, found: list[Meeting]) -> list[dict[str, Any]]:
             for m in found]
 
 
-async def visible(conn: Conn, user: User) -> list[Meeting]:
-    """The meetings the caller sees, newest first (the search page's choices). One
-    statement."""
-    return await meetings.list_visible(conn, access.scope(user))
-
-
 async def meeting_state(conn: Conn, user: User, meeting_id: int, today: date
                         ) -> tuple[Access, dict[str, Any]]:
     """``GET /api/meetings/{id}``, the meeting page and the socket's snapshot: the caller's
