@@ -1,15 +1,34 @@
-"""Helpers for the browser tests: a Wi-Fi link that can drop, and signed-in tablets."""
+"""Helpers for the browser tests: one Chromium, a Wi-Fi link that can drop, signed-in tablets.
+
+The browser test modules run in the session's event loop (``LOOP``), so that one Chromium,
+driven by one Playwright, serves all their tests: each test opens its own browser contexts,
+which share nothing. The fixtures they use are defined here again for that loop, with the
+conftest's names; a browser module imports them (``from browser_support import chromium, …``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+import pytest
+import pytest_asyncio
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    async_playwright,
+    expect,
+)
+
+from conftest import Server, Template, World, fixture_server, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -19,6 +38,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 #: does, so this is generous for a loaded machine, and no test measures time with it.
 WAIT = 30_000
 expect.set_options(timeout=WAIT)
+#: The mark of a browser test module: its tests and fixtures run in the session's loop.
+LOOP = pytest.mark.asyncio(loop_scope="session")
 TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 2,
           "has_touch": True, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 
@@ -163,9 +184,57 @@ async def sign_in(tablet: Tablet, username: str, password: str, next_path: str =
     await page.wait_for_url(tablet.url(next_path))
 
 
+async def expect_page_shown(t: Tablet, page: int, total: int, version: int = 1) -> None:
+    """The viewer shows that page: image URL, page number, and a decoded image."""
+    image = t.page.locator("#page-image")
+    await expect(image).to_have_attribute(
+        "src", re.compile(rf"/pages/{page}\?version={version}$"))
+    await expect(t.page.locator("#page-number")).to_have_text(f"Trang {page}/{total}")
+    await t.page.wait_for_function(
+        """([page, version]) => {
+             const img = document.getElementById("page-image");
+             return img.src.endsWith(`/pages/${page}?version=${version}`)
+                 && img.complete && img.naturalWidth > 0;
+           }""", arg=[page, version])
+
+
 async def screenshot(page: Page, name: str) -> None:
     """Saves a full-page screenshot into $BROWSER_SCREENSHOTS, when that is set."""
     folder = os.environ.get("BROWSER_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session", name="browser")
+async def chromium() -> AsyncIterator[Browser]:
+    """Debian's Chromium, launched once per test process."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                    args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session", name="server")
+async def server_in_the_sessions_loop(request: pytest.FixtureRequest,
+                                      data_dir: Path) -> AsyncIterator[Server]:
+    """The conftest's ``server``, in the browser tests' loop."""
+    async with fixture_server(request, data_dir) as started:
+        yield started
+
+
+@pytest_asyncio.fixture(loop_scope="session", name="world")
+async def world_in_the_sessions_loop(server: Server) -> World:
+    """The conftest's ``world``, in the browser tests' loop."""
+    return await World.of(server)
+
+
+@pytest_asyncio.fixture(loop_scope="session", name="demo")
+async def demo_in_the_sessions_loop(tmp_path: Path,
+                                    demo_template: Template) -> AsyncIterator[Server]:
+    """The conftest's ``demo``, in the browser tests' loop."""
+    async with served(demo_template, tmp_path / "data") as started:
+        yield started

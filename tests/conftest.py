@@ -394,13 +394,20 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+@asynccontextmanager
+async def fixture_server(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Server]:
+    """The ``server`` fixture: the ``world`` template when the test uses ``world`` too."""
+    name = "world_template" if "world" in request.fixturenames else "admin_template"
+    template: Template = request.getfixturevalue(name)
+    async with served(template, data_dir) as started:
+        yield started
+
+
 @pytest.fixture
 async def server(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Server]:
     """The app with one admin (``admin``, PASSWORD); the ``world`` fixture's data when the test
     uses ``world`` too."""
-    name = "world_template" if "world" in request.fixturenames else "admin_template"
-    template: Template = request.getfixturevalue(name)
-    async with served(template, data_dir) as started:
+    async with fixture_server(request, data_dir) as started:
         yield started
 
 
@@ -418,14 +425,19 @@ class World:
     other_meeting_id: int
     users: dict[str, int]
 
+    @classmethod
+    async def of(cls, server: Server) -> World:
+        """The world of a server started from the world template, its people signed in."""
+        facts = server.facts
+        return cls(server, await server.login("admin"), await server.login("thuky"),
+                   await server.login("pct"), await server.login("snv"),
+                   await server.login("stp"), facts["meeting_id"], facts["other_meeting_id"],
+                   dict(facts["users"]))
+
 
 @pytest.fixture
 async def world(server: Server) -> World:
-    facts = server.facts
-    return World(server, await server.login("admin"), await server.login("thuky"),
-                 await server.login("pct"), await server.login("snv"),
-                 await server.login("stp"), facts["meeting_id"], facts["other_meeting_id"],
-                 dict(facts["users"]))
+    return await World.of(server)
 
 
 @pytest.fixture

@@ -16,20 +16,26 @@ from typing import Any
 
 import pdfs
 import pytest
-from browser_support import (
+import pytest_asyncio
+from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     CHROMIUM,
-    CHROMIUM_ARGS,
+    LOOP,
     FlakyLink,
     Tablet,
+    chromium,
+    expect_page_shown,
     new_tablet,
     screenshot,
+    server_in_the_sessions_loop,
     sign_in,
+    world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, Locator, WebSocket, async_playwright, expect
+from playwright.async_api import Browser, Locator, WebSocket, expect
 
 from conftest import PASSWORD, Server, World, eventually
 
 pytestmark = [
+    LOOP,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
@@ -38,18 +44,7 @@ PDF = pdfs.FOUR_PAGES
 OpenTablet = Callable[..., Awaitable[Tablet]]
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                    args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def link(server: Server) -> AsyncIterator[FlakyLink]:
     relay = FlakyLink(server.url)
     await relay.start()
@@ -59,7 +54,7 @@ async def link(server: Server) -> AsyncIterator[FlakyLink]:
         await relay.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def tablet(browser: Browser, link: FlakyLink,
                  world: World) -> AsyncIterator[OpenTablet]:
     """``await tablet("snv")``: a new tablet signed in as that user, on the home page.
@@ -114,20 +109,6 @@ async def last_seq(world: World) -> int:
 
 def agenda_row(t: Tablet, item_id: int) -> Locator:
     return t.page.locator(f'#agenda li[data-item-id="{item_id}"]')
-
-
-async def expect_page_shown(t: Tablet, page: int, total: int, version: int = 1) -> None:
-    """The viewer shows that page: image URL, page number, and a decoded image."""
-    image = t.page.locator("#page-image")
-    await expect(image).to_have_attribute(
-        "src", re.compile(rf"/pages/{page}\?version={version}$"))
-    await expect(t.page.locator("#page-number")).to_have_text(f"Trang {page}/{total}")
-    await t.page.wait_for_function(
-        """([page, version]) => {
-             const img = document.getElementById("page-image");
-             return img.src.endsWith(`/pages/${page}?version=${version}`)
-                 && img.complete && img.naturalWidth > 0;
-           }""", arg=[page, version])
 
 
 async def test_current_item_reaches_the_tablet(

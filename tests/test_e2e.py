@@ -16,13 +16,24 @@ from typing import Any
 from urllib.parse import urljoin
 
 import pytest
-from browser_support import CHROMIUM, FlakyLink, Tablet, new_tablet, sign_in
+import pytest_asyncio
+from browser_support import (  # noqa: F401 (chromium, demo: fixtures)
+    CHROMIUM,
+    LOOP,
+    FlakyLink,
+    Tablet,
+    chromium,
+    demo_in_the_sessions_loop,
+    expect_page_shown,
+    new_tablet,
+    sign_in,
+)
 from playwright.async_api import Browser, Dialog, Page, expect
-from test_browser import browser, expect_page_shown  # noqa: F401 (browser: the fixture)
 
 from conftest import PASSWORD, ROOT, Server
 
 pytestmark = [
+    LOOP,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
@@ -83,8 +94,8 @@ class Room:
         return screen
 
 
-@pytest.fixture
-async def room(demo: Server, browser: Browser) -> AsyncIterator[Room]:  # noqa: F811
+@pytest_asyncio.fixture(loop_scope="session")
+async def room(demo: Server, browser: Browser) -> AsyncIterator[Room]:
     secretary = await demo.login(SECRETARY)
     [meeting] = (await secretary.get("/api/meetings")).json()["meetings"]
     state = (await secretary.get(f"/api/meetings/{meeting['id']}")).json()

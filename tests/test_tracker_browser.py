@@ -12,21 +12,31 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from browser_support import CHROMIUM, FlakyLink, Tablet, new_tablet, sign_in
+import pytest_asyncio
+from browser_support import (  # noqa: F401 (chromium, demo: fixtures)
+    CHROMIUM,
+    LOOP,
+    FlakyLink,
+    Tablet,
+    chromium,
+    demo_in_the_sessions_loop,
+    new_tablet,
+    sign_in,
+)
 from example import enter_example
 from playwright.async_api import Browser, Locator, expect
-from test_browser import browser  # noqa: F401 (the fixture)
 
 from conftest import PASSWORD, Server
 
 pytestmark = [
+    LOOP,
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
 
 
-@pytest.fixture
-async def open_tracker(demo: Server, browser: Browser) -> AsyncIterator[Any]:  # noqa: F811
+@pytest_asyncio.fixture(loop_scope="session")
+async def open_tracker(demo: Server, browser: Browser) -> AsyncIterator[Any]:
     """``await open_tracker("gd.stttt", "/tasks")``: a tablet signed in on that page."""
     link = FlakyLink(demo.url)
     await link.start()
