@@ -8,6 +8,9 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+#: How long to wait for a message before failing: far more than a loaded machine needs.
+WAIT = 60.0
+
 
 def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     """Apply one event to a meeting state (the same rules as static/live.js)."""
@@ -81,7 +84,7 @@ class Tablet:
         await ws.send(json.dumps({"type": "hello", "last_seq": last_seq}))
         return tablet
 
-    async def receive(self, timeout: float = 20) -> dict[str, Any]:
+    async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
         message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
         if message["type"] == "snapshot":
             self.state, self.seq = message["state"], message["seq"]
@@ -95,7 +98,7 @@ class Tablet:
             self.errors.append(message)
         return message  # type: ignore[no-any-return]
 
-    async def until_seq(self, seq: int, timeout: float = 20) -> None:
+    async def until_seq(self, seq: int, timeout: float = WAIT) -> None:
         while self.seq is None or self.seq < seq:
             await self.receive(timeout)
 
