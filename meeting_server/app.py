@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from meeting_server.context import AppContext, open_context
+from meeting_server.datadir import with_secret_key
 from meeting_server.errors import EXCEPTION_HANDLERS
 from meeting_server.idempotency import IdempotencyMiddleware
 from meeting_server.live.ws import meeting_socket
@@ -147,7 +148,7 @@ class MeetingApp(Starlette):
 
 def create_app(settings: Settings) -> MeetingApp:
     """Build the application; the database and workers open in the lifespan."""
-    settings = settings.with_secret()
+    settings = with_secret_key(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

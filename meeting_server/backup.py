@@ -14,11 +14,9 @@ damaged backup leaves nothing behind. A backup folder can also be served as it i
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -208,9 +206,7 @@ def _hash_and_sync(path: Path, relative: str) -> BackedUpFile:
 def _check_database(path: Path) -> None:
     """``integrity_check`` of a restored database, and a schema this server knows."""
     newest = len(database.migration_files())
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    result, version = database.check(path)
     if result != "ok":
         raise BackupError(f"the backup's database fails integrity_check: {result}")
     if version > newest:

@@ -183,10 +183,11 @@ def demo(settings: Settings) -> int:
 
 async def _demo_setup(settings: Settings, folder: Path) -> tuple[int, list[tuple[str, str, str]]]:
     from meeting_server.context import open_context
+    from meeting_server.datadir import with_secret_key
     from meeting_server.services import accounts
     from meeting_server.store import users
 
-    async with open_context(settings.with_secret(), background=False) as context:
+    async with open_context(with_secret_key(settings), background=False) as context:
         meeting = await _import(context, folder)
         people: list[tuple[str, str, str]] = []
         async with context.db.read() as conn:
@@ -214,8 +215,9 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
     if command == "reindex":
         return await _reindex(settings)
     from meeting_server.context import open_context
+    from meeting_server.datadir import with_secret_key
 
-    async with open_context(settings.with_secret(), background=False) as context:
+    async with open_context(with_secret_key(settings), background=False) as context:
         db = context.db
         if command == "unit":
             unit = await accounts.add_unit(db, args.code, args.name)

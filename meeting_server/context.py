@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from meeting_server.datadir import DataDir
 from meeting_server.db import Database
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 class AppContext:
     settings: Settings
     clock: Clock
+    data: DataDir
     db: Database
     files: DocumentFiles
     worker: PdfWorker
@@ -59,7 +61,8 @@ async def open_context(settings: Settings, *, background: bool = True,
         db = Database(settings.db_path, clock)
         await db.open()
         stack.push_async_callback(db.close)
-        files = DocumentFiles(settings.data_dir)
+        data = DataDir(settings.data_dir)
+        files = DocumentFiles(data)
         if background:
             async with db.read() as conn:
                 await files.sweep(conn)
@@ -76,8 +79,8 @@ async def open_context(settings: Settings, *, background: bool = True,
         hub = Hub(queue_size=settings.ws_queue_size)
         stack.push_async_callback(hub.close_all)
         context = AppContext(
-            settings=settings, clock=clock, db=db, files=files, worker=worker, indexer=indexer,
-            derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
+            settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
+            indexer=indexer, derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
             renderer=Renderer(data_path("templates")),
         )
         logger.info("data dir %s", settings.data_dir)

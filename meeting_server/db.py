@@ -352,3 +352,14 @@ def backup(src: Path, dest: Path) -> None:
     finally:
         target.close()
         source.close()
+
+
+def check(path: Path) -> tuple[str, int]:
+    """A database file's ``integrity_check`` result and schema version (``user_version``)."""
+    conn = sqlite3.connect(path)
+    try:
+        result = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+    return result, version

@@ -32,9 +32,8 @@ class TempFile:
 
 
 class DocumentFiles:
-    def __init__(self, data: DataDir | Path) -> None:
-        # A Path is still accepted from callers that do not build a DataDir yet.
-        self.data = data if isinstance(data, DataDir) else DataDir(data)
+    def __init__(self, data: DataDir) -> None:
+        self.data = data
         self.data.create()
 
     def path(self, sha256: str) -> Path:

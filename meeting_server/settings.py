@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from meeting_server.datadir import DataDir, with_secret_key
+from meeting_server.datadir import DataDir
 
 T = TypeVar("T")
 
@@ -211,10 +211,6 @@ class Settings:
             values[s.name] = s.read(str(override) if override is not None
                                     else env.get(s.env, s.default))
         return cls(**values)
-
-    def with_secret(self) -> Settings:
-        """Kept for callers not yet moved to :func:`meeting_server.datadir.with_secret_key`."""
-        return with_secret_key(self)
 
 
 SETTINGS: tuple[Setting, ...] = tuple(
