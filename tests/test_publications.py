@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pypdf
 import pypdfium2
 import pytest
 from example import enter_example
 from liveclient import Tablet
 
-from conftest import Server, World
+from conftest import PASSWORD, Server, Template, World, derive_template, served
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
@@ -33,58 +37,139 @@ def not_blank(data: bytes) -> float:
     return 1 - histogram[255] / sum(histogram)
 
 
-async def test_notice_of_the_example_has_units_deadlines_motto_recipients(demo: Server) -> None:
+async def publish_the_example_notice(demo: Server) -> dict[str, Any]:
     secretary, mid, _ = await enter_example(demo)
     r = await secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "notice"})
     assert r.status_code == 201, r.text
     draft = r.json()
-    assert draft["status"] == "draft" and draft["version"] == 1
     r = await secretary.patch(f"/api/publications/{draft['id']}",
                               json={"number": "125/TB-VP", "signer": {"name": "Lê Quang Huy"}})
     assert r.status_code == 200
     r = await secretary.post(f"/api/publications/{draft['id']}/publish")
     assert r.status_code == 200, r.text
-    published = r.json()
-    pdf = await secretary.get(f"/api/publications/{draft['id']}/pdf")
-    assert pdf.status_code == 200
-    assert hashlib.sha256(pdf.content).hexdigest() == published["sha256"]
-    text = pdf_text(pdf.content)
-    for expected in [MOTTO, "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Số: 125/TB-VP",
-                     "Sở Thông tin và Truyền thông", "Văn phòng UBND thành phố", "Sở Tư pháp",
-                     "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "Các sở, ban, ngành thành phố",
-                     "trước ngày 15/8", "15/08/2019", "trong tháng 7", "31/07/2019",
-                     "thực hiện thường xuyên", "Nơi nhận:", "Lưu: VT", "Lê Quang Huy"]:
-        assert expected in " ".join(text.split()), expected
-    metadata = pypdf.PdfReader(io.BytesIO(pdf.content)).metadata
+    return {"publication": r.json()}
+
+
+@pytest.fixture(scope="session")
+def notice_template(tmp_path_factory: pytest.TempPathFactory,
+                    demo_template: Template) -> Template:
+    """The demo with the example's tasks and their published notice, made once per run."""
+    return derive_template(tmp_path_factory, "notice", demo_template, publish_the_example_notice)
+
+
+@dataclass
+class Notice:
+    published: dict[str, Any]
+    pdf: bytes
+
+
+@pytest.fixture
+async def notice(tmp_path: Path, notice_template: Template) -> AsyncIterator[Notice]:
+    async with served(notice_template, tmp_path / "data") as server:
+        published = server.facts["publication"]
+        secretary = await server.login("thuky.nguyen")
+        r = await secretary.get(f"/api/publications/{published['id']}/pdf")
+        assert r.status_code == 200
+        yield Notice(published, r.content)
+
+
+async def test_a_new_notice_is_a_first_draft(demo: Server) -> None:
+    secretary, mid, _ = await enter_example(demo)
+
+    r = await secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "notice"})
+
+    assert r.status_code == 201, r.text
+    assert (r.json()["status"], r.json()["version"]) == ("draft", 1)
+
+
+async def test_published_pdf_is_the_one_its_hash_names(notice: Notice) -> None:
+    assert hashlib.sha256(notice.pdf).hexdigest() == notice.published["sha256"]
+
+
+@pytest.mark.parametrize("expected", [
+    MOTTO, "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Số: 125/TB-VP",
+    "Sở Thông tin và Truyền thông", "Văn phòng UBND thành phố", "Sở Tư pháp",
+    "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "Các sở, ban, ngành thành phố",
+    "trước ngày 15/8", "15/08/2019", "trong tháng 7", "31/07/2019", "thực hiện thường xuyên",
+    "Nơi nhận:", "Lưu: VT", "Lê Quang Huy",
+])
+async def test_notice_of_the_example_has_units_deadlines_motto_recipients(
+        notice: Notice, expected: str) -> None:
+    assert expected in " ".join(pdf_text(notice.pdf).split())
+
+
+async def test_notice_pdf_is_titled(notice: Notice) -> None:
+    metadata = pypdf.PdfReader(io.BytesIO(notice.pdf)).metadata
     assert metadata is not None and metadata.title and "Thông báo kết luận" in metadata.title
-    assert not_blank(pdf.content) > 0.01
 
 
-async def test_drafts_are_hidden_from_members_until_published(world: World) -> None:
+async def test_notice_pdf_is_not_blank(notice: Notice) -> None:
+    assert not_blank(notice.pdf) > 0.01
+
+
+async def minutes_draft(world: World) -> str:
     r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
                                    json={"kind": "minutes"})
-    draft = r.json()
-    url = f"/api/publications/{draft['id']}"
-    for path in ("", "/pdf", "/html"):
-        assert (await world.member.get(url + path)).status_code == 404
-        assert (await world.outsider.get(url + path)).status_code == 404
+    assert r.status_code == 201, r.text
+    return f"/api/publications/{r.json()['id']}"
+
+
+@pytest.mark.parametrize("path", ["", "/pdf", "/html"])
+async def test_drafts_are_hidden_from_members_and_outsiders(world: World, path: str) -> None:
+    url = await minutes_draft(world)
+    assert (await world.member.get(url + path)).status_code == 404
+    assert (await world.outsider.get(url + path)).status_code == 404
+
+
+async def test_the_chair_reads_a_draft(world: World) -> None:
+    url = await minutes_draft(world)
     assert (await world.chair.get(url)).status_code == 200
+
+
+async def test_the_meeting_lists_drafts_for_the_chair_only(world: World) -> None:
+    await minutes_draft(world)
     state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
     assert state["publications"] == []
     state = (await world.chair.get(f"/api/meetings/{world.meeting_id}")).json()
     assert [p["status"] for p in state["publications"]] == ["draft"]
+
+
+async def test_members_may_not_publish(world: World) -> None:
+    url = await minutes_draft(world)
     assert (await world.member.post(url + "/publish")).status_code == 404
+
+
+async def test_one_draft_of_a_kind_at_a_time(world: World) -> None:
+    await minutes_draft(world)
     r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
                                    json={"kind": "minutes"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "draft_exists"
+
+
+async def test_members_read_what_the_chair_published(world: World) -> None:
+    url = await minutes_draft(world)
     assert (await world.chair.post(url + "/publish")).status_code == 200
     assert (await world.member.get(url)).status_code == 200
     assert (await world.member.get(url + "/pdf")).status_code == 200
+
+
+async def test_outsiders_do_not_read_what_was_published(world: World) -> None:
+    url = await minutes_draft(world)
+    await world.chair.post(url + "/publish")
     assert (await world.outsider.get(url)).status_code == 404
+
+
+async def test_a_published_text_cannot_be_edited(world: World) -> None:
+    url = await minutes_draft(world)
+    await world.chair.post(url + "/publish")
     r = await world.secretary.patch(url, json={"introduction": "Sửa sau khi ban hành"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "published"
-    assert (await world.member.post(f"/api/meetings/{world.meeting_id}/publications",
-                                    json={"kind": "notice"})).status_code == 403
+
+
+async def test_members_may_not_draft(world: World) -> None:
+    r = await world.member.post(f"/api/meetings/{world.meeting_id}/publications",
+                                json={"kind": "notice"})
+    assert r.status_code == 403
 
 
 async def test_correction_supersedes_and_the_first_stays_readable(world: World) -> None:
@@ -155,7 +240,7 @@ async def test_hostile_text_comes_out_literally(world: World, kind: str) -> None
     assert text.count("<script>alert(1)</script> {{ 7*7 }}") >= 3
 
 
-async def test_draft_pdf_is_marked_and_refresh_takes_new_conclusions(world: World) -> None:
+async def test_refresh_takes_new_conclusions(world: World) -> None:
     draft = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
                                         json={"kind": "notice"})).json()
     await world.chair.post(f"/api/meetings/{world.meeting_id}/conclusions",
@@ -163,29 +248,45 @@ async def test_draft_pdf_is_marked_and_refresh_takes_new_conclusions(world: Worl
     r = await world.secretary.post(f"/api/publications/{draft['id']}/refresh")
     assert [c["text"] for c in r.json()["snapshot"]["conclusions"]] == [
         "Kết luận bổ sung sau khi lập dự thảo"]
+
+
+async def test_draft_pdf_is_marked_as_a_draft(world: World) -> None:
+    draft = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
+                                        json={"kind": "notice"})).json()
     text = pdf_text((await world.chair.get(f"/api/publications/{draft['id']}/pdf")).content)
     assert "DỰ THẢO" in text
 
 
-async def test_publication_page_edit_for_secretary_read_for_members(world: World) -> None:
-    from conftest import PASSWORD
+async def browser(world: World, username: str) -> httpx.AsyncClient:
+    client = world.server.client()
+    r = await client.post("/api/session", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return client
 
-    draft = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
-                                        json={"kind": "minutes"})).json()
 
-    async def browser(username: str) -> Any:
-        client = world.server.client()
-        await client.post("/api/session", json={"username": username, "password": PASSWORD})
-        return client
-
-    secretary, member = await browser("thuky"), await browser("snv")
-    page = await secretary.get(f"/publications/{draft['id']}")
+async def test_secretary_edits_a_draft_on_its_page(world: World) -> None:
+    draft = await minutes_draft(world)
+    page = await (await browser(world, "thuky")).get(draft.replace("/api", ""))
     assert page.status_code == 200 and 'id="publication-form"' in page.text
     assert "BIÊN BẢN" in page.text and "Dự thảo" in page.text
-    assert (await member.get(f"/publications/{draft['id']}")).status_code == 404
-    await world.secretary.post(f"/api/publications/{draft['id']}/publish")
-    page = await member.get(f"/publications/{draft['id']}")
+
+
+async def test_members_have_no_page_for_a_draft(world: World) -> None:
+    draft = await minutes_draft(world)
+    page = await (await browser(world, "snv")).get(draft.replace("/api", ""))
+    assert page.status_code == 404
+
+
+async def test_members_read_a_published_text_on_its_page(world: World) -> None:
+    draft = await minutes_draft(world)
+    await world.secretary.post(f"{draft}/publish")
+    page = await (await browser(world, "snv")).get(draft.replace("/api", ""))
     assert page.status_code == 200 and 'id="publication-form"' not in page.text
     assert "Đã ban hành" in page.text and "SHA-256" in page.text
-    meeting = await member.get(f"/meetings/{world.meeting_id}")
-    assert f'/publications/{draft["id"]}' in meeting.text
+
+
+async def test_the_meeting_page_links_a_published_text(world: World) -> None:
+    draft = await minutes_draft(world)
+    await world.secretary.post(f"{draft}/publish")
+    meeting = await (await browser(world, "snv")).get(f"/meetings/{world.meeting_id}")
+    assert draft.replace("/api", "") in meeting.text
