@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import pytest
+
 from conftest import World
 
 BIG = 2**63
@@ -49,28 +51,30 @@ def _check(response: Any, where: str) -> None:
     assert isinstance(body["error"]["code"], str) and body["error"]["message"], where
 
 
-async def test_garbage_to_every_endpoint(world: World) -> None:
+ENDPOINTS = [
+    ("POST", "/api/session"), ("POST", "/api/units"), ("POST", "/api/users"),
+    ("PATCH", "/api/users/{snv}"), ("POST", "/api/meetings"),
+    ("PATCH", "/api/meetings/{m}"), ("POST", "/api/meetings/{m}/participants"),
+    ("POST", "/api/meetings/{m}/attendance"), ("POST", "/api/meetings/{m}/agenda-items"),
+    ("PATCH", "/api/agenda-items/{item}"), ("PUT", "/api/meetings/{m}/current-item"),
+    ("PUT", "/api/meetings/{m}/presenter"),
+]
+
+
+@pytest.mark.parametrize("method,path", ENDPOINTS, ids=[f"{m} {p}" for m, p in ENDPOINTS])
+async def test_garbage_to_every_endpoint(world: World, method: str, path: str) -> None:
     item = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
                                        json={"title": "Mục"})).json()["id"]
-    m = world.meeting_id
-    endpoints = [
-        ("POST", "/api/session"), ("POST", "/api/units"), ("POST", "/api/users"),
-        ("PATCH", f"/api/users/{world.users['snv']}"), ("POST", "/api/meetings"),
-        ("PATCH", f"/api/meetings/{m}"), ("POST", f"/api/meetings/{m}/participants"),
-        ("POST", f"/api/meetings/{m}/attendance"), ("POST", f"/api/meetings/{m}/agenda-items"),
-        ("PATCH", f"/api/agenda-items/{item}"), ("PUT", f"/api/meetings/{m}/current-item"),
-        ("PUT", f"/api/meetings/{m}/presenter"),
-    ]
+    url = path.format(snv=world.users["snv"], m=world.meeting_id, item=item)
+    client = world.admin if "/users" in url or "/units" in url else world.secretary
     before = _snapshot(world)
-    for method, url in endpoints:
-        client = world.admin if "/users" in url or "/units" in url else world.secretary
-        for body in GARBAGE_BODIES:
-            if isinstance(body, bytes):
-                r = await client.request(method, url, content=body,
-                                         headers={"Content-Type": "application/json"})
-            else:
-                r = await client.request(method, url, json=body)
-            _check(r, f"{method} {url} {str(body)[:60]}")
+    for body in GARBAGE_BODIES:
+        if isinstance(body, bytes):
+            r = await client.request(method, url, content=body,
+                                     headers={"Content-Type": "application/json"})
+        else:
+            r = await client.request(method, url, json=body)
+        _check(r, f"{method} {url} {str(body)[:60]}")
     assert _snapshot(world) == before
 
 
@@ -98,9 +102,12 @@ async def test_megabyte_body_is_413_before_parsing(world: World) -> None:
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
 
-async def test_unknown_routes_and_methods_use_the_error_shape(world: World) -> None:
+async def test_unknown_routes_use_the_error_shape(world: World) -> None:
     r = await world.secretary.get("/api/nothing-here")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+async def test_unknown_methods_use_the_error_shape(world: World) -> None:
     r = await world.secretary.put("/api/units", json={})
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from conftest import PASSWORD, Server, World
 
@@ -16,14 +17,19 @@ async def _browser(server: Server, username: str) -> httpx.AsyncClient:
     return client
 
 
-async def test_login_page_is_vietnamese_first_and_english_on_request(server: Server) -> None:
-    client = server.client()
-    r = await client.get("/login")
+async def test_login_page_is_vietnamese_first(server: Server) -> None:
+    r = await server.client().get("/login")
     assert r.status_code == 200 and 'lang="vi"' in r.text
     assert "Đăng nhập" in r.text and "Mật khẩu" in r.text
-    r = await client.get("/login", params={"lang": "en"})
+
+
+async def test_login_page_in_english_on_request(server: Server) -> None:
+    r = await server.client().get("/login", params={"lang": "en"})
     assert 'lang="en"' in r.text and "Sign in" in r.text and "Mật khẩu" not in r.text
-    r = await client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+
+
+async def test_login_page_in_the_browsers_language(server: Server) -> None:
+    r = await server.client().get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "Password" in r.text
 
 
@@ -69,14 +75,17 @@ async def test_home_lists_my_meetings(world: World) -> None:
     assert "Họp giao ban Sở Tư pháp" not in html
 
 
-async def test_console_is_for_chair_and_secretary_only(world: World) -> None:
+async def test_console_is_not_for_members(world: World) -> None:
     member = await _browser(world.server, "snv")
     r = await member.get(f"/meetings/{world.meeting_id}/console")
     assert r.status_code == 403
+
+
+async def test_console_is_for_the_chair_with_the_units_to_pick_from(world: World) -> None:
     chair = await _browser(world.server, "pct")
     r = await chair.get(f"/meetings/{world.meeting_id}/console")
     assert r.status_code == 200 and "Bàn làm việc của thư ký" in r.text
-    assert "Sở Nội vụ" in r.text  # the units to pick from
+    assert "Sở Nội vụ" in r.text
 
 
 async def test_tracker_marks_overdue_tasks(world: World) -> None:
@@ -110,16 +119,19 @@ VIETNAMESE_LETTERS = re.compile(
     "[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE)
 
 
-async def test_english_pages_have_no_vietnamese_interface_text(server: Server) -> None:
-    client = server.client()
-    for path in ("/login", "/pair"):
-        html = (await client.get(path, params={"lang": "en"})).text
-        assert VIETNAMESE_LETTERS.search(html.replace("Tiếng Việt", "")) is None, path
+@pytest.mark.parametrize("path", ["/login", "/pair"])
+async def test_english_pages_have_no_vietnamese_interface_text(server: Server, path: str) -> None:
+    html = (await server.client().get(path, params={"lang": "en"})).text
+    assert VIETNAMESE_LETTERS.search(html.replace("Tiếng Việt", "")) is None
 
 
-async def test_dates_are_written_as_each_language_writes_them(world: World) -> None:
+async def test_dates_in_vietnamese_are_day_first_with_numbers(world: World) -> None:
     browser = await _browser(world.server, "snv")
     vi = (await browser.get(f"/meetings/{world.meeting_id}")).text
-    en = (await browser.get(f"/meetings/{world.meeting_id}", params={"lang": "en"})).text
     assert "08:00 05/07/2019" in vi and "12/07/2019" in vi
+
+
+async def test_dates_in_english_name_the_month(world: World) -> None:
+    browser = await _browser(world.server, "snv")
+    en = (await browser.get(f"/meetings/{world.meeting_id}", params={"lang": "en"})).text
     assert "08:00 5 Jul 2019" in en and "12 Jul 2019" in en

@@ -61,6 +61,10 @@ async def test_member_cannot_edit_agenda_items_of_own_meeting(world: World) -> N
     assert (await world.member.patch(f"/api/agenda-items/{item}",
                                      json={"title": "x"})).status_code == 403
     assert (await world.member.delete(f"/api/agenda-items/{item}")).status_code == 403
+
+
+async def test_chair_cannot_delete_agenda_items(world: World) -> None:
+    item = await _item(world, world.meeting_id)
     assert (await world.chair.delete(f"/api/agenda-items/{item}")).status_code == 403
 
 
@@ -70,10 +74,15 @@ async def test_member_cannot_record_attendance_of_others(world: World) -> None:
     assert r.status_code == 403
 
 
-async def test_chair_may_set_current_item_member_may_not(world: World) -> None:
+async def test_member_may_not_set_the_current_item(world: World) -> None:
     item = await _item(world, world.meeting_id)
     url = f"/api/meetings/{world.meeting_id}/current-item"
     assert (await world.member.put(url, json={"agenda_item_id": item})).status_code == 403
+
+
+async def test_chair_may_set_the_current_item(world: World) -> None:
+    item = await _item(world, world.meeting_id)
+    url = f"/api/meetings/{world.meeting_id}/current-item"
     assert (await world.chair.put(url, json={"agenda_item_id": item})).status_code == 200
 
 
@@ -84,17 +93,29 @@ async def test_current_item_from_another_meeting_is_refused(world: World) -> Non
     assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_agenda_item"
 
 
-async def test_only_admin_manages_units_and_users(world: World) -> None:
-    for client in (world.secretary, world.member):
-        r = await client.post("/api/units", json={"code": "SXD", "name": "Sở Xây dựng"})
-        assert r.status_code == 403
-        r = await client.post("/api/users", json={"username": "x1", "name": "X", "role": "admin",
-                                                   "password": "longenough"})
-        assert r.status_code == 403
-        r = await client.patch(f"/api/users/{world.users['snv']}", json={"role": "admin"})
-        assert r.status_code == 403
+@pytest.mark.parametrize("who", ["secretary", "member"])
+@pytest.mark.parametrize("method,path,body", [
+    ("POST", "/api/units", {"code": "SXD", "name": "Sở Xây dựng"}),
+    ("POST", "/api/users", {"username": "x1", "name": "X", "role": "admin",
+                            "password": "longenough"}),
+    ("PATCH", "/api/users/{snv}", {"role": "admin"}),
+])
+async def test_only_admin_manages_units_and_users(world: World, who: str, method: str,
+                                                  path: str, body: dict[str, object]) -> None:
+    client = world.secretary if who == "secretary" else world.member
+    r = await client.request(method, path.format(snv=world.users["snv"]), json=body)
+    assert r.status_code == 403
+
+
+async def test_members_may_not_list_users(world: World) -> None:
     assert (await world.member.get("/api/users")).status_code == 403
+
+
+async def test_secretaries_list_users(world: World) -> None:
     assert (await world.secretary.get("/api/users")).status_code == 200
+
+
+async def test_members_list_units(world: World) -> None:
     assert (await world.member.get("/api/units")).status_code == 200
 
 
