@@ -23,9 +23,8 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -535,28 +534,6 @@ def serving_command(args: list[str], logs: Path) -> Iterator[ServingCommand]:
         yield proc, url, text, err_path
     finally:
         stop_command(proc)
-
-
-# ----------------------------------------------------------------------------- transitional
-
-
-def _corpus() -> Generator[Path, None, None]:
-    folder = Path(tempfile.mkdtemp(prefix="meeting-test-pdfs-"))
-    try:
-        yield pdfs.write_samples(folder, aliases=True)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-_CORPUS = _corpus()
-#: Transitional, for tests written against the old shared corpus: the generated samples under
-#: their own names and under the corpus names they stand for (pdfs.OLD_NAMES). New tests use
-#: the ``samples`` fixture or ``pdfs.sample(name)``.
-CORPUS = next(_CORPUS)
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    _CORPUS.close()
 
 
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:

@@ -477,18 +477,6 @@ PAGE_COUNTS = {ONE_PAGE: 1, FOUR_PAGES: 4, OUTLINE: 4, ENCRYPTED: 1, LONG: LONG_
                ROTATED: 4, JPEG_IMAGE: 1, CMYK_IMAGE: 1, MULTICOLUMN: 3, INCREMENTAL: 2}
 #: Every sample a user may upload (all but the encrypted one).
 READABLE = sorted(name for name in SAMPLES if name != ENCRYPTED)
-#: The files of the old shared corpus that each sample stands in for (conftest.CORPUS).
-OLD_NAMES = {
-    "minimal-document.pdf": ONE_PAGE,
-    "pdflatex-4-pages.pdf": FOUR_PAGES,
-    "pdflatex-outline.pdf": OUTLINE,
-    "libreoffice-writer-password.pdf": ENCRYPTED,
-    "GeoTopo-komprimiert.pdf": LONG,
-    "habibi-rotated.pdf": ROTATED,
-    "pdflatex-image.pdf": JPEG_IMAGE,
-    "cmyk-image.pdf": CMYK_IMAGE,
-    "multicolumn.pdf": MULTICOLUMN,
-}
 
 
 @cache
@@ -497,16 +485,11 @@ def sample(name: str) -> bytes:
     return SAMPLES[name]()
 
 
-def write_samples(folder: Path, *, aliases: bool = False) -> Path:
-    """Every sample written into ``folder``, which is returned; with ``aliases``, also under
-    the old corpus names (OLD_NAMES)."""
+def write_samples(folder: Path) -> Path:
+    """Every sample written into ``folder``, which is returned."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in SAMPLES:
         (folder / name).write_bytes(sample(name))
-    if aliases:
-        for old, name in OLD_NAMES.items():
-            if old not in SAMPLES:
-                (folder / old).write_bytes(sample(name))
     return folder
 
 
