@@ -1,9 +1,10 @@
 """The app for each test on its own data dir, in-process or on loopback.
 
-Fixture data is made once per session (per xdist worker) through the real API into a template
-data dir: the admin (``server``), the units, people and meetings of ``world``, the imported demo
-meeting (``demo``), each with sessions already signed in. Every test gets a copy of its template
-(the secret key too, so the sessions stay valid) and a fresh app running its lifespan.
+Fixture data is made once per run (xdist workers share it) through the real API into template
+data dirs: the admin (``server``), the units, people and meetings of ``world``, the imported demo
+meeting with its page texts (``demo``), each with sessions already signed in. Every test gets a
+copy of its template (the secret key too, so the sessions stay valid) and a fresh app running
+its lifespan. A test module can add its own template with :func:`derive_template`.
 
 Clients made by :meth:`Server.client` and :meth:`Server.login` call the app in-process through
 ``httpx.ASGITransport``. The first use of :attr:`Server.url` or :attr:`Server.ws_url` also puts
