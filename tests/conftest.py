@@ -229,6 +229,7 @@ def shared_template(factory: pytest.TempPathFactory, name: str,
         fcntl.flock(lock, fcntl.LOCK_EX)
         found = Template.load(folder)
         if found is None:
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
             found = make(folder)
             found.save()
         return found
