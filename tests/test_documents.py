@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from test_pdf_ingest import zeros_deflated
 
-from conftest import World
+from conftest import World, eventually
 
 
 async def new_item(world: World, meeting_id: int | None = None) -> int:
@@ -131,11 +131,10 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=[h[0] for h in HOSTILE])
-async def test_hostile_uploads_are_refused_leaving_nothing(
-        world: World, name: str, make: Any, status: int, code: str | None) -> None:
+async def upload_while_polling_health(world: World, name: str,
+                                      make: Any) -> tuple[Any, list[int]]:
+    """Upload ``make()`` while another client asks /health; (response, health statuses)."""
     item = await new_item(world)
-    rows = document_rows(world)
     health: list[int] = []
 
     async def poll_health() -> None:
@@ -146,16 +145,45 @@ async def test_hostile_uploads_are_refused_leaving_nothing(
 
     poller = asyncio.create_task(poll_health())
     try:
+        await eventually(lambda: bool(health))
         r = await post_pdf(world, item, name, make())
     finally:
         poller.cancel()
         await asyncio.gather(poller, return_exceptions=True)
+    return r, health
+
+
+HOSTILE_IDS = [h[0] for h in HOSTILE]
+
+
+@pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
+async def test_hostile_upload_is_refused_with_its_code(
+        world: World, name: str, make: Any, status: int, code: str | None) -> None:
+    r = await post_pdf(world, await new_item(world), name, make())
+
     assert r.status_code == status, r.text
     assert code is None or r.json()["error"]["code"] == code
     assert r.json()["error"]["code"] in ("corrupt_pdf", "pdf_too_complex", "not_pdf",
                                          "empty_file")
+
+
+@pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
+async def test_hostile_upload_leaves_nothing(
+        world: World, name: str, make: Any, status: int, code: str | None) -> None:
+    rows = document_rows(world)
+
+    await post_pdf(world, await new_item(world), name, make())
+
     assert document_rows(world) == rows
     assert stored_files(world) == []
+
+
+@pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
+async def test_server_answers_while_it_refuses_a_hostile_upload(
+        world: World, name: str, make: Any, status: int, code: str | None) -> None:
+    r, health = await upload_while_polling_health(world, name, make)
+
+    assert r.status_code == status, r.text
     assert health and set(health) == {200}
 
 
