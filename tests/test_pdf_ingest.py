@@ -32,7 +32,7 @@ CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
 
 @pytest.fixture
 async def worker() -> AsyncIterator[PdfWorker]:
-    pdf_worker = PdfWorker(timeout=10, preload=["pytest"])
+    pdf_worker = PdfWorker(timeout=60, preload=["pytest"])
     yield pdf_worker
     await pdf_worker.aclose()
 

@@ -21,7 +21,7 @@ STAMP = "Nguyễn Văn An — Sở Nội vụ — 25/11/2026 14:05"
 
 @pytest.fixture
 async def worker() -> AsyncIterator[PdfWorker]:
-    pdf_worker = PdfWorker(timeout=20, preload=["pytest"])
+    pdf_worker = PdfWorker(timeout=60, preload=["pytest"])
     yield pdf_worker
     await pdf_worker.aclose()
 

@@ -58,7 +58,7 @@ def sleep_briefly(seconds: float) -> tuple[float, float]:
 async def worker() -> AsyncIterator[PdfWorker]:
     # pytest's own script is re-run in each child as its __main__; preloading pytest keeps
     # that cheap (see PRELOAD in worker.py).
-    pdf_worker = PdfWorker(timeout=10, preload=["pytest"])
+    pdf_worker = PdfWorker(timeout=60, preload=["pytest"])
     yield pdf_worker
     await pdf_worker.aclose()
 
@@ -166,7 +166,7 @@ async def test_cancelling_a_run_kills_its_child(worker: PdfWorker, tmp_path: Pat
 
 
 async def test_aclose_kills_running_children(tmp_path: Path) -> None:
-    pdf_worker = PdfWorker(timeout=10, preload=["pytest"])
+    pdf_worker = PdfWorker(timeout=60, preload=["pytest"])
     pid_file = tmp_path / "pid"
     job = asyncio.create_task(pdf_worker.run(sleep_forever, str(pid_file)))
     pid = await wait_for_pid(pid_file, job)
