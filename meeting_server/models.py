@@ -49,11 +49,6 @@ class User:
     unit: Unit | None
     active: bool
 
-    @property
-    def is_staff(self) -> bool:
-        """Admins and secretaries see and manage every meeting."""
-        return self.role in ("admin", "secretary")
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
