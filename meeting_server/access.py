@@ -158,10 +158,11 @@ class Access:
             raise Forbidden("Only participants record their own attendance.",
                             "not_participant")
 
-    def require_own(self, meeting_id: int, what: str) -> None:
-        """An object reached through this meeting must be of this meeting (else 404)."""
+    def require_own(self, meeting_id: int, not_found: str) -> None:
+        """An object reached through this meeting must be of this meeting (else 404 with the
+        message ``not_found``)."""
         if meeting_id != self.meeting.id:
-            raise NotFound(f"{what} not found.")
+            raise NotFound(not_found)
 
 
 def meeting_access(user: User, meeting: Meeting | None, role: str | None) -> Access:

@@ -64,7 +64,8 @@ class DocumentFiles:
             async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+                    raise TooLarge("The file is larger than {mib} MiB.",
+                                   values={"mib": limit // (1024 * 1024)})
                 digest.update(chunk)
                 await asyncio.to_thread(f.write, chunk)
             await asyncio.to_thread(sync_file, f)

@@ -11,29 +11,53 @@
     └── Invalid ........... 422  well-formed but invalid input
 
 API paths get ``{"error": {"code", "message"}}``; pages get an HTML error page.
+
+A message is English, the message id of the interface catalogue (``meeting_server.i18n``), with
+``{name}`` placeholders filled from ``values``; it is shown in the caller's language: a page's
+(``?lang=``, the ``lang`` cookie, ``Accept-Language``), and for the API the ``lang`` cookie, then
+``Accept-Language``, then English. The ``code`` never changes with the language.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from meeting_server.i18n import Translations
+
 logger = logging.getLogger(__name__)
+
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệịỉĩọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
 
 
 class HTTPError(Exception):
     status = 500
     default_code = "server_error"
 
-    def __init__(self, message: str, code: str | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, code: str | None = None, *,
+                 values: Mapping[str, object] | None = None, **extra: Any) -> None:
+        self.template = message
+        self.values = dict(values or {})
+        self.message = message.format(**self.values) if self.values else message
+        super().__init__(self.message)
         self.code = code or self.default_code
         self.extra = extra
+
+    def localized(self, translations: Translations, lang: str) -> str:
+        """The message in ``lang``: its catalogue entry; a message written in both languages
+        ("Vietnamese / English", as deadline phrases are refused) gives its half."""
+        catalogue = translations.catalogues.get(lang, {})
+        if self.template not in catalogue and " / " in self.message:
+            vi, _, en = self.message.partition(" / ")
+            if _VIETNAMESE.search(vi):
+                return vi if lang == "vi" else en
+        return translations.gettext(lang)(self.template, **self.values)
 
 
 class BadRequest(HTTPError):
@@ -95,19 +119,21 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path.startswith("/ws/") or path == "/health"
 
 
-async def _render(request: Request, status: int, code: str, message: str,
+async def _render(request: Request, status: int, code: str, error: HTTPError,
                   extra: dict[str, Any]) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if _wants_json(request):
-        return JSONResponse(error_body(code, message, **extra), status, headers=headers)
     pages = request.app.context.pages
+    if _wants_json(request):
+        message = error.localized(pages.translations, pages.api_language(request))
+        return JSONResponse(error_body(code, message, **extra), status, headers=headers)
+    message = error.localized(pages.translations, pages.language(request))
     response: Response = await pages.error_page(request, status, code, message)
     return response
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPError)
-    return await _render(request, exc.status, exc.code, exc.message, exc.extra)
+    return await _render(request, exc.status, exc.code, exc, exc.extra)
 
 
 async def handle_starlette_http(request: Request, exc: Exception) -> Response:
@@ -116,12 +142,17 @@ async def handle_starlette_http(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else "Request failed."
     if exc.status_code == 404:
         message = "Not found."
-    return await _render(request, exc.status_code, code, message, {})
+    return await _render(request, exc.status_code, code, HTTPError(message, code), {})
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(error_body("server_error", "Internal server error."), 500)
+    message = "Internal server error."
+    context = getattr(request.app, "_context", None)
+    if context is not None:
+        pages = context.pages
+        message = pages.translations.gettext(pages.api_language(request))(message)
+    return JSONResponse(error_body("server_error", message), 500)
 
 
 EXCEPTION_HANDLERS = {

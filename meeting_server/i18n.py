@@ -1,7 +1,10 @@
 """Interface translations: English message ids, Vietnamese first.
 
 Catalogues are gettext ``.po`` files under ``translations/<lang>/LC_MESSAGES/messages.po``, read
-with Babel at start-up. ``vi`` is the default language; ``en`` shows the message ids.
+with Babel at start-up. ``vi`` is the default language; ``en`` shows the message ids, except the
+few ids that are keys rather than English text (``in_progress``, ``meeting scheduled``,
+``publication draft``, ``chair``…), which the ``en`` catalogue words for people.
+Error messages (``meeting_server.errors``) are message ids too.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ class Translations:
         self.catalogues = load_catalogues()
 
     def pick(self, query_lang: str | None, cookie_lang: str | None,
-             accept_language: str | None) -> str:
+             accept_language: str | None, default: str = DEFAULT) -> str:
         """?lang= wins, then the lang cookie, then the browser's first known language."""
         for candidate in (query_lang, cookie_lang):
             if candidate in LANGUAGES:
@@ -46,7 +49,7 @@ class Translations:
             code = part.split(";")[0].strip().lower()[:2]
             if code in LANGUAGES:
                 return code
-        return DEFAULT
+        return default
 
     def gettext(self, lang: str) -> Translate:
         catalogue = self.catalogues.get(lang, {})

@@ -34,6 +34,12 @@ class Pages:
                                       request.cookies.get("lang"),
                                       request.headers.get("accept-language"))
 
+    def api_language(self, request: Request) -> str:
+        """The language of the API's error messages: the user's choice (the ``lang`` cookie),
+        then ``Accept-Language``, then English (the message ids)."""
+        return self.translations.pick(None, request.cookies.get("lang"),
+                                      request.headers.get("accept-language"), default="en")
+
     def render(self, request: Request, name: str, context: dict[str, Any],
                status: int = 200) -> HTMLResponse:
         lang = self.language(request)

@@ -58,7 +58,7 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
     declared = request.headers.get("content-length")
     known = declared is not None and declared.isascii() and declared.isdigit()
     if known and int(declared or 0) > limit + OVERHEAD:
-        raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+        raise TooLarge("The file is larger than {mib} MiB.", values={"mib": limit // (1024 * 1024)})
 
     upload = Upload()
     parts: list[_Part] = []
@@ -93,7 +93,8 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
         if len(parts) > MAX_FIELDS:
             raise BadRequest("Too many form fields.", "bad_request")
         if part.filename is not None and part.name != file_field:
-            raise BadRequest(f"Send the file in the field '{file_field}'.", "bad_request")
+            raise BadRequest("Send the file in the field '{name}'.", "bad_request",
+                             values={"name": file_field})
         if part.name == file_field and upload.filename:
             raise BadRequest("Send one file per request.", "bad_request")
         if part.name == file_field:
@@ -106,13 +107,15 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
         if part.name == file_field:
             file_size += len(chunk)
             if file_size > limit:
-                raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+                raise TooLarge("The file is larger than {mib} MiB.",
+                               values={"mib": limit // (1024 * 1024)})
             digest.update(chunk)
             pending.append(chunk)
         else:
             part.size += len(chunk)
             if part.size > MAX_FIELD_BYTES:
-                raise Invalid(f"The field '{part.name}' is too long.", "invalid_field",
+                raise Invalid("The field '{name}' is too long.", "invalid_field",
+                              values={"name": part.name},
                               field=part.name)
             part.data.append(chunk)
 
@@ -127,7 +130,8 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
         async for chunk in request.stream():
             total += len(chunk)
             if total > limit + OVERHEAD:
-                raise TooLarge(f"The file is larger than {limit // (1024 * 1024)} MiB.")
+                raise TooLarge("The file is larger than {mib} MiB.",
+                               values={"mib": limit // (1024 * 1024)})
             try:
                 parser.write(chunk)
             except (TooLarge, BadRequest, Invalid):
@@ -151,11 +155,13 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
                 upload.fields[part.name] = b"".join(part.data).decode("utf-8")
             except UnicodeDecodeError:
                 temp_path.unlink(missing_ok=True)
-                raise Invalid(f"The field '{part.name}' is not UTF-8 text.", "invalid_field",
+                raise Invalid("The field '{name}' is not UTF-8 text.", "invalid_field",
+                              values={"name": part.name},
                               field=part.name) from None
     if not upload.filename and not any(p.name == file_field for p in parts):
         temp_path.unlink(missing_ok=True)
-        raise Invalid(f"The form needs a file in the field '{file_field}'.", "missing_field",
+        raise Invalid("The form needs a file in the field '{name}'.", "missing_field",
+                      values={"name": file_field},
                       field=file_field)
     upload.file = TempFile(temp_path, digest.hexdigest(), file_size)
     return upload

@@ -30,12 +30,12 @@ async def read_body(request: Request, limit: int) -> bytes:
         if not (declared.isascii() and declared.isdigit()):
             raise BadRequest("Invalid Content-Length header.", "bad_request")
         if int(declared) > limit:
-            raise TooLarge(f"The request body is over {limit // 1024} KiB.")
+            raise TooLarge("The request body is over {kib} KiB.", values={"kib": limit // 1024})
     chunks, total = [], 0
     async for chunk in request.stream():
         total += len(chunk)
         if total > limit:
-            raise TooLarge(f"The request body is over {limit // 1024} KiB.")
+            raise TooLarge("The request body is over {kib} KiB.", values={"kib": limit // 1024})
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -67,7 +67,8 @@ class Fields:
         self.seen.add(name)
         value = self.data.get(name, _MISSING)
         if value is _MISSING and required:
-            raise Invalid(f"The field '{name}' is required.", "missing_field", field=name)
+            raise Invalid("The field '{name}' is required.", "missing_field",
+                          values={"name": name}, field=name)
         return value
 
     def text(self, name: str, *, required: bool = True, max_len: int = 500,
@@ -76,16 +77,18 @@ class Fields:
         if value is _MISSING or (value is None and nullable):
             return None
         if not isinstance(value, str):
-            raise _wrong(name, "a string")
+            raise Invalid("The field '{name}' must be a string.", "invalid_field",
+                          values={"name": name}, field=name)
         value = value.strip()
         if "\x00" in value:
-            raise Invalid(f"The field '{name}' contains a NUL character.", field=name,
-                          code="invalid_field")
+            raise Invalid("The field '{name}' contains a NUL character.", "invalid_field",
+                          values={"name": name}, field=name)
         if not value and not allow_empty:
-            raise Invalid(f"The field '{name}' must not be empty.", "invalid_field", field=name)
+            raise Invalid("The field '{name}' must not be empty.", "invalid_field",
+                          values={"name": name}, field=name)
         if len(value) > max_len:
-            raise Invalid(f"The field '{name}' is longer than {max_len} characters.",
-                          "invalid_field", field=name)
+            raise Invalid("The field '{name}' is longer than {n} characters.",
+                          "invalid_field", values={"name": name, "n": max_len}, field=name)
         return value
 
     def integer(self, name: str, *, required: bool = True, lo: int = 0, hi: int = MAX_ID,
@@ -94,10 +97,11 @@ class Fields:
         if value is _MISSING or (value is None and nullable):
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _wrong(name, "a whole number")
+            raise Invalid("The field '{name}' must be a whole number.", "invalid_field",
+                          values={"name": name}, field=name)
         if not lo <= value <= hi:
-            raise Invalid(f"The field '{name}' must be between {lo} and {hi}.", "invalid_field",
-                          field=name)
+            raise Invalid("The field '{name}' must be between {lo} and {hi}.", "invalid_field",
+                          values={"name": name, "lo": lo, "hi": hi}, field=name)
         return value
 
     def ident(self, name: str, *, required: bool = True, nullable: bool = False) -> Any:
@@ -108,8 +112,9 @@ class Fields:
         if value is _MISSING:
             return None
         if value not in choices:
-            raise Invalid(f"The field '{name}' must be one of: {', '.join(choices)}.",
-                          "invalid_field", field=name)
+            raise Invalid("The field '{name}' must be one of: {choices}.",
+                          "invalid_field", values={"name": name, "choices": ", ".join(choices)},
+                          field=name)
         return value
 
     def boolean(self, name: str, *, required: bool = True) -> Any:
@@ -117,7 +122,8 @@ class Fields:
         if value is _MISSING:
             return None
         if not isinstance(value, bool):
-            raise _wrong(name, "true or false")
+            raise Invalid("The field '{name}' must be true or false.", "invalid_field",
+                          values={"name": name}, field=name)
         return value
 
     def moment(self, name: str, clock: Clock, *, required: bool = True) -> datetime | None:
@@ -128,8 +134,8 @@ class Fields:
         try:
             return clock.parse_datetime(value)
         except ValueError:
-            raise Invalid(f"The field '{name}' is not a valid ISO 8601 date and time.",
-                          "invalid_field", field=name) from None
+            raise Invalid("The field '{name}' is not a valid ISO 8601 date and time.",
+                          "invalid_field", values={"name": name}, field=name) from None
 
     def day(self, name: str, *, required: bool = True, nullable: bool = False) -> date | None:
         value = self.text(name, required=required, max_len=10, nullable=nullable)
@@ -138,14 +144,12 @@ class Fields:
         try:
             return parse_date(value)
         except ValueError:
-            raise Invalid(f"The field '{name}' is not a valid date (YYYY-MM-DD).",
-                          "invalid_field", field=name) from None
+            raise Invalid("The field '{name}' is not a valid date (YYYY-MM-DD).",
+                          "invalid_field", values={"name": name}, field=name) from None
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
         if unknown:
-            raise Invalid(f"Unknown field '{unknown[0]}'.", "unknown_field", field=unknown[0])
+            raise Invalid("Unknown field '{name}'.", "unknown_field", values={"name": unknown[0]},
+                          field=unknown[0])
 
-
-def _wrong(name: str, kind: str) -> Invalid:
-    return Invalid(f"The field '{name}' must be {kind}.", "invalid_field", field=name)

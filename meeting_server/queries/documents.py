@@ -65,7 +65,7 @@ async def document_page(conn: Conn, user: User, meeting_id: int, document_id: in
     found = await documents.get(conn, document_id)
     if found is None:
         raise NotFound("Document not found.")
-    standing.require_own(found.meeting_id, "Document")
+    standing.require_own(found.meeting_id, "Document not found.")
     return DocumentPage(standing, found, await documents.versions(conn, document_id))
 
 

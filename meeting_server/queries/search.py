@@ -16,7 +16,8 @@ async def search(conn: Conn, user: User, text: str, meeting_id: int | None) -> l
     (at most two, each repeated while older document versions crowd out the hits)."""
     words, typing = store.parse(text)
     if len(words) > store.MAX_WORDS:
-        raise Invalid(f"Search for at most {store.MAX_WORDS} words.", "query_too_long")
+        raise Invalid("Search for at most {words} words.", "query_too_long",
+                      values={"words": store.MAX_WORDS})
     if not words:
         return []
     plan = store.match_plan(words, prefix=typing)

@@ -78,7 +78,8 @@ async def task_list(conn: Conn, user: User, where: tasks.TaskFilter, today: date
     if unit_code is not None:
         unit = await users.unit_by_code(conn, unit_code)
         if unit is None:
-            raise BadRequest(f"No unit with code {unit_code!r}.", "bad_query")
+            raise BadRequest("No unit with code '{unit_code}'.", "bad_query",
+                             values={"unit_code": unit_code})
         where = replace(where, unit_id=unit.id)
     return await _listed(conn, user, where, today)
 

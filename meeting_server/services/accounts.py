@@ -20,7 +20,8 @@ async def add_unit(db: Database, code: str, name: str) -> Unit:
 async def add_unit_in(tx: Transaction, code: str, name: str) -> Unit:
     unit = await users.add_unit(tx, code, name)
     if unit is None:
-        raise Conflict(f"A unit with code {code!r} already exists.", "unit_exists")
+        raise Conflict("A unit with code '{code}' already exists.", "unit_exists",
+                       values={"code": code})
     return unit
 
 
@@ -29,7 +30,8 @@ async def unit_id(db_conn: Any, code: str | None) -> int | None:
         return None
     unit = await users.unit_by_code(db_conn, code)
     if unit is None:
-        raise Invalid(f"No unit with code {code!r}.", "unknown_unit", field="unit")
+        raise Invalid("No unit with code '{code}'.", "unknown_unit",
+                      values={"code": code}, field="unit")
     return unit.id
 
 
@@ -45,7 +47,8 @@ async def add_user_in(tx: Transaction, username: str, name: str, role: str, unit
     user_id = await users.add_user(tx, username, name, role, await unit_id(tx, unit), title,
                                    password_hash)
     if user_id is None:
-        raise Conflict(f"The username {username!r} is taken.", "username_taken")
+        raise Conflict("The username '{username}' is taken.", "username_taken",
+                       values={"username": username})
     user = await users.get_user(tx, user_id)
     assert user is not None
     return user

@@ -72,7 +72,8 @@ async def unit_ids(tx: Transaction, codes: list[str], field: str) -> list[int]:
     for code in codes:
         unit = await users.unit_by_code(tx, code)
         if unit is None:
-            raise Invalid(f"No unit with code {code!r}.", "unknown_unit", field=field)
+            raise Invalid("No unit with code '{code}'.", "unknown_unit",
+                          values={"code": code}, field=field)
         found.append(unit.id)
     return found
 

@@ -58,7 +58,8 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
 async def _active_user(tx: Transaction, user_id: int, field: str) -> User:
     user = await users.get_user(tx, user_id)
     if user is None or not user.active:
-        raise Invalid(f"No active user with id {user_id}.", "unknown_user", field=field)
+        raise Invalid("No active user with id {user_id}.", "unknown_user",
+                      values={"user_id": user_id}, field=field)
     return user
 
 
@@ -127,7 +128,8 @@ async def set_presenter(db: Database, access: Access, document_id: int, page: in
             raise Invalid("No such document in this meeting.", "unknown_document",
                           field="document_id")
         if page > doc.current.page_count:
-            raise Invalid(f"The document has {doc.current.page_count} pages.", "bad_page",
+            raise Invalid("The document has {pages} pages.", "bad_page",
+                          values={"pages": doc.current.page_count},
                           field="page")
         value = Presenter(document_id, doc.version, page)
         await meetings.set_presenter(tx, access.meeting.id, value)

@@ -37,7 +37,8 @@ async def create(db: Database, settings: Settings, creator: User, user_id: int,
     async with db.transaction() as tx:
         target = await users.get_user(tx, user_id)
         if target is None or not target.active:
-            raise Invalid(f"No active user with id {user_id}.", "unknown_user", field="user_id")
+            raise Invalid("No active user with id {user_id}.", "unknown_user",
+                          values={"user_id": user_id}, field="user_id")
         access.require_pairing(creator, target)
         await pairing.add(tx, auth.token_hash(settings, code), user_id, creator.id, expires)
     url = f"{base_url}/pair?code={code}"

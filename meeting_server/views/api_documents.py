@@ -57,7 +57,8 @@ async def _document_version(request: Request) -> tuple[Document, DocumentVersion
 def _title(value: str | None, fallback: str) -> str:
     title = (value or "").strip() or fallback.removesuffix(".pdf").removesuffix(".PDF")
     if len(title) > MAX_TITLE or "\x00" in title:
-        raise Invalid(f"The title must be at most {MAX_TITLE} characters.", "invalid_field",
+        raise Invalid("The title must be at most {chars} characters.", "invalid_field",
+                      values={"chars": MAX_TITLE},
                       field="title")
     return title
 
@@ -118,7 +119,8 @@ async def page_image(request: Request) -> Response:
     _, version, _ = await _document_version(request)
     page = path_id(request, "page")
     if page > version.page_count:
-        raise NotFound(f"The document has {version.page_count} pages.", "page_not_found")
+        raise NotFound("The document has {pages} pages.", "page_not_found",
+                       values={"pages": version.page_count})
     derived = _derived(request)
     etag = f'"{version.sha256[:20]}-{derived.width}-{page}"'
     pinned = "version" in request.query_params

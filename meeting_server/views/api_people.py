@@ -50,8 +50,8 @@ async def list_users(request: Request) -> Response:
 def _password(body: Fields, required: bool) -> str | None:
     password = body.text("password", required=required, max_len=1000)
     if password is not None and len(password) < MIN_PASSWORD:
-        raise Invalid(f"A password needs at least {MIN_PASSWORD} characters.",
-                      "weak_password", field="password")
+        raise Invalid("A password needs at least {n} characters.",
+                      "weak_password", values={"n": MIN_PASSWORD}, field="password")
     return password  # type: ignore[no-any-return]
 
 

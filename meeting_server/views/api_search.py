@@ -18,8 +18,8 @@ from meeting_server.views.common import ask, ok, pages, signed_in
 def _query(request: Request) -> tuple[str, int | None]:
     text = request.query_params.get("q", "")
     if len(text) > store.MAX_QUERY_CHARS:
-        raise Invalid(f"The search text is over {store.MAX_QUERY_CHARS} characters.",
-                      "query_too_long")
+        raise Invalid("The search text is over {chars} characters.",
+                      "query_too_long", values={"chars": store.MAX_QUERY_CHARS})
     raw = request.query_params.get("meeting_id") or None
     if raw is not None and not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID):
         raise BadRequest("'meeting_id' must be a whole number.", "bad_query")

@@ -81,7 +81,8 @@ def _unit_codes(body: Fields, name: str) -> list[str]:
         return []
     if not isinstance(value, list) or len(value) > 50 or not all(
             isinstance(v, str) and 0 < len(v) <= 32 for v in value):
-        raise Invalid(f"The field '{name}' must be a list of unit codes.", "invalid_field",
+        raise Invalid("The field '{name}' must be a list of unit codes.", "invalid_field",
+                      values={"name": name},
                       field=name)
     return [v.strip() for v in value]
 
@@ -177,7 +178,7 @@ def _flag(raw: str | None, name: str) -> bool | None:
         return True
     if raw.lower() in ("false", "0", "no"):
         return False
-    raise BadRequest(f"'{name}' must be true or false.", "bad_query")
+    raise BadRequest("'{name}' must be true or false.", "bad_query", values={"name": name})
 
 
 def _query_date(raw: str | None, name: str) -> date | None:
@@ -186,7 +187,8 @@ def _query_date(raw: str | None, name: str) -> date | None:
     try:
         return parse_date(raw)
     except ValueError:
-        raise BadRequest(f"'{name}' must be a date (YYYY-MM-DD).", "bad_query") from None
+        raise BadRequest("'{name}' must be a date (YYYY-MM-DD).", "bad_query",
+                         values={"name": name}) from None
 
 
 async def list_tasks(request: Request) -> Response:
@@ -194,7 +196,8 @@ async def list_tasks(request: Request) -> Response:
     q = request.query_params
     status = q.get("status") or None
     if status is not None and status not in TASK_STATUSES:
-        raise BadRequest(f"'status' must be one of {', '.join(TASK_STATUSES)}.", "bad_query")
+        raise BadRequest("'status' must be one of {choices}.", "bad_query",
+                         values={"choices": ', '.join(TASK_STATUSES)})
     meeting_raw = q.get("meeting_id") or None
     if meeting_raw is not None and (
             not (meeting_raw.isascii() and meeting_raw.isdigit()) or int(meeting_raw) > MAX_ID):
