@@ -21,6 +21,14 @@ exist).
                                            read, edit and publish drafts
     the task's lead unit, task managers    report progress (only managers cancel)
     a unit with a lead or supporting role  see the task; read the meeting's published notice
+    an administrator                       read the audit log; require a second factor of
+                                           administrators and secretaries; remove a user's
+                                           second factor
+    anyone signed in                       set up their own second factor; turn it off unless
+                                           the policy requires it of their role
+
+Sessions: a staff session idle for too long has ended (:func:`idles_out`); a session without
+the second factor the policy requires may only set one up (:func:`lacks_second_factor`).
 
 Lists and search cannot ask a rule row by row: they filter in SQL by the caller's
 :class:`Scope`, and ``store/meetings.py``, ``store/tasks.py`` and ``store/search.py`` each
@@ -66,6 +74,51 @@ def require_not_locked_out(caller: User, user_id: int, active: bool | None,
     """An administrator may not deactivate or demote themselves: someone must stay admin."""
     if user_id == caller.id and (active is False or (role is not None and role != "admin")):
         raise Invalid("You cannot deactivate or demote yourself.", "self_lockout")
+
+
+# ── Sessions and the second factor ───────────────────────────────────────────────────────────
+
+#: The global roles an administrator may require a second factor of.
+SECOND_FACTOR_ROLES: tuple[str, ...] = STAFF_ROLES
+#: What a session lacking a required second factor may still reach: who am I, setting one
+#: up, signing out, and the page that does it.
+BEFORE_SECOND_FACTOR: frozenset[str] = frozenset({
+    "/api/me", "/api/me/totp", "/api/me/totp/confirm", "/api/session", "/security",
+})
+
+
+def idles_out(user: User) -> bool:
+    """Staff sessions (the console, on a shared laptop) end after a time without requests;
+    tablets in the room stay signed in for the whole meeting."""
+    return is_staff(user)
+
+
+def lacks_second_factor(user: User, session_has_it: bool, required_roles: tuple[str, ...]
+                        ) -> bool:
+    """The policy requires a second factor of the user's role and the session was opened
+    without one."""
+    return user.role in required_roles and not session_has_it
+
+
+def allowed_before_second_factor(path: str) -> bool:
+    return path in BEFORE_SECOND_FACTOR
+
+
+def require_may_drop_second_factor(user: User, required_roles: tuple[str, ...]) -> None:
+    """Turning one's second factor off is refused while the policy requires it of one's role."""
+    if user.role in required_roles:
+        raise Forbidden("Two-factor sign-in is required for your role.",
+                        "second_factor_required")
+
+
+def can_read_audit(user: User) -> bool:
+    """The audit log (who viewed, downloaded, published what) is the administrators'."""
+    return is_admin(user)
+
+
+def require_audit_reader(user: User) -> None:
+    if not can_read_audit(user):
+        raise Forbidden("Only an administrator may read the audit log.")
 
 
 def may_pair(creator: User, target: User) -> bool:

@@ -15,12 +15,14 @@ from starlette.staticfiles import StaticFiles
 from meeting_server.context import AppContext, open_context
 from meeting_server.datadir import with_secret_key
 from meeting_server.errors import EXCEPTION_HANDLERS
+from meeting_server.headers import SecurityHeadersMiddleware
 from meeting_server.idempotency import IdempotencyMiddleware
 from meeting_server.live.ws import meeting_socket
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
 from meeting_server.views import (
     api_agenda,
+    api_audit,
     api_auth,
     api_documents,
     api_meetings,
@@ -28,6 +30,7 @@ from meeting_server.views import (
     api_people,
     api_publications,
     api_search,
+    api_security,
     api_tasks,
     pages,
 )
@@ -43,6 +46,19 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/api/pairing-codes", api_auth.create_pairing_code, methods=["POST"],
               name="pairing_codes"),
         Route("/api/session/pair", api_auth.pair, methods=["POST"], name="pair"),
+        Route("/api/me/totp", api_security.totp_status, methods=["GET"], name="totp"),
+        Route("/api/me/totp", api_security.totp_start, methods=["POST"], name="totp_start"),
+        Route("/api/me/totp", api_security.totp_disable, methods=["DELETE"],
+              name="totp_disable"),
+        Route("/api/me/totp/confirm", api_security.totp_confirm, methods=["POST"],
+              name="totp_confirm"),
+        Route("/api/security-policy", api_security.get_policy, methods=["GET"],
+              name="security_policy"),
+        Route("/api/security-policy", api_security.set_policy, methods=["PUT"],
+              name="set_security_policy"),
+        Route("/api/users/{id:int}/totp", api_security.reset_user_totp, methods=["DELETE"],
+              name="reset_user_totp"),
+        Route("/api/audit", api_audit.audit_log, name="audit"),
         Route("/api/units", api_people.list_units, methods=["GET"], name="units"),
         Route("/api/units", api_people.create_unit, methods=["POST"], name="create_unit"),
         Route("/api/users", api_people.list_users, methods=["GET"], name="users"),
@@ -122,6 +138,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/tasks", pages.task_tracker, name="tasks_page"),
         Route("/publications/{id:int}", pages.publication, name="publication_page"),
         Route("/search", api_search.search_page, name="search_page"),
+        Route("/security", api_security.security_page, name="security_page"),
+        Route("/audit", api_audit.audit_page, name="audit_page"),
         Mount("/static", StaticFiles(directory=str(data_path("static"))), name="static"),
     ]
 
@@ -162,7 +180,7 @@ def create_app(settings: Settings) -> MeetingApp:
 
     return MeetingApp(
         routes=routes(),
-        middleware=[Middleware(IdempotencyMiddleware)],
+        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(IdempotencyMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

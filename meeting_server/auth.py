@@ -1,6 +1,9 @@
 """Credentials: passwords, session tokens, cookies, the Origin check, and who is calling.
 
-What a caller may do once known is decided in ``meeting_server.access``."""
+What a caller may do once known is decided in ``meeting_server.access``: among it, whether a
+session that has been idle too long still counts, and whether one opened without a second
+factor may do more than set one up. Secrets the server must read back (TOTP secrets) are
+sealed with the server's key (:func:`seal`); the rest are stored as keyed hashes."""
 
 from __future__ import annotations
 
@@ -9,14 +12,18 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from starlette.requests import HTTPConnection
 
+from meeting_server import access
 from meeting_server.db import Conn
-from meeting_server.errors import Forbidden, NotSignedIn
+from meeting_server.errors import Forbidden, HTTPError, NotSignedIn
 from meeting_server.models import User
 from meeting_server.settings import Settings
 from meeting_server.store import users
+from meeting_server.timeutil import utc_now
 
 COOKIE = "meeting_session"
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -74,6 +81,42 @@ def token_hash(settings: Settings, token: str) -> str:
     return hmac.new(settings.secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+def seal(settings: Settings, plaintext: str) -> str:
+    """``plaintext`` encrypted and authenticated with the server's key (HMAC-SHA256 as the
+    keystream and the tag, a random nonce each time); :func:`unseal` reads it back."""
+    nonce = secrets.token_bytes(16)
+    data = plaintext.encode()
+    sealed = bytes(a ^ b for a, b in zip(data, _keystream(settings, nonce, len(data)),
+                                         strict=True))
+    return f"v1${_b64(nonce)}${_b64(sealed)}${_b64(_tag(settings, nonce, sealed))}"
+
+
+def unseal(settings: Settings, text: str) -> str | None:
+    """What :func:`seal` sealed; None if it was sealed with another key or changed."""
+    try:
+        kind, nonce_text, sealed_text, tag_text = text.split("$")
+        nonce, sealed, tag = _unb64(nonce_text), _unb64(sealed_text), _unb64(tag_text)
+    except ValueError:
+        return None
+    if kind != "v1" or not hmac.compare_digest(tag, _tag(settings, nonce, sealed)):
+        return None
+    data = bytes(a ^ b for a, b in zip(sealed, _keystream(settings, nonce, len(sealed)),
+                                       strict=True))
+    return data.decode()
+
+
+def _keystream(settings: Settings, nonce: bytes, length: int) -> bytes:
+    key = settings.secret_key.encode()
+    blocks = [hmac.new(key, b"seal-stream\0" + nonce + i.to_bytes(4, "big"), hashlib.sha256)
+              .digest() for i in range((length + 31) // 32)]
+    return b"".join(blocks)[:length]
+
+
+def _tag(settings: Settings, nonce: bytes, sealed: bytes) -> bytes:
+    key = settings.secret_key.encode()
+    return hmac.new(key, b"seal-tag\0" + nonce + sealed, hashlib.sha256).digest()
+
+
 def credential(conn: HTTPConnection) -> tuple[str, str] | None:
     """The caller's token and how it came: ("bearer" | "cookie", token)."""
     header = conn.headers.get("authorization", "")
@@ -98,22 +141,58 @@ def origin_allowed(conn: HTTPConnection, settings: Settings) -> bool:
     return origin in (own, settings.public_url) or origin in settings.allowed_origins
 
 
-async def current_user(conn: HTTPConnection, db_conn: Conn, settings: Settings) -> User | None:
-    cred = credential(conn)
-    if cred is None:
+def require_same_origin(conn: HTTPConnection, settings: Settings) -> None:
+    """Signing in sets the cookie: a foreign page must not sign the browser in (login CSRF)."""
+    if not origin_allowed(conn, settings):
+        raise Forbidden("Request from a foreign origin refused.", "bad_origin")
+
+
+class Activity(Protocol):
+    """When each session was last used, kept in memory and written in batches."""
+
+    def last_seen(self, token_hash: str) -> datetime | None: ...
+
+    def seen(self, token_hash: str, at: datetime) -> None: ...
+
+
+async def current_user(conn: HTTPConnection, db_conn: Conn, settings: Settings,
+                       activity: Activity | None = None) -> User | None:
+    """The caller if their session counts (see :func:`authenticate`), else None."""
+    try:
+        return await authenticate(conn, db_conn, settings, "GET", activity)
+    except HTTPError:
         return None
-    return await users.session_user(db_conn, token_hash(settings, cred[1]))
 
 
 async def authenticate(conn: HTTPConnection, db_conn: Conn, settings: Settings,
-                       method: str = "GET") -> User:
-    """The signed-in user, or NotSignedIn; cookie calls that change things need our Origin."""
+                       method: str = "GET", activity: Activity | None = None) -> User:
+    """The signed-in user, or NotSignedIn; cookie calls that change things need our Origin.
+
+    A staff session idle for longer than ``staff_idle_minutes`` has ended; a session that
+    lacks the second factor the policy requires of the user may only set one up.
+    """
     cred = credential(conn)
     if cred is None:
         raise NotSignedIn("Sign in first.")
-    user = await users.session_user(db_conn, token_hash(settings, cred[1]))
-    if user is None:
+    digest = token_hash(settings, cred[1])
+    found = await users.session_record(db_conn, digest)
+    if found is None:
         raise NotSignedIn("Your session has ended; sign in again.", "session_expired")
+    now = utc_now()
+    last = found.last_active
+    seen = activity.last_seen(digest) if activity is not None else None
+    if seen is not None and seen > last:
+        last = seen
+    idle = timedelta(minutes=settings.staff_idle_minutes)
+    if access.idles_out(found.user) and now - last > idle:
+        raise NotSignedIn("Your session ended after a time without activity; sign in again.",
+                          "session_expired")
+    if (access.lacks_second_factor(found.user, found.second_factor, found.required_roles)
+            and not access.allowed_before_second_factor(conn.url.path)):
+        raise Forbidden("Set up two-factor sign-in before going on.",
+                        "second_factor_setup_required")
     if cred[0] == "cookie" and method not in _SAFE_METHODS and not origin_allowed(conn, settings):
         raise Forbidden("Request from a foreign origin refused.", "bad_origin")
-    return user
+    if activity is not None:
+        activity.seen(digest, now)
+    return found.user

@@ -160,7 +160,7 @@ def serve(settings: Settings, banner: str = "") -> int:
     config = uvicorn.Config(
         create_app(settings), log_level=settings.log_level, ws_per_message_deflate=False,
         ws_ping_interval=20.0, ws_ping_timeout=20.0, timeout_graceful_shutdown=5,
-        server_header=False,
+        server_header=False, forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

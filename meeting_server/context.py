@@ -13,13 +13,16 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from meeting_server.audit import Recorder
 from meeting_server.datadir import DataDir
 from meeting_server.db import Database
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
+from meeting_server.housekeeping import Housekeeping
 from meeting_server.live.hub import Hub
 from meeting_server.live.ws import Live
 from meeting_server.pdf.worker import PdfWorker
+from meeting_server.ratelimit import Limiter, MemoryLimiter
 from meeting_server.publishing.render import Renderer
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
@@ -44,6 +47,10 @@ class AppContext:
     live: Live
     pages: Pages
     renderer: Renderer
+    #: Failed sign-ins and pairing codes (meeting_server.ratelimit).
+    limiter: Limiter
+    #: The audit log's buffer and session activity, flushed by the housekeeping task.
+    recorder: Recorder
 
 
 @asynccontextmanager
@@ -52,8 +59,9 @@ async def open_context(settings: Settings, *, background: bool = True,
                        ) -> AsyncIterator[AppContext]:
     """Open the database, files and workers for ``settings`` (whose secret key is set).
 
-    With ``background`` (the server), unfinished uploads are swept and text extraction of
-    documents that have none yet starts; commands run without them, so that a command next to a
+    With ``background`` (the server), unfinished uploads are swept, text extraction of
+    documents that have none yet starts, and the housekeeping task runs (audit buffer,
+    sweeps of old rows); commands run without them, so that a command next to a
     running server never removes that server's uploads in flight.
     """
     clock = Clock(settings.zone)
@@ -78,10 +86,17 @@ async def open_context(settings: Settings, *, background: bool = True,
         stack.push_async_callback(derived.close)
         hub = Hub(queue_size=settings.ws_queue_size)
         stack.push_async_callback(hub.close_all)
+        recorder = Recorder(db)
+        housekeeping = Housekeeping(db, recorder, settings)
+        stack.push_async_callback(housekeeping.close)
+        if background:
+            housekeeping.start()
         context = AppContext(
             settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
             indexer=indexer, derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
             renderer=Renderer(data_path("templates")),
+            limiter=MemoryLimiter(settings.signin_delay, settings.signin_max_delay),
+            recorder=recorder,
         )
         logger.info("data dir %s", settings.data_dir)
         yield context

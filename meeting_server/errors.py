@@ -8,7 +8,8 @@
     ├── Conflict .......... 409  the object's state forbids the change
     ├── TooLarge .......... 413  body or upload over its limit
     ├── UnsupportedType ... 415  a file of the wrong kind
-    └── Invalid ........... 422  well-formed but invalid input
+    ├── Invalid ........... 422  well-formed but invalid input
+    └── TooManyRequests ... 429  too many failed attempts; Retry-After says when to try again
 
 API paths get ``{"error": {"code", "message"}}``; pages get an HTML error page.
 
@@ -100,6 +101,15 @@ class Invalid(HTTPError):
     default_code = "invalid"
 
 
+class TooManyRequests(HTTPError):
+    status = 429
+    default_code = "too_many_attempts"
+
+    def __init__(self, message: str, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 _STARLETTE_CODES = {
     400: "bad_request",
     401: "not_signed_in",
@@ -120,8 +130,9 @@ def _wants_json(request: Request) -> bool:
 
 
 async def _render(request: Request, status: int, code: str, error: HTTPError,
-                  extra: dict[str, Any]) -> Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+                  extra: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     pages = request.app.context.pages
     if _wants_json(request):
         message = error.localized(pages.translations, pages.api_language(request))
@@ -133,7 +144,9 @@ async def _render(request: Request, status: int, code: str, error: HTTPError,
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPError)
-    return await _render(request, exc.status, exc.code, exc, exc.extra)
+    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests)
+               else None)
+    return await _render(request, exc.status, exc.code, exc, exc.extra, headers)
 
 
 async def handle_starlette_http(request: Request, exc: Exception) -> Response:

@@ -6,6 +6,11 @@ the response (any status below 500) is written **in the same transaction** as th
 committed, then sent. A crash before the commit loses both; after it, a retry finds the stored
 answer. A retry with the same key and the same request replays it for 24 hours; the same key with
 a different request is refused with 422. A response of 500 or more rolls the change back.
+
+Nothing secret is stored: the routes whose answers carry credentials (:data:`NOT_RECORDED`:
+signing in, pairing, pairing codes, TOTP enrolment) run without the key, an answer is stored
+only for a request signed in with a valid session, the caller is named by the keyed hash of
+its token, and the housekeeping task sweeps answers older than 24 hours.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from meeting_server import auth
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import error_body
+from meeting_server.settings import Settings
 from meeting_server.store import idempotency
 
 logger = logging.getLogger(__name__)
@@ -28,6 +35,9 @@ logger = logging.getLogger(__name__)
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_STORED_BODY = 1024 * 1024
 _KEPT_HEADERS = frozenset({"content-type", "location"})
+#: Paths whose answers hold a token, a pairing code, a TOTP secret or recovery codes.
+NOT_RECORDED = frozenset({"/api/session", "/api/session/pair", "/api/pairing-codes",
+                          "/api/me/totp", "/api/me/totp/confirm"})
 
 
 class IdempotencyMiddleware:
@@ -38,12 +48,13 @@ class IdempotencyMiddleware:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in MUTATING:
+        if (scope["type"] != "http" or scope["method"] not in MUTATING
+                or scope["path"] in NOT_RECORDED):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
         key = headers.get("idempotency-key")
-        caller = _caller(headers)
+        caller = _caller(headers, scope["app"].context.settings)
         if key is None or caller is None:
             await self.app(scope, receive, send)
             return
@@ -107,7 +118,20 @@ class IdempotencyMiddleware:
             status = int(start["status"]) if start is not None else 500
             body = b"".join(m.get("body", b"") for m in captured
                             if m["type"] == "http.response.body")
-            if status < 500:
+            # Only a request that signed in with a valid session is answered again (and stored).
+            signed_in = scope.get("state", {}).get("user") is not None
+            if status < 500 and not signed_in:
+                if held.tx is None:  # nothing written: no transaction to open
+                    await self._reply(send, captured)
+                    return
+                try:
+                    await held.commit(_nothing)
+                except Exception:
+                    logger.exception("commit failed for %s %s", scope["method"], scope["path"])
+                    await _send_json(send, 500, error_body(
+                        "server_error", "The change could not be saved; try again."))
+                    return
+            elif status < 500:
                 headers = [(k.decode("latin-1"), v.decode("latin-1"))
                            for k, v in (start or {}).get("headers", [])
                            if k.decode("latin-1").lower() in _KEPT_HEADERS]
@@ -138,17 +162,24 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-def _caller(headers: dict[str, str]) -> str | None:
-    """A stable, secret-free name for the caller's credential."""
-    credential = headers.get("authorization", "")
-    if not credential:
+async def _nothing(tx: Transaction) -> None:
+    return None
+
+
+def _caller(headers: dict[str, str], settings: Settings) -> str | None:
+    """A stable, secret-free name for the caller's credential: the keyed hash of its token."""
+    credential = ""
+    scheme, _, value = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        credential = value.strip()
+    elif not scheme:
         for part in headers.get("cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
-            if name == "meeting_session" and value:
+            if name == auth.COOKIE and value:
                 credential = value
     if not credential:
         return None
-    return hashlib.sha256(credential.encode()).hexdigest()
+    return auth.token_hash(settings, credential)
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

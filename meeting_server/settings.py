@@ -157,6 +157,41 @@ class Settings:
     cookie_secure: bool = setting("MEETING_COOKIE_SECURE", None, "false",
                                   "Mark the session cookie Secure (set to true behind HTTPS).",
                                   parse=_bool)
+    forwarded_allow_ips: str = setting(
+        "MEETING_FORWARDED_ALLOW_IPS", None, "127.0.0.1",
+        "Comma-separated proxy addresses whose X-Forwarded-For names the client (sign-in "
+        "limits count client addresses); * trusts any.", parse=_text)
+    signin_account_failures: int = setting(
+        "MEETING_SIGNIN_ACCOUNT_FAILURES", None, "5",
+        "Failed sign-ins to one account (from one address) before each further try must wait.",
+        parse=_int(1, 10_000))
+    signin_address_failures: int = setting(
+        "MEETING_SIGNIN_ADDRESS_FAILURES", None, "20",
+        "Failed sign-ins or pairing codes from one address before each further try must wait.",
+        parse=_int(1, 100_000))
+    signin_delay: float = setting(
+        "MEETING_SIGNIN_DELAY", None, "1",
+        "Seconds of the first wait after those failures; it doubles with each further one.",
+        parse=_seconds)
+    signin_max_delay: float = setting(
+        "MEETING_SIGNIN_MAX_DELAY", None, "900",
+        "Longest wait in seconds; failures are forgotten twice this long after the last.",
+        parse=_seconds)
+    staff_idle_minutes: int = setting(
+        "MEETING_STAFF_IDLE_MINUTES", None, "30",
+        "Minutes without a request after which an admin's or secretary's session (the "
+        "console) ends.", parse=_int(1, 7 * 24 * 60))
+    audit_days: int = setting("MEETING_AUDIT_DAYS", None, "365",
+                              "Days the audit log keeps a row (views, downloads, publishing).",
+                              parse=_int(1, 36_500))
+    audit_flush_seconds: float = setting(
+        "MEETING_AUDIT_FLUSH_SECONDS", None, "5",
+        "Seconds between writes of the buffered audit rows and session activity.",
+        parse=_seconds)
+    sweep_minutes: int = setting(
+        "MEETING_SWEEP_MINUTES", None, "60",
+        "Minutes between sweeps of old idempotency keys, pairing codes, sessions and audit "
+        "rows.", parse=_int(1, 24 * 60))
     page_width: int = setting("MEETING_PAGE_WIDTH", None, "1600",
                               "Width in pixels of page images for a portrait page.",
                               parse=_int(200, 6000))

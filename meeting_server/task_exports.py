@@ -17,9 +17,14 @@ CSV_HEADER = ["STT", "Cuộc họp", "Nhiệm vụ", "Đơn vị chủ trì", "�
               "Hạn hoàn thành", "Thời hạn (nguyên văn)", "Trạng thái", "Quá hạn"]
 
 
-def _safe_cell(value: str) -> str:
-    """Text that Excel will not run as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+#: What makes Excel or LibreOffice read a cell as a formula (and the full-width forms).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: str) -> str:
+    """Text that a spreadsheet will not run as a formula: one that starts like one gets a
+    leading apostrophe, which Excel shows as text (CSV injection)."""
+    return f"'{value}" if value[:1] in FORMULA_STARTS else value
 
 
 def tasks_csv(found: Sequence[Task], meeting_titles: Mapping[int, str], today: date) -> bytes:
@@ -30,9 +35,10 @@ def tasks_csv(found: Sequence[Task], meeting_titles: Mapping[int, str], today: d
     for n, task in enumerate(found, start=1):
         due = task.due_date.strftime("%d/%m/%Y") if task.due_date else "Thường xuyên"
         writer.writerow([
-            n, _safe_cell(meeting_titles.get(task.meeting_id, "")), _safe_cell(task.title),
-            task.lead_unit.name, "; ".join(u.name for u in task.support_units), due,
-            _safe_cell(task.due_text), STATUS_VI.get(task.status, task.status),
+            n, safe_cell(meeting_titles.get(task.meeting_id, "")), safe_cell(task.title),
+            safe_cell(task.lead_unit.name),
+            safe_cell("; ".join(u.name for u in task.support_units)), due,
+            safe_cell(task.due_text), STATUS_VI.get(task.status, task.status),
             "Có" if task.overdue(today) else "",
         ])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from meeting_server import auth
+from meeting_server import auth, ratelimit
 from meeting_server.db import Database, Transaction
-from meeting_server.errors import Conflict, Invalid, NotFound, NotSignedIn
+from meeting_server.errors import Conflict, Invalid, NotFound, NotSignedIn, TooManyRequests
 from meeting_server.models import Unit, User
+from meeting_server.ratelimit import Bucket, Limiter
+from meeting_server.services import second_factor as second_factor_service
 from meeting_server.settings import Settings
-from meeting_server.store import users
+from meeting_server.store import second_factor, users
 
 
 async def add_unit(db: Database, code: str, name: str) -> Unit:
@@ -74,25 +78,76 @@ async def update_user(db: Database, user_id: int, changes: dict[str, Any]) -> Us
     return user
 
 
-async def sign_in(db: Database, settings: Settings, username: str,
-                  password: str) -> tuple[str, User, str]:
-    """Check the password; returns (token, user, expires_at)."""
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    user: User
+    expires_at: str
+    #: How: ``password``, ``totp``, ``recovery_code`` or ``pairing`` (for the audit log).
+    method: str
+
+
+async def require_no_wait(limiter: Limiter, buckets: tuple[Bucket, ...]) -> None:
+    """429 ``too_many_attempts`` while any of ``buckets`` is backing off."""
+    wait = await limiter.wait(buckets)
+    if wait > 0:
+        raise TooManyRequests("Too many failed attempts; wait before trying again.",
+                              ratelimit.retry_after(wait))
+
+
+async def sign_in(db: Database, settings: Settings, limiter: Limiter, address: str,
+                  username: str, password: str, otp: str | None = None) -> SignedIn:
+    """Check the password (and the second factor, if the user has one).
+
+    A client that has failed too often is refused before anything is checked (no password
+    hash, no database); a failure reads but never writes. See meeting_server.ratelimit.
+    """
+    failing = await limiter.failures(ratelimit.address_bucket(settings, address)) > 0
+    buckets = ratelimit.sign_in_buckets(settings, username, address, failing)
+    await require_no_wait(limiter, buckets.checked)
     async with db.read() as conn:
-        found = await users.password_hash(conn, username)
-    ok = await auth.verify_password(password, found[1] if found else None)
-    if not ok or found is None or not found[2]:
+        found = await second_factor.sign_in_record(conn, username)
+    ok = await auth.verify_password(password, found.password_hash if found else None)
+    if not ok or found is None or not found.active:
+        await limiter.failed(buckets.failed)
         raise NotSignedIn("Wrong username or password.", "invalid_credentials")
-    return await start_session(db, settings, found[0])
+    proof = None
+    if found.totp_secret is not None:
+        if not otp:
+            raise NotSignedIn("Enter the code from your authenticator app, or a recovery "
+                              "code.", "otp_required")
+        async with db.read() as conn:
+            proof = await second_factor_service.check(conn, settings, found, otp,
+                                                      db.clock.now())
+        if proof is None:
+            await limiter.failed(buckets.failed)
+            raise NotSignedIn("The code is wrong or already used.", "invalid_otp")
+    session = await start_session(
+        db, settings, found.user_id, second_factor=proof is not None,
+        spend=proof.spend if proof is not None else None,
+        method=proof.kind if proof is not None else "password")
+    await limiter.succeeded(buckets.cleared)
+    return session
 
 
-async def start_session(db: Database, settings: Settings, user_id: int) -> tuple[str, User, str]:
+async def start_session(db: Database, settings: Settings, user_id: int, *,
+                        second_factor: bool = False,
+                        spend: Callable[[Transaction], Awaitable[bool]] | None = None,
+                        refused: NotSignedIn | None = None,
+                        method: str = "password") -> SignedIn:
+    """A new session for the user; ``spend`` (a one-time code) is used up in the same
+    transaction, and if it was used meanwhile there is no session (``refused`` is raised)."""
     token = auth.new_token()
+    digest = auth.token_hash(settings, token)
     async with db.transaction() as tx:
-        expires = await users.add_session(tx, auth.token_hash(settings, token), user_id,
-                                          settings.session_days)
+        if spend is not None and not await spend(tx):
+            raise refused or NotSignedIn("The code is wrong or already used.", "invalid_otp")
+        expires = await users.add_session(tx, digest, user_id, settings.session_days)
+        if second_factor:
+            await users.mark_second_factor(tx, digest)
         user = await users.get_user(tx, user_id)
     assert user is not None
-    return token, user, expires
+    return SignedIn(token, user, expires, method)
 
 
 async def sign_out(db: Database, settings: Settings, token: str) -> None:

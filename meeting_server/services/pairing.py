@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import segno
 
-from meeting_server import access, auth
-from meeting_server.db import Database
+from meeting_server import access, auth, ratelimit
+from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid, NotSignedIn
 from meeting_server.models import User
-from meeting_server.services.accounts import start_session
+from meeting_server.ratelimit import Limiter
+from meeting_server.services.accounts import SignedIn, require_no_wait, start_session
 from meeting_server.settings import Settings
 from meeting_server.store import pairing, users
 
@@ -47,10 +48,27 @@ async def create(db: Database, settings: Settings, creator: User, user_id: int,
             "user_name": target.name}
 
 
-async def pair(db: Database, settings: Settings, code: str) -> tuple[str, User, str]:
-    async with db.transaction() as tx:
-        user_id = await pairing.use(tx, auth.token_hash(settings, normalise(code)))
+async def pair(db: Database, settings: Settings, limiter: Limiter, address: str,
+               code: str) -> SignedIn:
+    """Sign a tablet in with a code. A wrong guess is only read, never written, and counts
+    against the client's address (meeting_server.ratelimit); the right code is spent in the
+    new session's transaction."""
+    buckets = ratelimit.pairing_buckets(settings, address)
+    await require_no_wait(limiter, buckets)
+    digest = auth.token_hash(settings, normalise(code))
+    async with db.read() as conn:
+        user_id = await pairing.usable(conn, digest)
     if user_id is None:
-        raise NotSignedIn("This pairing code is unknown, used or expired; ask the secretary "
-                          "for a new one.", "invalid_code")
-    return await start_session(db, settings, user_id)
+        await limiter.failed(buckets)
+        raise _unknown_code()
+
+    async def spend(tx: Transaction) -> bool:
+        return await pairing.use(tx, digest) == user_id
+
+    return await start_session(db, settings, user_id, spend=spend, refused=_unknown_code(),
+                               method="pairing")
+
+
+def _unknown_code() -> NotSignedIn:
+    return NotSignedIn("This pairing code is unknown, used or expired; ask the secretary for a "
+                       "new one.", "invalid_code")

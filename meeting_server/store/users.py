@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
@@ -107,6 +110,61 @@ async def session_user(conn: Conn, token_hash: str) -> User | None:
     if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
         return None
     return user_from_row(row)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A live session: its user, whether it was opened with a second factor, when it was
+    last used (as last written), and the roles the security policy requires one of."""
+
+    user: User
+    second_factor: bool
+    last_active: datetime
+    required_roles: tuple[str, ...]
+
+
+async def session_record(conn: Conn, token_hash: str) -> SessionRecord | None:
+    """The session of an unexpired, unrevoked token of an active user, in one statement."""
+    row = await fetchone(
+        conn,
+        f"SELECT {_USER_COLUMNS}, s.expires_at, s.second_factor,"
+        " coalesce(s.last_seen_at, s.created_at) AS last_active,"
+        " (SELECT second_factor_roles FROM security_policy WHERE id = 1) AS required_roles"
+        " FROM sessions s JOIN users u ON u.id = s.user_id"
+        " LEFT JOIN units n ON n.id = u.unit_id"
+        " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.active = 1",
+        (token_hash,),
+    )
+    if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
+        return None
+    roles = json.loads(row["required_roles"] or "[]")
+    return SessionRecord(user_from_row(row), bool(row["second_factor"]),
+                         datetime.fromisoformat(row["last_active"]),
+                         tuple(str(r) for r in roles))
+
+
+async def mark_second_factor(tx: Transaction, token_hash: str) -> None:
+    """The session proved a second factor (signed in with one, or enrolled in it)."""
+    await tx.execute("UPDATE sessions SET second_factor = 1 WHERE token_hash = ?", (token_hash,))
+
+
+async def touch_sessions(tx: Transaction, last_seen: Mapping[str, str]) -> None:
+    """Write when each session was last used (token hash → ISO time), in one statement."""
+    if not last_seen:
+        return
+    await tx.execute(
+        "UPDATE sessions SET last_seen_at = j.value FROM json_each(?) AS j"
+        " WHERE sessions.token_hash = j.key"
+        " AND (sessions.last_seen_at IS NULL OR sessions.last_seen_at < j.value)",
+        (json.dumps(dict(last_seen)),),
+    )
+
+
+async def sweep_sessions(tx: Transaction, before: datetime) -> None:
+    """Forget sessions that expired or were revoked before ``before``."""
+    cutoff = before.isoformat()
+    await tx.execute("DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?",
+                     (cutoff, cutoff))
 
 
 async def revoke_session(tx: Transaction, token_hash: str) -> None:

@@ -7,27 +7,42 @@ from starlette.responses import Response
 
 from meeting_server import auth
 from meeting_server.access import require_staff
-from meeting_server.models import User
 from meeting_server.services import accounts, pairing
+from meeting_server.services.accounts import SignedIn
 from meeting_server.validate import json_body
-from meeting_server.views.common import app_context, db, no_content, ok, settings, signed_in
+from meeting_server.views.common import (
+    app_context,
+    audit,
+    client_address,
+    db,
+    no_content,
+    ok,
+    settings,
+    signed_in,
+)
 
 
 async def sign_in(request: Request) -> Response:
+    """Password (and, for a user who has one, the second factor: ``otp``)."""
+    auth.require_same_origin(request, settings(request))
     body = await json_body(request)
     username = body.text("username", max_len=100)
     password = body.text("password", max_len=1000, allow_empty=True)
+    otp = body.text("otp", required=False, max_len=40, nullable=True)
     body.done()
-    token, user, expires = await accounts.sign_in(db(request), settings(request), username,
-                                                  password)
-    return _signed_in_response(request, token, user, expires)
+    context = app_context(request)
+    session = await accounts.sign_in(context.db, context.settings, context.limiter,
+                                     client_address(request), username, password, otp)
+    return _signed_in_response(request, session)
 
 
-def _signed_in_response(request: Request, token: str, user: User, expires: str) -> Response:
+def _signed_in_response(request: Request, session: SignedIn) -> Response:
     cfg = settings(request)
-    response = ok({"token": token, "user": user.as_dict(), "expires_at": expires})
-    response.set_cookie(auth.COOKIE, token, max_age=cfg.session_days * 86400, httponly=True,
-                        samesite="lax", secure=cfg.cookie_secure, path="/")
+    audit(request, session.user, "sign_in", "user", session.user.id, None, session.method)
+    response = ok({"token": session.token, "user": session.user.as_dict(),
+                   "expires_at": session.expires_at})
+    response.set_cookie(auth.COOKIE, session.token, max_age=cfg.session_days * 86400,
+                        httponly=True, samesite="lax", secure=cfg.cookie_secure, path="/")
     return response
 
 
@@ -44,11 +59,14 @@ async def create_pairing_code(request: Request) -> Response:
 
 
 async def pair(request: Request) -> Response:
+    auth.require_same_origin(request, settings(request))
     body = await json_body(request)
     code = body.text("code", max_len=20)
     body.done()
-    token, user, expires = await pairing.pair(db(request), settings(request), code)
-    return _signed_in_response(request, token, user, expires)
+    context = app_context(request)
+    session = await pairing.pair(context.db, context.settings, context.limiter,
+                                 client_address(request), code)
+    return _signed_in_response(request, session)
 
 
 async def sign_out(request: Request) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
@@ -10,8 +11,9 @@ import aiosqlite
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
-from meeting_server import auth
+from meeting_server import auth, ratelimit
 from meeting_server.access import Access
+from meeting_server.audit import AuditAction, AuditEntry
 from meeting_server.context import AppContext
 from meeting_server.db import Database
 from meeting_server.models import User
@@ -51,9 +53,24 @@ async def signed_in(request: Request) -> User:
     if cached is not None:
         return cached
     async with db(request).read() as conn:
-        user = await auth.authenticate(request, conn, settings(request), request.method)
+        user = await auth.authenticate(request, conn, settings(request), request.method,
+                                       app_context(request).recorder)
     request.state.user = user
     return user
+
+
+def client_address(conn: HTTPConnection) -> str:
+    """The client's address as sign-in limits and the audit log count it (behind a proxy,
+    from X-Forwarded-For when the proxy is in MEETING_FORWARDED_ALLOW_IPS)."""
+    return ratelimit.client_address(conn.client.host if conn.client else None)
+
+
+def audit(request: Request, user: User, action: AuditAction, object_kind: str,
+          object_id: int | None, meeting_id: int | None, detail: str = "") -> None:
+    """Note in the audit log (buffered: meeting_server.audit) what ``user`` did."""
+    app_context(request).recorder.record(AuditEntry(
+        clock(request).now_iso(), user.id, action, object_kind, object_id, meeting_id,
+        detail[:200], client_address(request)))
 
 
 P = ParamSpec("P")
@@ -76,8 +93,20 @@ async def meeting_access(request: Request, meeting_id: int | None = None) -> Acc
                      meeting_id if meeting_id is not None else path_id(request))
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
+def download_name(filename: str, suffix: str = ".pdf") -> str:
+    """A name safe to offer for saving: no bidirectional or other control characters (which
+    can make ``evil\u202eFDP.exe`` read as ``evil.exe.PDF``), no path separators, and always
+    ending in ``suffix``."""
+    kept = "".join(c for c in filename if unicodedata.category(c) not in ("Cc", "Cf")
+                   and c not in "/\\")
+    kept = kept.strip().strip(".")[:200].strip() or "document"
+    return kept if kept.lower().endswith(suffix) else kept + suffix
+
+
+def content_disposition(filename: str, suffix: str = ".pdf") -> str:
+    """``attachment`` with an ASCII fallback and the exact name as RFC 5987 ``filename*``; the
+    name goes through :func:`download_name` first."""
+    filename = download_name(filename, suffix)
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
                        for c in filename) or "document.pdf"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,0 +1,74 @@
+"""The server's scheduled work: write the audit buffer, and sweep what is kept for a while.
+
+One background task, started in the app context's lifespan (``open_context``) and stopped by
+its ``AsyncExitStack``: every ``MEETING_AUDIT_FLUSH_SECONDS`` (or as soon as the buffer fills)
+it flushes the :class:`~meeting_server.audit.Recorder`, and every ``MEETING_SWEEP_MINUTES``
+it sweeps, in one transaction: ``Idempotency-Key`` answers older than 24 hours, pairing codes
+and sessions that expired (or were revoked) over a day ago, and audit rows older than
+``MEETING_AUDIT_DAYS``. At shutdown the buffer is flushed one last time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import timedelta
+
+from meeting_server.audit import Recorder
+from meeting_server.db import Database
+from meeting_server.settings import Settings
+from meeting_server.store import audit, idempotency, pairing, users
+
+logger = logging.getLogger(__name__)
+
+#: Expired pairing codes and sessions are kept this long (to tell "expired" from "unknown").
+GRACE = timedelta(days=1)
+
+
+async def sweep(db: Database, settings: Settings) -> None:
+    """Delete what has outlived its keeping, in one transaction."""
+    async with db.transaction() as tx:
+        now = tx.clock.now()
+        await idempotency.sweep(tx)
+        await pairing.sweep(tx, now - GRACE)
+        await users.sweep_sessions(tx, now - GRACE)
+        await audit.sweep(tx, now - timedelta(days=settings.audit_days))
+
+
+class Housekeeping:
+    def __init__(self, db: Database, recorder: Recorder, settings: Settings) -> None:
+        self.db = db
+        self.recorder = recorder
+        self.settings = settings
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="housekeeping")
+
+    async def close(self) -> None:
+        """Stop the task and flush what is left."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.recorder.flush()
+
+    async def _run(self) -> None:
+        next_sweep = time.monotonic()
+        while True:
+            try:
+                if time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + self.settings.sweep_minutes * 60
+                    await sweep(self.db, self.settings)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.recorder.wanted.wait(),
+                                           self.settings.audit_flush_seconds)
+                await self.recorder.flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("housekeeping failed; trying again at the next interval")
+                await asyncio.sleep(self.settings.audit_flush_seconds)
