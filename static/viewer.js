@@ -18,6 +18,9 @@
   let page = Number(viewer.dataset.page);
   let following = follow ? follow.checked : false;
   let presenting = false;
+  // Each page's [width, height], from a JSON block (the pages allow no inline script).
+  const sizesBlock = document.getElementById("page-sizes");
+  const PAGE_SIZES = sizesBlock ? JSON.parse(sizesBlock.textContent) : [];
 
   function src(n) { return "/api/documents/" + docId + "/pages/" + n + "?version=" + version; }
 
@@ -32,7 +35,7 @@
     history.replaceState(null, "", "?version=" + version + "&page=" + page);
     const newest = document.querySelector("#newer-version a");
     if (newest) newest.href = "?page=" + page;
-    const size = (window.PAGE_SIZES || [])[page - 1];
+    const size = PAGE_SIZES[page - 1];
     if (size) img.style.aspectRatio = size[0] + " / " + size[1];
     for (const thumb of document.querySelectorAll("#thumbnails button")) {
       if (Number(thumb.dataset.page) === page) {

@@ -10,6 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from meeting_server.local_fetch import local_url_fetcher
 from meeting_server.publishing.context import short_date, vietnamese_date
 
 TITLES = {"minutes": "Biên bản cuộc họp", "notice": "Thông báo kết luận"}
@@ -53,7 +54,8 @@ def render_pdf(html: str, base_url: str, metadata: dict[str, str]) -> bytes:
     import weasyprint
     from pypdf import PdfWriter
 
-    raw = weasyprint.HTML(string=html, base_url=base_url).write_pdf()
+    raw = weasyprint.HTML(string=html, base_url=base_url,
+                          url_fetcher=local_url_fetcher(Path(base_url))).write_pdf()
     writer = PdfWriter(clone_from=io.BytesIO(raw))
     writer.add_metadata({f"/{key}": value for key, value in metadata.items()})
     out = io.BytesIO()
