@@ -13,15 +13,14 @@ from meeting_server.queries import documents as document_queries
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.queries import publications as publication_queries
 from meeting_server.queries import tasks as task_queries
+from meeting_server.redirects import same_origin_path
 from meeting_server.resources import data_path
 from meeting_server.validate import path_id
 from meeting_server.views.common import app_context, ask, clock, pages, signed_in
 
 
 async def login(request: Request) -> Response:
-    next_url = request.query_params.get("next", "/")
-    if not next_url.startswith("/") or next_url.startswith("//"):
-        next_url = "/"
+    next_url = same_origin_path(request.query_params.get("next"))
     return pages(request).render(request, "login.html", {"next": next_url, "user": None})
 
 
