@@ -143,6 +143,7 @@ def serve(settings: Settings, banner: str = "") -> int:
     import uvicorn
 
     from meeting_server.app import create_app
+    from meeting_server.live.protocol import MAX_MESSAGE_BYTES
 
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -157,10 +158,13 @@ def serve(settings: Settings, banner: str = "") -> int:
     port = sock.getsockname()[1]
     host = settings.host if ":" not in settings.host else f"[{settings.host}]"
     print(f"{banner}Serving on http://{host}:{port}/ (data dir {settings.data_dir})", flush=True)
+    # A frame over the protocol's limit is refused by uvicorn from its header (close 1009),
+    # before its payload is read.
     config = uvicorn.Config(
         create_app(settings), log_level=settings.log_level, ws_per_message_deflate=False,
-        ws_ping_interval=20.0, ws_ping_timeout=20.0, timeout_graceful_shutdown=5,
-        server_header=False, forwarded_allow_ips=settings.forwarded_allow_ips,
+        ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=20.0, ws_ping_timeout=20.0,
+        timeout_graceful_shutdown=5, server_header=False,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

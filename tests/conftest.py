@@ -41,6 +41,7 @@ import uvicorn
 from meeting_server.agenda_import import import_agenda
 from meeting_server.app import MeetingApp, create_app
 from meeting_server.db import Database
+from meeting_server.live.protocol import MAX_MESSAGE_BYTES
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.services import accounts
 from meeting_server.settings import Settings
@@ -100,7 +101,8 @@ class Server:
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
         config = uvicorn.Config(self.app, log_level="warning", ws_per_message_deflate=False,
-                                lifespan="off", ws_ping_interval=20, ws_ping_timeout=20)
+                                ws_max_size=MAX_MESSAGE_BYTES, lifespan="off",
+                                ws_ping_interval=20, ws_ping_timeout=20)
         self._uvicorn = uvicorn.Server(config)
         self._serving = asyncio.get_running_loop().create_task(
             self._uvicorn.serve(sockets=[sock]))
@@ -167,7 +169,8 @@ async def start_server(settings: Settings) -> tuple[Server, uvicorn.Server, asyn
     """uvicorn on a loopback port, running the app's lifespan; clients go over the socket."""
     app = create_app(settings)
     config = uvicorn.Config(app, log_level="warning", ws_per_message_deflate=False,
-                            lifespan="on", ws_ping_interval=20, ws_ping_timeout=20)
+                            ws_max_size=MAX_MESSAGE_BYTES, lifespan="on",
+                            ws_ping_interval=20, ws_ping_timeout=20)
     server = uvicorn.Server(config)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -19,6 +19,8 @@ from liveclient import WAIT, Tablet, normalised
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from meeting_server.live.protocol import MAX_MESSAGE_BYTES
+
 from conftest import PASSWORD, World, add_admin, make_settings, start_server
 
 
@@ -108,7 +110,7 @@ async def test_bad_messages_get_errors_and_the_socket_stays_open(world: World) -
     tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
     await tablet.receive()
     for bad in ["not json", "[]", '{"type": "dance"}', '{"type": "presenter.page"}',
-                '{"type": "presenter.page", "document_id": 1, "page": 1}', "x" * 70_000]:
+                '{"type": "presenter.page", "document_id": 1, "page": 1}']:
         await tablet.ws.send(bad)
         reply = await tablet.receive()
         assert reply["type"] == "error" and reply["code"], bad
@@ -268,10 +270,8 @@ async def test_signing_out_closes_that_sessions_sockets(world: World) -> None:
     await laptop.close()
 
 
-def _raw_stalled_socket(host: str, port: int, path: str, bearer: str) -> socket.socket:
-    """A WebSocket client that says hello and then never reads again, with a tiny buffer."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+def _raw_websocket(sock: socket.socket, host: str, port: int, path: str, bearer: str) -> None:
+    """The opening handshake of a WebSocket, by hand, on ``sock``."""
     sock.connect((host, port))
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
@@ -281,6 +281,13 @@ def _raw_stalled_socket(host: str, port: int, path: str, bearer: str) -> socket.
     while b"\r\n\r\n" not in response:
         response += sock.recv(1)
     assert response.startswith(b"HTTP/1.1 101"), response
+
+
+def _raw_stalled_socket(host: str, port: int, path: str, bearer: str) -> socket.socket:
+    """A WebSocket client that says hello and then never reads again, with a tiny buffer."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    _raw_websocket(sock, host, port, path, bearer)
     payload = json.dumps({"type": "hello"}).encode()
     mask = os.urandom(4)
     masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
@@ -347,3 +354,37 @@ async def test_stalled_tablet_does_not_delay_others_and_is_closed_with_1013(
             await client.aclose()
         uv.should_exit = True
         await task
+
+
+async def test_a_message_over_64_kib_closes_the_socket_with_1009(world: World) -> None:
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+
+    await tablet.ws.send("x" * (MAX_MESSAGE_BYTES + 1))
+
+    assert await _closed_code(tablet) == 1009
+
+
+def _close_code_after_huge_header(host: str, port: int, path: str, bearer: str) -> int:
+    """Send only the header of a masked 1 GiB text frame; the close code the server answers."""
+    with socket.socket() as sock:
+        _raw_websocket(sock, host, port, path, bearer)
+        sock.sendall(struct.pack("!BBQ", 0x81, 0x80 | 127, 2**30) + os.urandom(4))
+        data = b""
+        while b"\x88" not in data:
+            chunk = sock.recv(4096)
+            assert chunk, "the server closed the connection without a close frame"
+            data += chunk
+        start = data.index(b"\x88")
+        while len(data) < start + 4:
+            data += sock.recv(4096)
+        return int(struct.unpack("!H", data[start + 2:start + 4])[0])
+
+
+async def test_a_huge_frame_is_refused_from_its_header_alone(world: World) -> None:
+    host, port = world.server.url.removeprefix("http://").split(":")
+
+    code = await asyncio.to_thread(_close_code_after_huge_header, host, int(port),
+                                   f"/ws/meetings/{world.meeting_id}", token(world.member))
+
+    assert code == 1009
