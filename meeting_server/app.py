@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import register_url_convertor
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
@@ -20,6 +21,7 @@ from meeting_server.idempotency import IdempotencyMiddleware
 from meeting_server.live.ws import meeting_socket
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
+from meeting_server.validate import PathInt
 from meeting_server.views import (
     api_agenda,
     api_audit,
@@ -34,6 +36,10 @@ from meeting_server.views import (
     api_tasks,
     pages,
 )
+
+# Every ``{name:int}`` below is bounded to 19 digits (see PathInt); routes compile with the
+# convertors registered when they are made, so this comes first.
+register_url_convertor("int", PathInt())
 
 
 def routes() -> list[Route | Mount | WebSocketRoute]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
+from starlette.convertors import IntegerConvertor
 from starlette.requests import Request
 
 from meeting_server.errors import BadRequest, Invalid, NotFound, TooLarge
@@ -14,6 +16,16 @@ from meeting_server.timeutil import Clock, parse_date
 MAX_JSON_BYTES = 256 * 1024
 MAX_ID = 2**63 - 1
 _MISSING = object()
+# A \u escape of a surrogate (a pair is fine, a lone one is not text): only then is the parsed
+# body searched for lone surrogates.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+class PathInt(IntegerConvertor):
+    """Starlette's ``int`` path convertor, at most 19 digits: a longer id matches no route
+    (404) instead of reaching ``int()``, which refuses more than 4,300 digits."""
+
+    regex = "[0-9]{1,19}"
 
 
 def path_id(request: Request, name: str = "id") -> int:
@@ -46,11 +58,41 @@ async def json_body(request: Request) -> Fields:
         raise BadRequest("The request needs a JSON object body.", "malformed_json")
     try:
         value = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # ValueError: not UTF-8, not JSON, or an integer over Python's 4,300 digits
         raise BadRequest("The request body is not valid JSON.", "malformed_json") from None
     if not isinstance(value, dict):
         raise BadRequest("The request body must be a JSON object.", "malformed_json")
+    if _SURROGATE_ESCAPE.search(raw):
+        _refuse_lone_surrogates(value)
     return Fields(value)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_lone_surrogates(body: dict[str, Any]) -> None:
+    """422 ``invalid_field`` when a string or a key anywhere in ``body`` has a lone surrogate
+    (``"\\ud800"`` is valid JSON, but not text that can be stored or shown)."""
+    for key, value in body.items():
+        field = key.encode("utf-8", "backslashreplace").decode("utf-8")
+        stack: list[Any] = [key, value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                if not _is_text(item):
+                    raise Invalid("The field '{field}' is not valid Unicode text.",
+                                  "invalid_field", values={"field": field}, field=field)
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
 
 
 class Fields:

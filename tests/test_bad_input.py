@@ -121,3 +121,70 @@ async def test_non_ascii_digits_in_queries_are_not_numbers(world: World) -> None
     r = await world.secretary.get(f"/meetings/{world.meeting_id}/documents/1",
                                   params={"page": "²", "version": "²"})
     assert r.status_code in (200, 404)
+
+
+async def post_raw(client: Any, url: str, body: bytes) -> Any:
+    return await client.post(url, content=body, headers={"Content-Type": "application/json"})
+
+
+MEETING_WITH = b'{"title": %s, "starts_at": "2019-07-05T08:00:00+07:00"}'
+
+
+async def test_a_lone_surrogate_in_a_string_is_invalid_field(world: World) -> None:
+    r = await post_raw(world.secretary, "/api/meetings", MEETING_WITH % b'"H\\ud800p"')
+
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_field" and r.json()["error"]["field"] == "title"
+
+
+async def test_a_lone_surrogate_deep_in_a_value_is_invalid_field(world: World) -> None:
+    r = await post_raw(world.secretary, f"/api/meetings/{world.meeting_id}/conclusions",
+                       b'{"text": "x", "agenda_item_id": null, "deep": [{"a": ["\\udfff"]}]}')
+
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_field"
+
+
+async def test_a_lone_surrogate_in_a_key_is_invalid_field(world: World) -> None:
+    r = await post_raw(world.secretary, "/api/meetings",
+                       b'{"title": "H", "starts_at": "2019-07-05", "\\ud800": 1}')
+
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_field"
+    assert r.json()["error"]["field"] == "\\ud800"
+
+
+async def test_a_lone_surrogate_signing_in_anonymously_is_invalid_field(world: World) -> None:
+    async with world.server.client() as anonymous:
+        r = await post_raw(anonymous, "/api/session",
+                           b'{"username": "thuky\\ud800", "password": "x"}')
+
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_field"
+
+
+async def test_a_surrogate_pair_is_a_character(world: World) -> None:
+    r = await post_raw(world.secretary, "/api/meetings", MEETING_WITH % b'"H\\ud83d\\ude00p"')
+
+    assert r.status_code == 201 and r.json()["title"] == "H\U0001f600p"
+
+
+async def test_an_integer_over_the_digit_limit_is_malformed_json(world: World) -> None:
+    r = await post_raw(world.secretary, f"/api/meetings/{world.meeting_id}/participants",
+                       b'{"user_id": ' + b"9" * 5000 + b', "role": "member"}')
+
+    assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_json"
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE", "POST", "PUT"])
+async def test_a_4300_digit_id_in_a_path_is_404(world: World, method: str) -> None:
+    huge = "9" * 4300
+    for url in [f"/api/meetings/{huge}", f"/api/agenda-items/{huge}",
+                f"/api/meetings/{world.meeting_id}/participants/{huge}",
+                f"/api/documents/1/pages/{huge}", f"/api/conclusions/{huge}/tasks"]:
+        r = await world.secretary.request(method, url, json={"title": "x"})
+        assert r.status_code == 404, (method, url, r.status_code)
+        assert r.json()["error"]["code"] == "not_found"
+
+
+async def test_a_4300_digit_id_in_a_page_path_is_404(world: World) -> None:
+    r = await world.secretary.get(f"/meetings/{world.meeting_id}/documents/{'9' * 4300}")
+
+    assert r.status_code == 404
