@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any, Final, Literal, get_args
+
+from meeting_server.deadlines import Schedule, wording_of
 
 # The closed vocabularies of the domain: mypy checks every literal written where these are
 # expected (an event appended with a misspelt name does not type-check); the tuples, made from
@@ -263,9 +265,23 @@ class Task:
     completed_at: str | None
     created_at: str
     updated_at: str
+    due_time: time | None = None
+    schedule: Schedule | None = None  # a recurring deadline; due_date is its next occurrence
+    due_wording: str = ""  # as the notice prints it ('' before migration 0006)
+
+    @property
+    def deadline_kind(self) -> str:
+        return "ongoing" if self.ongoing else "schedule" if self.schedule else "date"
+
+    @property
+    def deadline(self) -> str:
+        """The deadline as the conclusion notice prints it, once."""
+        return self.due_wording or wording_of(self.due_date, self.due_time, self.schedule,
+                                              self.ongoing)
 
     def overdue(self, today: date) -> bool:
-        """Past its deadline and still open; an ongoing task never is."""
+        """Past its deadline (for a schedule: an occurrence no report was made for) and still
+        open; an ongoing task never is."""
         return (not self.ongoing and self.due_date is not None and self.due_date < today
                 and self.status not in CLOSED_STATUSES)
 
@@ -281,8 +297,13 @@ class Task:
             "support_unit_names": [u.name for u in self.support_units],
             "responsible": self.responsible,
             "due_date": self.due_date.isoformat() if self.due_date else None,
+            "due_time": self.due_time.strftime("%H:%M") if self.due_time else None,
             "due_text": self.due_text,
             "ongoing": self.ongoing,
+            "deadline_kind": self.deadline_kind,
+            "schedule": {"rrule": self.schedule.rule, "start": self.schedule.start.isoformat()}
+            if self.schedule else None,
+            "deadline": self.deadline,
             "status": self.status,
             "overdue": self.overdue(today),
             "completed_at": self.completed_at,
@@ -300,11 +321,13 @@ class TaskUpdate:
     note: str
     status: TaskStatus | None
     created_at: str
+    occurrence: date | None = None  # for a recurring task: the due date reported on
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "task_id": self.task_id, "author_id": self.author_id,
                 "author_name": self.author_name, "note": self.note, "status": self.status,
-                "created_at": self.created_at}
+                "created_at": self.created_at,
+                "occurrence": self.occurrence.isoformat() if self.occurrence else None}
 
 
 PUBLICATION_KINDS: Final[tuple[PublicationKind, ...]] = get_args(PublicationKind)

@@ -180,8 +180,9 @@ async def test_a_due_date_wins_over_the_words(conclusion: Conclusion) -> None:
 async def test_deadline_preview(conclusion: Conclusion) -> None:
     preview = await conclusion.secretary.get("/api/deadline", params={
         "text": "trong tháng 7", "meeting_id": conclusion.meeting_id})
-    assert preview.json() == {"text": "trong tháng 7", "due_date": "2019-07-31",
-                              "ongoing": False}
+    assert preview.json() == {"text": "trong tháng 7", "kind": "date", "due_date": "2019-07-31",
+                              "due_time": None, "ongoing": False, "schedule": None,
+                              "deadline": "trong tháng 7/2019"}
 
 
 async def test_deadline_preview_of_words_it_does_not_understand_is_422(

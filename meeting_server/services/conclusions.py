@@ -80,13 +80,12 @@ async def unit_ids(tx: Transaction, codes: list[str], field: str) -> list[int]:
 
 async def add_task(db: Database, access: Access, conclusion: Conclusion, title: str,
                    lead_unit: str, support_units: list[str], responsible: str,
-                   due_date: date | None, due_text: str, ongoing: bool) -> Task:
+                   due: tasks.Due) -> Task:
     async with db.transaction() as tx:
         (lead_id,) = await unit_ids(tx, [lead_unit], "lead_unit")
         support = [u for u in await unit_ids(tx, support_units, "support_units") if u != lead_id]
         task_id = await tasks.create(tx, conclusion.meeting_id, conclusion.id, title, lead_id,
-                                     support, responsible, due_date, due_text, ongoing,
-                                     access.user.id)
+                                     support, responsible, due, access.user.id)
         return await _logged(tx, task_id, "task.assigned", access.user.id)
 
 
@@ -105,8 +104,15 @@ def status_changes(tx: Transaction, task: Task, status: str) -> dict[str, Any]:
 
 
 async def update_task(db: Database, user: User, task: Task, changes: dict[str, Any]) -> Task:
+    """Change a task; ``changes["due"]`` (a ``tasks.Due``) replaces its deadline: a new
+    schedule is due at its first occurrence no report was made for."""
     async with db.transaction() as tx:
         changes = dict(changes)
+        if "due" in changes:
+            due: tasks.Due = changes.pop("due")
+            changes.update(due.columns())
+            if due.schedule is not None:
+                changes["due_date"] = due.schedule.next_due(await tasks.reported(tx, task.id))
         if "lead_unit" in changes:
             (changes["lead_unit_id"],) = await unit_ids(tx, [changes.pop("lead_unit")],
                                                         "lead_unit")
@@ -122,9 +128,32 @@ async def update_task(db: Database, user: User, task: Task, changes: dict[str, A
 
 
 async def report_progress(db: Database, user: User, task: Task, note: str,
-                          status: str | None) -> tuple[Task, int]:
+                          status: str | None, occurrence: date | None = None
+                          ) -> tuple[Task, int, date | None]:
+    """A progress report. On a recurring task it is the report for one occurrence: by default
+    the one due (the first no report was made for), or an earlier one; the task is then due
+    at the next occurrence without a report."""
     async with db.transaction() as tx:
-        update_id = await tasks.add_update(tx, task.id, user.id, note, status)
+        changes: dict[str, Any] = {}
+        if task.schedule is None:
+            if occurrence is not None:
+                raise Invalid("Only a recurring task is reported on by occurrence.",
+                              "not_recurring", field="occurrence")
+        else:
+            done = await tasks.reported(tx, task.id)
+            due = task.schedule.next_due(done)
+            occurrence = due if occurrence is None else occurrence
+            if occurrence > due or not task.schedule.is_occurrence(occurrence):
+                raise Invalid("{occurrence} is not an occurrence of this task that is due yet;"
+                              " the next one is {due}.", "bad_occurrence",
+                              values={"occurrence": f"{occurrence:%d/%m/%Y}",
+                                      "due": f"{due:%d/%m/%Y}"}, field="occurrence")
+            following = task.schedule.next_due(done | {occurrence})
+            if following != task.due_date:
+                changes["due_date"] = following
+        update_id = await tasks.add_update(tx, task.id, user.id, note, status, occurrence)
         if status is not None and status != task.status:
-            await tasks.update(tx, task.id, status_changes(tx, task, status))
-        return await _logged(tx, task.id, "task.updated", user.id), update_id
+            changes.update(status_changes(tx, task, status))
+        if changes:
+            await tasks.update(tx, task.id, changes)
+        return await _logged(tx, task.id, "task.updated", user.id), update_id, occurrence

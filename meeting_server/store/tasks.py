@@ -6,17 +6,19 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.deadlines import Schedule
 from meeting_server.models import CLOSED_STATUSES, Task, TaskUpdate, Unit
 
 # A task's columns and the tables they come from, for reads that join more (queries/tasks.py).
 COLUMNS = (
     "t.id, t.meeting_id, t.conclusion_id, t.title, t.responsible, t.due_date,"
     " t.due_text, t.ongoing, t.status, t.completed_at, t.created_at, t.updated_at,"
+    " t.due_time, t.schedule, t.schedule_start, t.due_wording,"
     " l.id AS lead_id, l.code AS lead_code, l.name AS lead_name,"
     " (SELECT json_group_array(json_array(u.id, u.code, u.name)) FROM"
     "   (SELECT u.id, u.code, u.name FROM task_support_units s JOIN units u ON u.id = s.unit_id"
@@ -34,7 +36,30 @@ def task_from_row(row: sqlite3.Row) -> Task:
                 row["responsible"],
                 date.fromisoformat(row["due_date"]) if row["due_date"] else None,
                 row["due_text"], bool(row["ongoing"]), row["status"], row["completed_at"],
-                row["created_at"], row["updated_at"])
+                row["created_at"], row["updated_at"],
+                time.fromisoformat(row["due_time"]) if row["due_time"] else None,
+                Schedule(row["schedule"], date.fromisoformat(row["schedule_start"]))
+                if row["schedule"] else None,
+                row["due_wording"])
+
+
+@dataclass(frozen=True)
+class Due:
+    """A task's deadline as stored: see migration 0006."""
+
+    date: date | None
+    text: str
+    ongoing: bool
+    time: time | None = None
+    schedule: Schedule | None = None
+    wording: str = ""
+
+    def columns(self) -> dict[str, Any]:
+        return {"due_date": self.date, "due_text": self.text, "ongoing": int(self.ongoing),
+                "due_time": self.time.strftime("%H:%M") if self.time else None,
+                "schedule": self.schedule.rule if self.schedule else None,
+                "schedule_start": self.schedule.start if self.schedule else None,
+                "due_wording": self.wording}
 
 
 @dataclass(frozen=True)
@@ -113,15 +138,16 @@ async def get(conn: Conn, task_id: int) -> Task | None:
 
 
 async def create(tx: Transaction, meeting_id: int, conclusion_id: int, title: str,
-                 lead_unit_id: int, support_unit_ids: list[int], responsible: str,
-                 due_date: date | None, due_text: str, ongoing: bool, created_by: int) -> int:
+                 lead_unit_id: int, support_unit_ids: list[int], responsible: str, due: Due,
+                 created_by: int) -> int:
     at = tx.now_iso()
+    columns = {k: v.isoformat() if isinstance(v, date) else v for k, v in due.columns().items()}
     row = await tx.fetchone(
         "INSERT INTO tasks (meeting_id, conclusion_id, title, lead_unit_id, responsible,"
-        " due_date, due_text, ongoing, created_by, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (meeting_id, conclusion_id, title, lead_unit_id, responsible,
-         due_date.isoformat() if due_date else None, due_text, int(ongoing), created_by, at, at),
+        f" {', '.join(columns)}, created_by, created_at, updated_at)"
+        f" VALUES (?, ?, ?, ?, ?, {', '.join('?' for _ in columns)}, ?, ?, ?) RETURNING id",
+        (meeting_id, conclusion_id, title, lead_unit_id, responsible, *columns.values(),
+         created_by, at, at),
     )
     assert row is not None
     task_id = int(row[0])
@@ -139,7 +165,8 @@ async def set_support_units(tx: Transaction, task_id: int, unit_ids: list[int]) 
 
 async def update(tx: Transaction, task_id: int, changes: dict[str, Any]) -> None:
     allowed = {"title", "lead_unit_id", "responsible", "due_date", "due_text", "ongoing",
-               "status", "completed_at"}
+               "status", "completed_at", "due_time", "schedule", "schedule_start",
+               "due_wording"}
     assert set(changes) <= allowed, changes
     values = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
     assignments = "".join(f"{column} = ?, " for column in values)
@@ -148,37 +175,48 @@ async def update(tx: Transaction, task_id: int, changes: dict[str, Any]) -> None
 
 
 async def add_update(tx: Transaction, task_id: int, author_id: int, note: str,
-                     status: str | None) -> int:
+                     status: str | None, occurrence: date | None = None) -> int:
     row = await tx.fetchone(
-        "INSERT INTO task_updates (task_id, author_id, note, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?) RETURNING id",
-        (task_id, author_id, note, status, tx.now_iso()),
+        "INSERT INTO task_updates (task_id, author_id, note, status, created_at, occurrence)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        (task_id, author_id, note, status, tx.now_iso(),
+         occurrence.isoformat() if occurrence else None),
     )
     assert row is not None
     return int(row[0])
 
 
+async def reported(conn: Conn, task_id: int) -> set[date]:
+    """The occurrences of a recurring task that a progress report was made for."""
+    rows = await fetchall(conn, "SELECT DISTINCT occurrence FROM task_updates"
+                                " WHERE task_id = ? AND occurrence IS NOT NULL", (task_id,))
+    return {date.fromisoformat(r[0]) for r in rows}
+
+
+_UPDATE_COLUMNS = ("SELECT d.id, d.task_id, d.author_id, u.name, d.note, d.status, d.created_at,"
+                   " d.occurrence FROM task_updates d LEFT JOIN users u ON u.id = d.author_id")
+
+
+def _update(r: sqlite3.Row) -> TaskUpdate:
+    return TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                      date.fromisoformat(r[7]) if r[7] else None)
+
+
 async def updates(conn: Conn, task_id: int) -> list[TaskUpdate]:
-    rows = await fetchall(
-        conn,
-        "SELECT d.id, d.task_id, d.author_id, u.name, d.note, d.status, d.created_at"
-        " FROM task_updates d LEFT JOIN users u ON u.id = d.author_id"
-        " WHERE d.task_id = ? ORDER BY d.id",
-        (task_id,),
-    )
-    return [TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+    rows = await fetchall(conn, f"{_UPDATE_COLUMNS} WHERE d.task_id = ? ORDER BY d.id",
+                          (task_id,))
+    return [_update(r) for r in rows]
 
 
 async def updates_of(conn: Conn, task_ids: Sequence[int]) -> dict[int, list[TaskUpdate]]:
     """The progress reports of many tasks in one statement, by task, oldest first."""
     rows = await fetchall(
         conn,
-        "SELECT d.id, d.task_id, d.author_id, u.name, d.note, d.status, d.created_at"
-        " FROM task_updates d LEFT JOIN users u ON u.id = d.author_id"
-        " WHERE d.task_id IN (SELECT value FROM json_each(?)) ORDER BY d.task_id, d.id",
+        f"{_UPDATE_COLUMNS} WHERE d.task_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY d.task_id, d.id",
         (json.dumps(list(task_ids)),),
     )
     found: dict[int, list[TaskUpdate]] = {}
     for r in rows:
-        found.setdefault(r[1], []).append(TaskUpdate(r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+        found.setdefault(r[1], []).append(_update(r))
     return found

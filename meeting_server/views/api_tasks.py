@@ -8,13 +8,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server.deadlines import DeadlineError, parse_deadline
+from meeting_server.deadlines import DeadlineError, date_wording, parse_deadline
 from meeting_server.errors import BadRequest, Invalid
 from meeting_server.models import TASK_STATUSES, Meeting
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.queries import tasks as queries
 from meeting_server.services import conclusions as service
-from meeting_server.store.tasks import TaskFilter
+from meeting_server.store.tasks import Due, TaskFilter
 from meeting_server.task_exports import tasks_csv, tasks_ics
 from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID, Fields, json_body, path_id
@@ -87,19 +87,21 @@ def _unit_codes(body: Fields, name: str) -> list[str]:
     return [v.strip() for v in value]
 
 
-def _deadline(meeting: Meeting, due_date: date | None, due_text: str
-              ) -> tuple[date | None, bool]:
-    """The task's date and whether it is ongoing: an explicit date wins over the words."""
+def _deadline(meeting: Meeting | date, due_date: date | None, due_text: str) -> Due:
+    """The task's deadline, as it will be stored: an explicit date wins over the words, which
+    are read against the meeting's date."""
     if due_date is not None:
-        return due_date, False
+        return Due(due_date, due_text, False, wording=date_wording(due_date))
     if not due_text:
         raise Invalid("Give a deadline: a date, or words such as 'trong tháng 7' or "
                       "'thường xuyên'.", "bad_deadline", field="due_text")
     try:
-        parsed = parse_deadline(due_text, meeting_day(meeting))
+        parsed = parse_deadline(due_text, meeting if isinstance(meeting, date)
+                                else meeting_day(meeting))
     except DeadlineError as error:
         raise deadline_error(error) from None
-    return parsed.due_date, parsed.ongoing
+    return Due(parsed.due_date, due_text, parsed.ongoing, parsed.due_time, parsed.schedule,
+               parsed.wording)
 
 
 async def add_task(request: Request) -> Response:
@@ -114,9 +116,9 @@ async def add_task(request: Request) -> Response:
     due_text = body.text("due_text", required=False, max_len=500, allow_empty=True,
                          nullable=True) or ""
     body.done()
-    when, ongoing = _deadline(access.meeting, due_date, due_text)
+    due = _deadline(access.meeting, due_date, due_text)
     task = await service.add_task(db(request), access, conclusion, title, lead_unit, support,
-                                  responsible, when, due_text, ongoing)
+                                  responsible, due)
     return ok(task.as_dict(clock(request).today()), 201)
 
 
@@ -146,10 +148,9 @@ async def update_task(request: Request) -> Response:
                              nullable=True)
         text = task.due_text if due_text is None else due_text
         if not body.has("due_date") and due_text is not None:
-            when, ongoing = _deadline(standing.meeting, None, text)
+            changes["due"] = _deadline(standing.meeting, None, text)
         else:
-            when, ongoing = _deadline(standing.meeting, due_date, text)
-        changes.update(due_date=when, due_text=text, ongoing=int(ongoing))
+            changes["due"] = _deadline(standing.meeting, due_date, text)
     body.done()
     if not changes:
         raise Invalid("Nothing to change.", "empty_change")
@@ -163,12 +164,14 @@ async def report_progress(request: Request) -> Response:
     body = await json_body(request)
     note = body.text("note", max_len=MAX_TEXT)
     status = body.choice("status", TASK_STATUSES, required=False)
+    occurrence = body.day("occurrence", required=False, nullable=True)
     body.done()
     standing.require_status(status)
-    updated, update_id = await service.report_progress(db(request), standing.user,
-                                                       standing.task, note, status)
+    updated, update_id, occurrence = await service.report_progress(
+        db(request), standing.user, standing.task, note, status, occurrence)
     return ok({"id": update_id, "task": updated.as_dict(clock(request).today()), "note": note,
-               "status": status}, 201)
+               "status": status, "occurrence": occurrence.isoformat() if occurrence else None},
+              201)
 
 
 def _flag(raw: str | None, name: str) -> bool | None:
@@ -219,7 +222,8 @@ async def list_tasks(request: Request) -> Response:
         return Response(tasks_csv(found, titles, today), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="nhiem-vu.csv"'})
     if fmt == "ics":
-        return Response(tasks_ics(found, titles), media_type="text/calendar; charset=utf-8",
+        return Response(tasks_ics(found, titles, clock(request).zone),
+                        media_type="text/calendar; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="nhiem-vu.ics"'})
     return ok({"tasks": [{**row.task.as_dict(today), "meeting_title": row.meeting_title}
                          for row in listed]})
@@ -238,9 +242,12 @@ async def preview_deadline(request: Request) -> Response:
         day = meeting_day(access.meeting)
     else:
         day = _query_date(request.query_params.get("date"), "date") or clock(request).today()
-    try:
-        parsed = parse_deadline(text, day)
-    except DeadlineError as error:
-        raise deadline_error(error) from None
-    return ok({"text": parsed.text, "due_date": parsed.due_date.isoformat()
-               if parsed.due_date else None, "ongoing": parsed.ongoing})
+    due = _deadline(day, None, text.strip())
+    return ok({"text": due.text, "kind": "ongoing" if due.ongoing
+               else "schedule" if due.schedule else "date",
+               "due_date": due.date.isoformat() if due.date else None,
+               "due_time": due.time.strftime("%H:%M") if due.time else None,
+               "ongoing": due.ongoing,
+               "schedule": {"rrule": due.schedule.rule, "start": due.schedule.start.isoformat()}
+               if due.schedule else None,
+               "deadline": due.wording})
