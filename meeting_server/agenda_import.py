@@ -16,7 +16,7 @@ from meeting_server.db import Database
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError
 from meeting_server.models import MEETING_ROLES, USER_ROLES, Meeting
-from meeting_server.pdf.ingest import PdfInfo
+from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.services import accounts
 from meeting_server.services import agenda as agenda_service
@@ -68,7 +68,7 @@ def read_agenda(folder: Path) -> dict[str, Any]:
 
 
 async def import_agenda(db: Database, files: DocumentFiles, worker: PdfWorker,
-                        folder: Path, max_bytes: int) -> Meeting:
+                        folder: Path, max_bytes: int, max_pages: int = MAX_PAGES) -> Meeting:
     data = read_agenda(folder)
     checked: dict[str, CheckedFile] = {}
     try:
@@ -82,7 +82,7 @@ async def import_agenda(db: Database, files: DocumentFiles, worker: PdfWorker,
                     continue
                 try:
                     temp = await files.receive(_chunks(path), max_bytes)
-                    info = await document_service.inspect(worker, files, temp)
+                    info = await document_service.inspect(worker, files, temp, max_pages)
                 except HTTPError as error:
                     raise ImportError_(f"{path}: {error.message} ({error.code})") from None
                 checked[name] = CheckedFile(name, temp, info)

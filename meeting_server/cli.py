@@ -268,7 +268,8 @@ async def _import(context: AppContext, folder: Path) -> Meeting:
 
     try:
         meeting = await import_agenda(context.db, context.files, context.worker, folder,
-                                      context.settings.max_upload_bytes)
+                                      context.settings.max_upload_bytes,
+                                      context.settings.max_pdf_pages)
     except ImportError_ as exc:
         raise CommandError(f"import failed, nothing was imported: {exc}") from None
     async with context.db.read() as conn:

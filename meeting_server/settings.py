@@ -203,6 +203,10 @@ class Settings:
     pdf_timeout: float = setting("MEETING_PDF_TIMEOUT", None, "30",
                                  "Seconds a PDF worker job may run before it is killed.",
                                  parse=_seconds)
+    max_pdf_pages: int = setting(
+        "MEETING_MAX_PDF_PAGES", None, "2000",
+        "Most pages an uploaded PDF may have (more: 422 too_many_pages).",
+        parse=_int(1, 100_000))
     ws_queue_size: int = setting(
         "MEETING_WS_QUEUE_SIZE", None, "256",
         "Messages buffered per WebSocket client before it is dropped (close 1013).",

@@ -505,3 +505,69 @@ def extra_corpus(*, encrypted: bool = False) -> list[Path]:
     from pypdf import PdfReader
 
     return [path for path in found if PdfReader(path).is_encrypted == encrypted]
+
+
+# ----------------------------------------------------------------------------- not in SAMPLES
+# Files that tests ask for by name: large, or refused at upload, or odd in one way.
+
+#: The words on the page of lone_surrogate_text() that its font maps to real letters.
+SURROGATE_TEXT_WORDS = ("Tonghop", "quyet", "dinh")
+_BROKEN_TO_UNICODE = b"""/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
+/CMapName /Adobe-Identity-UCS def /CMapType 2 def
+1 begincodespacerange <00> <FF> endcodespacerange
+2 beginbfchar
+<41> <D800>
+<42> <DC00>
+endbfchar
+endcmap CMapName currentdict /CMap defineresource pop end end
+"""
+
+
+def lone_surrogate_text() -> bytes:
+    """One page whose font's /ToUnicode maps "A" and "B" to lone surrogates (U+D800, U+DC00),
+    as broken producers write; the other letters extract as themselves."""
+    doc = Document()
+    catalog, tree = doc.reserve(), doc.reserve()
+    to_unicode = doc.add(Stream(_BROKEN_TO_UNICODE))
+    font = doc.add(FONT[:-2] + b"/ToUnicode %d 0 R >>" % to_unicode)
+    words = " ".join(SURROGATE_TEXT_WORDS)
+    content = doc.add(Stream(text_content([f"A {words} B", "BA xA"])))
+    page = doc.add(b"<< /Type /Page /Parent %d 0 R /MediaBox %s /Resources << /Font << /F1 %d"
+                   b" 0 R >> >> /Contents %d 0 R >>" % (tree, box(A4), font, content))
+    doc.set(tree, b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page)
+    doc.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
+    return doc.write_classic(catalog)
+
+
+def with_media_box(media_box: bytes) -> bytes:
+    """One page of text whose /MediaBox is written as given, e.g. ``b"[0 0 1e400 1e400]"``."""
+    doc, catalog, [page] = simple_document([text_content(["Odd page size"])])
+    body = doc.objects[page - 1]
+    assert isinstance(body, bytes)
+    doc.set(page, body.replace(b"/MediaBox " + box(A4), b"/MediaBox " + media_box))
+    return doc.write_classic(catalog)
+
+
+@cache
+def many_pages(count: int) -> bytes:
+    """``count`` small A4 pages, each with its number: a long document's page tree (in pages
+    of 100 kids) without the bulk. Built once per process for each ``count``."""
+    doc = Document()
+    catalog, root, font = doc.reserve(), doc.reserve(), doc.add(FONT)
+    branches = []
+    for first in range(0, count, 100):
+        branch = doc.reserve()
+        kids = []
+        for n in range(first + 1, min(first + 100, count) + 1):
+            content = doc.add(Stream(text_content([f"Page {n} of {count}"])))
+            kids.append(doc.add(
+                b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (branch, content)))
+        doc.set(branch, b"<< /Type /Pages /Parent %d 0 R /Kids [%s] /Count %d >>" % (
+            root, b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+        branches.append(branch)
+    doc.set(root, b"<< /Type /Pages /Kids [%s] /Count %d /MediaBox %s /Resources << /Font"
+            b" << /F1 %d 0 R >> >> >>" % (b" ".join(b"%d 0 R" % b for b in branches), count,
+                                          box(A4), font))
+    doc.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % root)
+    return doc.write_classic(catalog)

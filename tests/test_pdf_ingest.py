@@ -18,6 +18,7 @@ from meeting_server.pdf import (
     ENCRYPTED_PDF,
     NOT_PDF,
     PDF_TOO_COMPLEX,
+    TOO_MANY_PAGES,
     PdfError,
 )
 from meeting_server.pdf.ingest import PageInfo, extract_texts, inspect_pdf
@@ -233,16 +234,28 @@ async def test_deeply_nested_arrays(worker: PdfWorker, tmp_path: Path) -> None:
     await expect_code(worker, write(tmp_path, "deep.pdf", data), CORRUPT_PDF)
 
 
-async def test_page_tree_too_large(worker: PdfWorker, tmp_path: Path) -> None:
-    data = build_pdf(
+def wide_page_tree(declared: int) -> bytes:
+    """A page tree of 2,500,000 references to one page, whose root says it has `declared`."""
+    return build_pdf(
         {
             1: CATALOG,
-            2: b"<< /Type /Pages /Kids [%s] /Count 50000 >>" % (b"3 0 R " * 50_000),
+            2: b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b"3 0 R " * 50_000, declared),
             3: b"<< /Type /Pages /Kids [%s] /Count 50 >>" % (b"4 0 R " * 50),
             4: b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] >>",
         }
     )
-    await expect_code(worker, write(tmp_path, "wide.pdf", data), PDF_TOO_COMPLEX)
+
+
+async def test_page_tree_too_large(worker: PdfWorker, tmp_path: Path) -> None:
+    path = write(tmp_path, "wide.pdf", wide_page_tree(50_000))
+    await expect_code(worker, path, TOO_MANY_PAGES)
+
+
+async def test_page_tree_larger_than_it_says(worker: PdfWorker, tmp_path: Path) -> None:
+    path = write(tmp_path, "wide.pdf", wide_page_tree(1))
+    with pytest.raises(PdfError) as caught:
+        await worker.run(inspect_pdf, path)
+    assert caught.value.code in (TOO_MANY_PAGES, PDF_TOO_COMPLEX)
 
 
 def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPatch,

@@ -13,11 +13,13 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError
 
 from meeting_server.pdf import (
+    BAD_PAGE_SIZE,
     CORRUPT_PDF,
     EMPTY_FILE,
     ENCRYPTED_PDF,
     NOT_PDF,
     PDF_TOO_COMPLEX,
+    TOO_MANY_PAGES,
     PdfError,
 )
 
@@ -27,6 +29,11 @@ HEADER_WINDOW = 1024
 MAX_PAGE_TEXT = 100_000
 MAX_TOTAL_TEXT = 5_000_000
 MAX_METADATA_TEXT = 1_000
+#: The default of MEETING_MAX_PDF_PAGES.
+MAX_PAGES = 2_000
+#: The longest side of a page box, in points: PDF 1.7's implementation limit (Annex C), 200
+#: inches. Boxes larger than that, or under 1 pt, cannot be stamped or merged.
+MAX_PAGE_SIDE = 14_400.0
 
 
 @dataclass(frozen=True)
@@ -46,21 +53,26 @@ class PdfInfo:
     author: str | None
 
 
-def inspect_pdf(path: str) -> PdfInfo:
+def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
     """Check that `path` is a readable, unencrypted PDF and return its pages and metadata.
 
     Every page's content is decoded, so a decompression bomb is refused here; this is quick
     (a tenth of a second for a 117-page thesis), so an upload is answered at once and the slow
-    text extraction (`extract_texts`) runs afterwards.
+    text extraction (`extract_texts`) runs afterwards. A file of more than `max_pages` pages, or
+    with a page whose box is unusable (see `page_info`), is refused: it could be shown, but
+    neither stamped nor merged into the meeting book.
     """
     with pypdf_errors():
         reader = open_reader(path)
+        _check_page_count(_declared_count(reader), max_pages)  # before walking the page tree
         pages = list(reader.pages)
         if not pages:
             raise PdfError(CORRUPT_PDF)
+        _check_page_count(len(pages), max_pages)
+        for page in pages:  # a box may be inherited: the chain must end first
+            _check_parents(page)
         infos = tuple(page_info(page) for page in pages)
         for page in pages:
-            _check_parents(page)
             _decode_contents(page)
         title, author = _metadata(reader)
     return PdfInfo(len(pages), infos, title, author)
@@ -76,6 +88,20 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     with pypdf_errors():
         reader = open_reader(path)
         return _texts(list(reader.pages), time.monotonic() + text_seconds, path)
+
+
+def _declared_count(reader: PdfReader) -> int:
+    """The page tree's /Count, which may lie (the tree is walked and counted afterwards)."""
+    try:
+        count = reader.root_object["/Pages"].get_object()["/Count"]  # type: ignore[index]
+    except (KeyError, TypeError, AttributeError):  # no tree or no count: walk it to know
+        return 0
+    return int(count) if isinstance(count, int) else 0
+
+
+def _check_page_count(count: int, max_pages: int) -> None:
+    if count > max_pages:
+        raise PdfError(TOO_MANY_PAGES)
 
 
 def _check_parents(page: PageObject, limit: int = 256) -> None:
@@ -155,16 +181,22 @@ def page_rotation(page: PageObject) -> int:
 
 
 def page_info(page: PageObject) -> PageInfo:
-    """The displayed size of `page`; a page without a usable box is US Letter, as in PDFium."""
+    """The displayed size of `page`: its crop box after /Rotate.
+
+    Both the media box and the crop box must be readable, each side 1 to MAX_PAGE_SIDE points
+    (corners in any order); else ``bad_page_size``. PDFium would show a page without a usable
+    box as US Letter, but pypdf could neither stamp nor merge it.
+    """
     try:
-        box = page.cropbox
-        width, height = abs(float(box.width)), abs(float(box.height))
+        sides = [abs(float(side)) for box in (page.mediabox, page.cropbox)
+                 for side in (box.width, box.height)]
     except (LimitReachedError, MemoryError):
         raise
     except Exception:
-        width, height = 612.0, 792.0
-    if not (math.isfinite(width) and math.isfinite(height)) or width < 1 or height < 1:
-        raise PdfError(CORRUPT_PDF)
+        raise PdfError(BAD_PAGE_SIZE) from None
+    if not all(math.isfinite(side) and 1 <= side <= MAX_PAGE_SIDE for side in sides):
+        raise PdfError(BAD_PAGE_SIZE)
+    width, height = sides[2], sides[3]
     rotation = page_rotation(page)
     if rotation in (90, 270):
         width, height = height, width
@@ -186,8 +218,19 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    text = " ".join(value.replace("\x00", "").split())[:MAX_METADATA_TEXT]
+    text = " ".join(valid_text(value).replace("\x00", "").split())[:MAX_METADATA_TEXT]
     return text or None
+
+
+def valid_text(text: str) -> str:
+    """``text`` as Unicode text that can be stored and shown: a font's ToUnicode map (or a
+    UTF-16 string) can give lone surrogates, which become U+FFFD; a high and a low surrogate
+    side by side become the one character they encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return text
 
 
 def _texts(pages: list[PageObject], deadline: float, path: str) -> tuple[str, ...]:
@@ -212,4 +255,4 @@ def _page_text(page: PageObject) -> str:
         raise
     except Exception:
         return ""
-    return text.replace("\x00", "")[:MAX_PAGE_TEXT]
+    return valid_text(text).replace("\x00", "")[:MAX_PAGE_TEXT]

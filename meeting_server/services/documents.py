@@ -6,8 +6,8 @@ from meeting_server.db import Database, Transaction
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError, Invalid, UnsupportedType
 from meeting_server.models import AgendaItem, Document, EventName, PageSize
-from meeting_server.pdf import PdfError
-from meeting_server.pdf.ingest import PdfInfo, inspect_pdf
+from meeting_server.pdf import TOO_MANY_PAGES, PdfError
+from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, inspect_pdf
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents, events
 
@@ -19,15 +19,19 @@ def http_error(error: PdfError) -> HTTPError:
     return Invalid(error.message, error.code)
 
 
-async def inspect(worker: PdfWorker, files: DocumentFiles, temp: TempFile) -> PdfInfo:
+async def inspect(worker: PdfWorker, files: DocumentFiles, temp: TempFile,
+                  max_pages: int = MAX_PAGES) -> PdfInfo:
     """Check the upload in an isolated worker; a refused file is deleted at once."""
     try:
         if temp.size == 0:
             raise PdfError("empty_file", "The file is empty.")
-        info: PdfInfo = await worker.run(inspect_pdf, str(temp.path))
+        info: PdfInfo = await worker.run(inspect_pdf, str(temp.path), max_pages)
         return info
     except PdfError as error:
         files.discard(temp)
+        if error.code == TOO_MANY_PAGES:
+            raise Invalid("The PDF has more than {max} pages; split it into several documents.",
+                          TOO_MANY_PAGES, values={"max": max_pages}) from None
         raise http_error(error) from None
     except BaseException:
         files.discard(temp)

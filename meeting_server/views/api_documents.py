@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable
 from datetime import datetime
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -13,6 +15,7 @@ from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.errors import BadRequest, Invalid, NotFound
 from meeting_server.models import Document, DocumentVersion, User
+from meeting_server.pdf import FONT_MISSING, PdfError
 from meeting_server.pdf.stamp import BookEntry
 from meeting_server.queries import documents as queries
 from meeting_server.services import documents as service
@@ -41,6 +44,17 @@ def _files(request: Request) -> DocumentFiles:
 def _derived(request: Request) -> Derived:
     derived: Derived = app_context(request).derived
     return derived
+
+
+async def _made(file: Awaitable[Path]) -> Path:
+    """A derived file (page image, stamped copy, book), or 422 with the PDF's error code when
+    the worker could not make it (a file accepted by an older, laxer check)."""
+    try:
+        return await file
+    except PdfError as error:
+        if error.code == FONT_MISSING:
+            raise  # the server's set-up, not the document
+        raise service.http_error(error) from None
 
 
 async def _document_version(request: Request) -> tuple[Document, DocumentVersion, Access]:
@@ -75,7 +89,8 @@ async def upload(request: Request) -> Response:
     except Invalid:
         files.discard(form.file)
         raise
-    info = await service.inspect(app_context(request).worker, files, form.file)
+    info = await service.inspect(app_context(request).worker, files, form.file,
+                                 cfg.max_pdf_pages)
     async with db(request).read() as conn:
         if await agenda.get(conn, item.id) is None:
             files.discard(form.file)
@@ -96,7 +111,8 @@ async def upload_version(request: Request) -> Response:
     if len(note) > 2000 or "\x00" in note:
         files.discard(form.file)
         raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
-    info = await service.inspect(app_context(request).worker, files, form.file)
+    info = await service.inspect(app_context(request).worker, files, form.file,
+                                 settings(request).max_pdf_pages)
     updated = await service.add_version(db(request), files, document, form.filename, note,
                                         form.file, info, access.user.id)
     app_context(request).indexer.enqueue(updated.current.sha256)
@@ -128,7 +144,7 @@ async def page_image(request: Request) -> Response:
                "Vary": "Cookie, Authorization"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    path = await derived.page(version.sha256, page, version.page_count)
+    path = await _made(derived.page(version.sha256, page, version.page_count))
     return FileResponse(path, headers=headers, media_type=f"image/{derived.fmt}")
 
 
@@ -145,8 +161,8 @@ def _reader_key(user: User, at: datetime) -> str:
 async def download(request: Request) -> Response:
     _, version, access = await _document_version(request)
     at = clock(request).now()
-    path = await _derived(request).stamped(version.sha256, _reader_key(access.user, at),
-                                           stamp_text(access.user, at))
+    path = await _made(_derived(request).stamped(version.sha256, _reader_key(access.user, at),
+                                                 stamp_text(access.user, at)))
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(version.filename),
         "Cache-Control": "private, no-store",
@@ -166,8 +182,8 @@ async def book(request: Request) -> Response:
         raise NotFound("The meeting has no documents yet.", "no_documents")
     digest = hashlib.sha256(repr(entries).encode()).hexdigest()[:32]
     at = clock(request).now()
-    path = await _derived(request).book(f"{digest}-{_reader_key(access.user, at)}", entries,
-                                        stamp_text(access.user, at))
+    path = await _made(_derived(request).book(f"{digest}-{_reader_key(access.user, at)}",
+                                              entries, stamp_text(access.user, at)))
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(f"{access.meeting.title}.pdf"),
         "Cache-Control": "private, no-store",
