@@ -339,19 +339,25 @@ async def fetchall(conn: Conn, sql: str,
 
 
 def backup(src: Path, dest: Path) -> None:
-    """Copy the database with SQLite's online backup API and check the copy."""
+    """Copy the database into the new file ``dest`` with ``VACUUM INTO``, and check the copy.
+
+    ``VACUUM INTO`` reads the whole database in **one** read transaction: the copy is the
+    database as of one commit, and writers go on meanwhile (WAL). The online backup API copied
+    page by page and started again whenever another connection committed, so under steady
+    writes it never finished.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        raise FileExistsError(f"{dest} exists")
     source = sqlite3.connect(src)
-    target = sqlite3.connect(dest)
     try:
         source.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        source.backup(target, pages=1024)
-        result = target.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise RuntimeError(f"backup copy failed integrity_check: {result}")
+        source.execute("VACUUM INTO ?", (str(dest),))
     finally:
-        target.close()
         source.close()
+    result, _ = check(dest)
+    if result != "ok":
+        raise RuntimeError(f"backup copy failed integrity_check: {result}")
 
 
 def check(path: Path) -> tuple[str, int]:
