@@ -172,3 +172,11 @@ async def test_a_deadline_with_a_time_is_due_at_that_time_in_the_calendar(
     due = todo.decoded("due")
     assert (due.date(), due.time(), due.utcoffset().total_seconds()) == (
         date(2019, 7, 12), time(16, 30), 7 * 3600)
+
+
+async def test_the_notice_prints_the_schedule_once_in_its_words(monthly: Monthly) -> None:
+    mid = monthly.task["meeting_id"]
+    r = await monthly.secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "notice"})
+    assert r.status_code == 201, r.text
+    html = (await monthly.secretary.get(f"/api/publications/{r.json()['id']}/html")).text
+    assert html.count("hằng tháng, trước ngày 25") == 1 and "(hạn" not in html

@@ -17,6 +17,7 @@ from meeting_server.deadlines.model import (
     DeadlineKind,
     date_wording,
     short_date,
+    task_wording,
     wording_of,
 )
 from meeting_server.deadlines.parse import MAX_LENGTH, parse_deadline
@@ -33,6 +34,6 @@ from meeting_server.deadlines.workdays import (
 __all__ = [
     "EXAMPLES", "MAX_LENGTH", "MAX_YEAR", "MIN_YEAR", "ONGOING_WORDING", "REASONS", "Deadline",
     "DeadlineError", "DeadlineKind", "Schedule", "add_working_days", "date_wording",
-    "is_working_day", "parse_deadline", "short_date", "tet", "working_day_on_or_after",
-    "wording_of",
+    "is_working_day", "parse_deadline", "short_date", "task_wording", "tet",
+    "working_day_on_or_after", "wording_of",
 ]

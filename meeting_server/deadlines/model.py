@@ -9,9 +9,10 @@ overdue). ``wording`` is how the conclusion notice prints it, once: "trước ng
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Literal
+from typing import Any, Literal
 
 from meeting_server.deadlines.schedule import Schedule, day_month
 
@@ -59,6 +60,17 @@ def wording_of(due_date: date | None, due_time: time | None, schedule: Schedule 
     if schedule is not None:
         return schedule.wording(due_time)
     return date_wording(due_date, due_time)
+
+
+def task_wording(task: Mapping[str, Any]) -> str:
+    """A task as the API shows it (``Task.as_dict``), its deadline in the notice's words: its
+    ``deadline``, or for a task recorded without one, the words of its date."""
+    if task.get("deadline"):
+        return str(task["deadline"])
+    due = task.get("due_date")
+    at = task.get("due_time")
+    return wording_of(date.fromisoformat(due) if due else None,
+                      time.fromisoformat(at) if at else None, None, bool(task.get("ongoing")))
 
 
 # Why a phrase is refused: (Vietnamese, English), with {placeholders}. docs/tasks.md lists

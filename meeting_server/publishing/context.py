@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from meeting_server.deadlines import task_wording
 from meeting_server.settings import Settings
 
 ATTENDANCE_VI = {"present": "có mặt", "online": "dự trực tuyến", "absent": "vắng mặt",
@@ -27,14 +28,8 @@ def short_date(iso: str | None) -> str:
 
 
 def deadline_words(task: dict[str, Any]) -> str:
-    """The deadline written out: the words as recorded and the date they mean."""
-    if task["ongoing"]:
-        return "thực hiện thường xuyên"
-    words = task["due_text"].strip().rstrip(".;")
-    when = short_date(task["due_date"])
-    if words and when not in words:
-        return f"{words} (hạn {when})"
-    return f"hoàn thành trước ngày {when}" if not words else words
+    """The deadline as the notice prints it, once, in the official wording."""
+    return task_wording(task)
 
 
 def occasion(title: str) -> str:
