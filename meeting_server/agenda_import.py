@@ -23,6 +23,7 @@ from meeting_server.services import agenda as agenda_service
 from meeting_server.services import documents as document_service
 from meeting_server.services import meetings as meeting_service
 from meeting_server.store import documents, users
+from meeting_server.textfold import nfc
 from meeting_server.timeutil import Clock
 
 
@@ -48,7 +49,7 @@ def read_agenda(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ImportError_(f"{path}: no agenda.toml in the folder")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = nfc(tomllib.loads(path.read_text(encoding="utf-8")))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ImportError_(f"{path}: {exc}") from None
     meeting = data.get("meeting")

@@ -152,7 +152,8 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
     for part in parts:
         if part.name != file_field and part.name:
             try:
-                upload.fields[part.name] = b"".join(part.data).decode("utf-8")
+                upload.fields[part.name] = unicodedata.normalize(
+                    "NFC", b"".join(part.data).decode("utf-8"))
             except UnicodeDecodeError:
                 temp_path.unlink(missing_ok=True)
                 raise Invalid("The field '{name}' is not UTF-8 text.", "invalid_field",

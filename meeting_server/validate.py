@@ -11,6 +11,7 @@ from starlette.convertors import IntegerConvertor
 from starlette.requests import Request
 
 from meeting_server.errors import BadRequest, Invalid, NotFound, TooLarge
+from meeting_server.textfold import nfc
 from meeting_server.timeutil import Clock, parse_date
 
 MAX_JSON_BYTES = 256 * 1024
@@ -65,7 +66,7 @@ async def json_body(request: Request) -> Fields:
         raise BadRequest("The request body must be a JSON object.", "malformed_json")
     if _SURROGATE_ESCAPE.search(raw):
         _refuse_lone_surrogates(value)
-    return Fields(value)
+    return Fields(nfc(value))
 
 
 def _is_text(value: str) -> bool:
