@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from meeting_server.abbreviations import Abbreviations, table_path
 from meeting_server.audit import Recorder
 from meeting_server.datadir import DataDir
 from meeting_server.db import Database
@@ -51,6 +52,8 @@ class AppContext:
     limiter: Limiter
     #: The audit log's buffer and session activity, flushed by the housekeeping task.
     recorder: Recorder
+    #: The deployment's abbreviations for search (see meeting_server/abbreviations.py).
+    abbreviations: Abbreviations = field(default_factory=Abbreviations)
 
 
 @asynccontextmanager
@@ -97,6 +100,7 @@ async def open_context(settings: Settings, *, background: bool = True,
             renderer=Renderer(data_path("templates")),
             limiter=MemoryLimiter(settings.signin_delay, settings.signin_max_delay),
             recorder=recorder,
+            abbreviations=Abbreviations.load(table_path(data)),
         )
         logger.info("data dir %s", settings.data_dir)
         yield context

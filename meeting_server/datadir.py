@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DATABASE = "meeting.db"
 SECRET_KEY = "secret_key"
+ABBREVIATIONS = "abbreviations.txt"
 DOCUMENTS = "documents"
 PUBLICATIONS = "publications"
 CACHE = "cache"
@@ -48,6 +49,8 @@ LAYOUT: tuple[Entry, ...] = (
           "sit beside it while it is open).", True),
     Entry(SECRET_KEY, "The key session tokens are hashed with, made on first start (mode 0600) "
           "unless `MEETING_SECRET_KEY` is set.", True),
+    Entry(ABBREVIATIONS, "This deployment's abbreviations for search (`UBND = Ủy ban nhân dân`), "
+          "if it has its own; see docs/search.md.", True),
     Entry(f"{DOCUMENTS}/", "Uploaded PDFs, named by their SHA-256: `documents/ab/ab12….pdf`.",
           True),
     Entry(f"{PUBLICATIONS}/", "Published minutes and notices, named by the SHA-256 of their "
@@ -77,6 +80,10 @@ class DataDir:
     @property
     def secret_key_file(self) -> Path:
         return self.root / SECRET_KEY
+
+    @property
+    def abbreviations(self) -> Path:
+        return self.root / ABBREVIATIONS
 
     @property
     def documents(self) -> Path:
@@ -121,8 +128,10 @@ class DataDir:
 
     def backed_up_files(self) -> list[str]:
         """The files besides the database that a backup holds, relative, ``/``-separated:
-        the secret key (if it is a file here) and every document and publication."""
-        found = [SECRET_KEY] if self.secret_key_file.is_file() else []
+        the secret key and the abbreviations (if they are files here) and every document and
+        publication."""
+        found = [name for name, path in ((SECRET_KEY, self.secret_key_file),
+                                         (ABBREVIATIONS, self.abbreviations)) if path.is_file()]
         for top in (self.documents, self.publications):
             if top.is_dir():
                 found.extend(sorted(
@@ -152,7 +161,8 @@ class DataDir:
 
 def is_backed_up(relative: str) -> bool:
     """Whether a backup holds the file at this relative, ``/``-separated path."""
-    return relative in (DATABASE, SECRET_KEY) or _CONTENT.fullmatch(relative) is not None
+    return (relative in (DATABASE, SECRET_KEY, ABBREVIATIONS)
+            or _CONTENT.fullmatch(relative) is not None)
 
 
 def with_secret_key(settings: Settings) -> Settings:

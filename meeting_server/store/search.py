@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice, product
 from typing import Any
 
+from meeting_server.abbreviations import Abbreviations
 from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.store.tasks import visible_clause as visible_tasks_clause
@@ -55,21 +57,45 @@ class Hit:
         }
 
 
-def match_plan(words: Sequence[str], prefix: bool) -> list[str]:
+MAX_PHRASES = 24
+
+
+def match_plan(words: Sequence[str], prefix: bool,
+               table: Abbreviations | None = None) -> list[str]:
     """The FTS5 queries for folded words, run in turn until there are enough hits: first the
     words side by side as typed (a phrase: Vietnamese words are written as separate
     syllables, so "tien do" should find "tiến độ" before a page with "tiền" and "đô" apart),
     then the words anywhere in the same entry. With ``prefix`` the last word may be the start
     of a word (as the user types). Every word is quoted, so nothing the user types is FTS5
-    syntax: ``words`` are letters and digits only."""
+    syntax: ``words`` are letters and digits only.
+
+    With a ``table`` (``abbreviations.Abbreviations``), each word or run of words may be
+    written any way the table knows ("STTTT", "Sở TT&TT", "Sở Thông tin và Truyền thông";
+    "quí", "quý"): the phrase is any of its spellings, and each part may be any of its own."""
     if not words:
         raise ValueError("no words to search for")
-    quoted = [f'"{w}"' for w in words]
+    slots: list[list[tuple[str, ...]]] = (
+        table.slots(words) if table is not None else [[(w,)] for w in words])
     star = "*" if prefix and len(words[-1]) > 1 else ""
-    phrase = " + ".join(quoted) + star
-    if len(words) == 1:
-        return [phrase]
-    return [phrase, f"({' '.join(quoted)}{star}) NOT ({phrase})"]
+
+    def phrase(form: Sequence[str], starred: bool) -> str:
+        return " + ".join(f'"{w}"' for w in form) + (star if starred else "")
+
+    def either(slot: list[tuple[str, ...]], last: bool) -> str:
+        forms = [phrase(form, last and len(form) == 1) for form in slot]
+        return forms[0] if len(forms) == 1 else f"({' OR '.join(forms)})"
+
+    combined = list(islice(product(*slots), MAX_PHRASES + 1))
+    if len(combined) > MAX_PHRASES:
+        combined = [tuple(slot[0] for slot in slots)]
+    together = " OR ".join(
+        phrase([w for form in forms for w in form], len(forms[-1]) == 1) for forms in combined)
+    if len(slots) == 1:
+        return [together]
+    # FTS5 takes "a" "b" as a AND b, but needs the AND written after a parenthesis
+    joint = " AND " if any(len(slot) > 1 for slot in slots) else " "
+    apart = joint.join(either(slot, n == len(slots) - 1) for n, slot in enumerate(slots))
+    return [together, f"({apart}) NOT ({together})"]
 
 
 def parse(query: str) -> tuple[list[str], bool]:

@@ -12,7 +12,7 @@ from meeting_server.errors import BadRequest, Invalid
 from meeting_server.queries import search as queries
 from meeting_server.store import search as store
 from meeting_server.validate import MAX_ID
-from meeting_server.views.common import ask, ok, pages, signed_in
+from meeting_server.views.common import app_context, ask, ok, pages, signed_in
 
 
 def _query(request: Request) -> tuple[str, int | None]:
@@ -69,14 +69,16 @@ async def search(request: Request) -> Response:
     """``{"results": [...]}``: at most 50 hits the caller may see, best first."""
     await signed_in(request)
     text, meeting_id = _query(request)
+    table = app_context(request).abbreviations
     return ok({"results": _results(request, await ask(request, queries.search, text,
-                                                      meeting_id))})
+                                                      meeting_id, table))})
 
 
 async def search_page(request: Request) -> Response:
     user = await signed_in(request)
     text, meeting_id = _query(request)
-    hits, choices = await ask(request, queries.search_page, text, meeting_id)
+    hits, choices = await ask(request, queries.search_page, text, meeting_id,
+                              app_context(request).abbreviations)
     results = _results(request, hits)
     for result in results:
         result["snippet_html"] = highlighted(result["snippet"], result["highlights"])
