@@ -54,18 +54,26 @@
   const taskForm = document.getElementById("task-form");
   const dueText = document.getElementById("due-text");
   const preview = document.getElementById("due-preview");
+  const wording = document.createElement("p");
+  wording.className = "preview";
+  wording.id = "due-wording";
+  wording.setAttribute("aria-live", "polite");
+  preview.after(wording);
   let previewTimer = null;
   dueText.addEventListener("input", () => {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(async () => {
       const text = dueText.value.trim();
-      if (!text) { preview.textContent = ""; return; }
+      if (!text) { preview.textContent = ""; wording.textContent = ""; return; }
       const response = await fetch("/api/deadline?meeting_id=" + meetingId + "&text=" + encodeURIComponent(text));
       const data = await response.json();
       preview.classList.toggle("bad", !response.ok);
+      wording.textContent = "";
       if (!response.ok) { preview.textContent = data.error.message; return; }
+      // What will be stored (the date, its time) and what the notice will print.
       preview.textContent = data.ongoing ? "→ " + t("ongoing")
-        : "→ " + data.due_date.split("-").reverse().join("/");
+        : "→ " + data.due_date.split("-").reverse().join("/") + (data.due_time ? " " + data.due_time : "");
+      wording.textContent = t("The notice will print: {wording}", { wording: "“" + data.deadline + "”" });
     }, 250);
   });
   taskForm.addEventListener("submit", async (event) => {
@@ -84,6 +92,7 @@
       taskForm.reset();
       document.getElementById("task-conclusion").value = keep;
       preview.textContent = "";
+      wording.textContent = "";
       taskForm.querySelector(".error").hidden = true;
     } catch (error) { showError(taskForm, error); }
   });

@@ -180,3 +180,11 @@ async def test_the_notice_prints_the_schedule_once_in_its_words(monthly: Monthly
     assert r.status_code == 201, r.text
     html = (await monthly.secretary.get(f"/api/publications/{r.json()['id']}/html")).text
     assert html.count("hằng tháng, trước ngày 25") == 1 and "(hạn" not in html
+
+
+async def test_the_tracker_shows_the_schedule_and_the_report_it_takes(monthly: Monthly) -> None:
+    r = await monthly.department.get("/tasks", params={"lang": "vi"})
+    assert r.status_code == 200, r.text
+    page = " ".join(r.text.split())
+    assert "định kỳ: hằng tháng, trước ngày 25" in page
+    assert "Đây là báo cáo cho kỳ hạn 25/07/2019." in page
