@@ -75,6 +75,11 @@ class Meeting:
     current_item_id: int | None
     created_at: str
     updated_at: str
+    #: When it was started and ended (None before), and since when the current item has been
+    #: under discussion: the timers of the console and the tablets.
+    started_at: str | None = None
+    ended_at: str | None = None
+    current_item_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,9 @@ class Meeting:
             "chair_id": self.chair_id,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "current_item_at": self.current_item_at,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -47,9 +47,17 @@ class Pages:
         template = self.env.get_template(name)
         html = template.render(
             request=request, url_for=request.url_for, lang=lang, _=translate,
-            live_strings=lambda keys: {key: translate(key) for key in keys}, **context,
+            live_strings=lambda keys: {key: translate(key) for key in keys},
+            lang_url=lambda other: language_url(request, other), **context,
         )
         response = HTMLResponse(html, status)
+        # A page is of the user it was made for: never kept by the browser's own cache (the
+        # service worker keeps what it may show offline, and drops it at sign-out), and named
+        # for the service worker, which drops one user's pages when another's arrive.
+        response.headers["Cache-Control"] = "no-store"
+        user = context.get("user")
+        if user is not None:
+            response.headers["X-Meeting-User"] = str(user.id)
         if request.query_params.get("lang") == lang:
             response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
         return response
@@ -61,6 +69,12 @@ class Pages:
         return self.render(request, "error.html",
                            {"status": status, "code": code, "message": message, "user": None},
                            status)
+
+
+def language_url(request: Request, lang: str) -> str:
+    """This page's address in ``lang``: the path and every other parameter kept."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return f"{request.url.path}?{urlencode([*params, ('lang', lang)])}"
 
 
 def vndate(value: str | None) -> str:

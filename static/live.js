@@ -34,8 +34,54 @@
     }
     el.dataset.online = online ? "true" : "false";
   }
+  function showsOffline() {
+    const el = document.getElementById("live-status");
+    return el !== null && el.dataset.online !== "true";
+  }
   window.addEventListener("offline", () => { wasOffline = true; setStatus(false); });
-  window.addEventListener("online", () => { if (!socket || socket.readyState === WebSocket.CLOSED) connect(); });
+  // The network is back: a socket that stayed open through the outage must prove it is alive
+  // (an answered ping says "live" at once; silence closes it, and it reconnects); a closed one
+  // reconnects now rather than at the end of its back-off.
+  window.addEventListener("online", () => {
+    if (socket && socket.readyState === WebSocket.OPEN) { proveAlive(socket); return; }
+    if (!socket || socket.readyState === WebSocket.CLOSED) { retry = 0; connect(); }
+  });
+  function proveAlive(ws) {
+    const asked = Date.now();
+    ws.send('{"type":"ping"}');
+    setTimeout(() => {
+      if (ws === socket && ws.readyState === WebSocket.OPEN && lastHeard < asked) ws.close();
+    }, 4000);
+  }
+
+  // The handshake was refused although the network is up: signed out (401), or no longer a
+  // participant of this meeting (404), whose pages and page images kept here then go.
+  let checking = false;
+  let stopped = false;
+  async function checkStanding() {
+    if (checking) return;
+    checking = true;
+    try {
+      const response = await fetch("/api/meetings/" + meetingId + "/events?after=" + Number.MAX_SAFE_INTEGER);
+      if (response.status === 404 || response.status === 403) {
+        stopped = true;
+        clearTimeout(reconnectTimer);
+        sessionStorage.removeItem(storeKey);
+        if (window.caches) await caches.delete("meeting-" + meetingId);
+        location.reload();
+      } else if (response.status === 401) {
+        stopped = true;
+        clearTimeout(reconnectTimer);
+        if (window.MeetingApi) await window.MeetingApi.forgetEverything();
+        location.replace("/login?next=" + encodeURIComponent(location.pathname));
+      }
+    } catch (e) {
+      // still out of reach: the next attempt asks again
+    } finally {
+      checking = false;
+    }
+  }
+
 
   function apply(event) {
     const d = event.data;
@@ -44,7 +90,10 @@
       case "agenda.changed":
         state.agenda_items = d.agenda_items; state.documents = d.documents;
         state.current_item_id = d.current_item_id; break;
-      case "agenda.current": state.current_item_id = d.current_item_id; break;
+      case "agenda.current":
+        state.current_item_id = d.current_item_id;
+        state.meeting = Object.assign({}, state.meeting, { current_item_at: d.current_item_at || null });
+        break;
       case "presenter.page":
         state.presenter = d.document_id === null ? null : d; break;
       case "document.published":
@@ -103,11 +152,14 @@
   function connect() {
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
+    if (stopped) return;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const ws = new WebSocket(scheme + location.host + "/ws/meetings/" + meetingId);
+    let opened = false;
     socket = ws;
     ws.onopen = function () {
       if (ws !== socket) return;
+      opened = true;
       retry = 0;
       setStatus(true);
       everOpened = true;
@@ -122,14 +174,20 @@
       }, 15000);
       document.dispatchEvent(new CustomEvent("meeting-online"));
     };
-    ws.onmessage = function (message) { if (ws === socket) { lastHeard = Date.now(); onMessage(message); } };
+    ws.onmessage = function (message) {
+      if (ws !== socket) return;
+      lastHeard = Date.now();
+      if (showsOffline()) setStatus(true);  // messages flow: it is live, whatever was said
+      onMessage(message);
+    };
     ws.onclose = function (event) {
       if (ws !== socket) return;
       if (everOpened) wasOffline = true;  // it was open: say so when it is back
       setStatus(false);
       clearInterval(pingTimer);
       if (event.code === 1008) { location.reload(); return; }
-      retry = Math.min(retry + 1, 6);
+      if (!opened && navigator.onLine) checkStanding();
+      retry = Math.min(retry + 1, 4);  // at most about 4 s between attempts
       reconnectTimer = setTimeout(connect, Math.round(300 * Math.pow(1.8, retry) * (0.75 + Math.random() / 2)));
     };
   }

@@ -1,5 +1,12 @@
 "use strict";
-// The document viewer: page images, next/previous, following (or leading) the presenter.
+// The document viewer: page images, next/previous, following (or leading) the presenter,
+// fitting the page to the width or whole to the screen.
+//
+// The chair and the secretary present any document with "Present this document" (the room
+// follows them page by page) and stop with "Stop presenting"; they do not follow the presenter
+// unless they tick it. Everyone else follows by default, to other documents too. The address
+// is never rewritten to one the service worker has not kept: the page being read is kept in
+// sessionStorage, so that a reload, online or not, comes back to it.
 (function () {
   const viewer = document.getElementById("viewer");
   if (!viewer) return;
@@ -16,8 +23,34 @@
   let version = Number(viewer.dataset.version);
   let pageCount = Number(viewer.dataset.pageCount);
   let page = Number(viewer.dataset.page);
-  let following = follow ? follow.checked : false;
-  let presenting = false;
+  const stop = document.getElementById("stop-presenting");
+  const note = document.getElementById("presenting-note");
+  const errorBox = document.getElementById("viewer-error");
+  const api = window.MeetingApi;
+  const followKey = "follow-" + meetingId;
+  const presentingKey = "presenting-" + meetingId;
+  const pageKey = "viewer-page-" + docId + "-" + viewer.dataset.version;
+  const viewerStrings = JSON.parse((document.getElementById("viewer-strings") || { textContent: "{}" }).textContent);
+  const say = (key, values) => {
+    let text = viewerStrings[key] || key;
+    for (const name in values || {}) text = text.replace("{" + name + "}", values[name]);
+    return text;
+  };
+  const chosen = sessionStorage.getItem(followKey);
+  let following = canLead ? chosen === "on" : chosen !== "off";
+  if (follow) follow.checked = following;
+  // Presenting: "off", "on" (the room's presenter is this document, confirmed or resumed), or
+  // "starting" (asked, not yet seen in the meeting's state: an older state must not stop it).
+  const params = new URLSearchParams(location.search);
+  let presenting = canLead && sessionStorage.getItem(presentingKey) === String(docId) ? "on" : "off";
+  const askedToPresent = canLead && params.get("present") === "1";
+  if (params.has("present")) {  // a link that asks to present does it once, not on each reload
+    params.delete("present");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+  }
+  const kept = Number(sessionStorage.getItem(pageKey));
+  if (!params.has("page") && kept >= 1 && kept <= pageCount) page = kept;
   // Each page's [width, height], from a JSON block (the pages allow no inline script).
   const sizesBlock = document.getElementById("page-sizes");
   const PAGE_SIZES = sizesBlock ? JSON.parse(sizesBlock.textContent) : [];
@@ -32,7 +65,7 @@
     viewer.dataset.page = String(page);
     prev.disabled = page <= 1;
     next.disabled = page >= pageCount;
-    history.replaceState(null, "", "?version=" + version + "&page=" + page);
+    sessionStorage.setItem(pageKey, String(page));
     const newest = document.querySelector("#newer-version a");
     if (newest) newest.href = "?page=" + page;
     const size = PAGE_SIZES[page - 1];
@@ -46,24 +79,83 @@
       else thumb.removeAttribute("aria-current");
     }
     for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) { new Image().src = src(k); }
-    if (presenting) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    applyFit();
+    // While starting, the page goes out once the room's state has this document (below): a
+    // page turn sent now could reach the server before the request that starts presenting.
+    if (presenting === "on") window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    renderPresenting();
   }
 
   function step(delta) {
-    if (following && !presenting) setFollowing(false);
+    if (following && presenting === "off") setFollowing(false, false);
     show(page + delta);
   }
 
-  function setFollowing(on) {
+  // `chosenByUser`: ticked or unticked on purpose, remembered for this meeting (the meeting
+  // page follows the same choice); turning a page oneself only stops following here.
+  function setFollowing(on, chosenByUser) {
     following = on;
     if (follow) follow.checked = on;
-    if (on) { presenting = false; if (present) present.setAttribute("aria-pressed", "false"); }
+    if (chosenByUser) sessionStorage.setItem(followKey, on ? "on" : "off");
+    if (on) setPresenting("off");
     if (on && window.MeetingLive.state()) followPresenter(window.MeetingLive.state());
+  }
+
+  function setPresenting(mode) {
+    presenting = mode;
+    if (mode === "off") {
+      if (sessionStorage.getItem(presentingKey) === String(docId)) sessionStorage.removeItem(presentingKey);
+    } else {
+      sessionStorage.setItem(presentingKey, String(docId));
+      if (following) { following = false; if (follow) follow.checked = false; }
+    }
+    renderPresenting();
+  }
+
+  function startPresenting(trigger) {
+    return api.act(trigger, errorBox, async (key) => {
+      setPresenting("starting");
+      try {
+        await api.call("PUT", "/api/meetings/" + meetingId + "/presenter",
+                       { document_id: docId, page: page }, { key });
+      } catch (error) { setPresenting("off"); throw error; }
+    });
+  }
+
+  function stopPresenting() {
+    return api.act(stop, errorBox, async (key) => {
+      await api.call("DELETE", "/api/meetings/" + meetingId + "/presenter", undefined, { key });
+      setPresenting("off");
+    });
+  }
+
+  // What the room is shown: this tablet presenting, another document (with a link), or this
+  // one while not following it.
+  function renderPresenting() {
+    const state = window.MeetingLive && window.MeetingLive.state();
+    const p = state ? state.presenter : null;
+    const shownHere = p && p.document_id === docId;
+    if (present) present.hidden = presenting !== "off";
+    if (stop) stop.hidden = presenting === "off" && !shownHere;
+    if (!note) return;
+    note.replaceChildren();
+    if (presenting !== "off") {
+      note.textContent = say("Presenting to the room: page {n}", { n: page });
+    } else if (p && !(shownHere && following)) {
+      const doc = state.documents.find((d) => d.id === p.document_id);
+      note.append(say("Being presented: {title}, page {n}", { title: doc ? doc.title : "", n: p.page }) + " ");
+      if (!shownHere || p.page !== page) {
+        const link = document.createElement("a");
+        link.href = "/meetings/" + meetingId + "/documents/" + p.document_id + "?page=" + p.page;
+        link.textContent = say("Open the presented page");
+        note.append(link);
+      }
+    }
   }
 
   function followPresenter(state) {
     const p = state.presenter;
-    if (!following || presenting || !p || p.document_id === null) return;
+    if (!following || presenting !== "off" || !p || p.document_id === null) return;
     if (p.document_id !== docId) {
       location.assign("/meetings/" + meetingId + "/documents/" + p.document_id + "?page=" + p.page);
       return;
@@ -76,24 +168,63 @@
     if (p.page !== page) show(p.page);
   }
 
+  // Fit: the page's width to the screen's, or the whole page on the screen (the default in
+  // landscape, where a page fitted to the width is taller than the screen); the choice is
+  // remembered for each orientation.
+  const fitWidth = document.getElementById("fit-width");
+  const fitPage = document.getElementById("fit-page");
+  const pager = viewer.querySelector(".pager");
+  const frame = document.getElementById("page-frame");
+  const fitKey = () => "viewer-fit-" + (innerWidth > innerHeight ? "landscape" : "portrait");
+  const fitMode = () => {
+    try { return localStorage.getItem(fitKey()) || (innerWidth > innerHeight ? "page" : "width"); }
+    catch (e) { return "width"; }
+  };
+  function applyFit() {
+    const mode = frame.classList.contains("zoomed") ? "zoom" : fitMode();
+    viewer.classList.toggle("fit-page", mode === "page");
+    if (fitWidth) fitWidth.setAttribute("aria-pressed", mode === "width" ? "true" : "false");
+    if (fitPage) fitPage.setAttribute("aria-pressed", mode === "page" ? "true" : "false");
+    const size = PAGE_SIZES[page - 1];
+    if (mode !== "page" || !size) { img.style.width = ""; img.style.height = ""; return; }
+    const room = window.innerHeight - pager.offsetHeight - 12;
+    const scale = Math.min(frame.clientWidth / size[0], room / size[1]);
+    img.style.width = Math.floor(size[0] * scale) + "px";
+    img.style.height = Math.floor(size[1] * scale) + "px";
+  }
+  function showWholePage() {  // the page just under the pager, which stays at the top
+    if (fitMode() !== "page") return;
+    const top = frame.getBoundingClientRect().top + window.scrollY - pager.offsetHeight - 6;
+    window.scrollTo(0, Math.max(0, top));
+  }
+  function chooseFit(mode) {
+    try { localStorage.setItem(fitKey(), mode); } catch (e) { /* not remembered */ }
+    frame.classList.remove("zoomed");
+    applyFit();
+    showWholePage();
+  }
+  if (fitWidth) fitWidth.addEventListener("click", () => chooseFit("width"));
+  if (fitPage) fitPage.addEventListener("click", () => chooseFit("page"));
+  window.addEventListener("resize", applyFit);
+
   prev.addEventListener("click", () => step(-1));
   next.addEventListener("click", () => step(1));
   document.addEventListener("keydown", (e) => {
     if (e.key === "ArrowRight" || e.key === "PageDown") step(1);
     if (e.key === "ArrowLeft" || e.key === "PageUp") step(-1);
   });
-  if (follow) follow.addEventListener("change", () => setFollowing(follow.checked));
+  if (follow) follow.addEventListener("change", () => setFollowing(follow.checked, true));
   const thumbnails = document.getElementById("thumbnails");
   if (thumbnails) {
     thumbnails.addEventListener("click", (event) => {
       const thumb = event.target.closest("button[data-page]");
       if (!thumb) return;
-      if (following && !presenting) setFollowing(false);
+      if (following && presenting === "off") setFollowing(false, false);
       show(Number(thumb.dataset.page));
     });
   }
   // Touch: a horizontal swipe turns the page (and detaches from the presenter); a double tap zooms.
-  const frame = document.getElementById("page-frame");
+  const zoom = () => { frame.classList.toggle("zoomed"); applyFit(); };
   let touchX = null, touchY = null, lastTap = 0;
   frame.addEventListener("touchstart", (e) => {
     if (e.touches.length === 1) { touchX = e.touches[0].clientX; touchY = e.touches[0].clientY; }
@@ -105,25 +236,28 @@
     touchX = null;
     if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) { step(dx < 0 ? 1 : -1); return; }
     const now = Date.now();
-    if (now - lastTap < 300) { frame.classList.toggle("zoomed"); lastTap = 0; } else lastTap = now;
+    if (now - lastTap < 300) { zoom(); lastTap = 0; } else lastTap = now;
   });
-  frame.addEventListener("dblclick", () => frame.classList.toggle("zoomed"));
-  if (present && canLead) {
-    present.addEventListener("click", () => {
-      presenting = !presenting;
-      present.setAttribute("aria-pressed", presenting ? "true" : "false");
-      if (presenting) { following = false; if (follow) follow.checked = false; show(page); }
-    });
-  }
+  frame.addEventListener("dblclick", zoom);
+  if (present && canLead) present.addEventListener("click", () => startPresenting(present));
+  if (stop && canLead) stop.addEventListener("click", stopPresenting);
   document.addEventListener("meeting-online", () => {
-    if (presenting) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    if (presenting === "on") window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
   });
   document.addEventListener("meeting-state", (event) => {
     const state = event.detail;
     const doc = state.documents.find((d) => d.id === docId);
     if (newer && doc && doc.version > version) newer.hidden = false;
+    const p = state.presenter;
+    const shownHere = p !== null && p.document_id === docId;
+    if (presenting === "starting" && shownHere) {
+      presenting = "on";
+      if (p.page !== page) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    } else if (presenting === "on" && !shownHere) setPresenting("off");  // stopped, or taken over
     followPresenter(state);
+    renderPresenting();
   });
   show(page);
-  if (canLead && present && new URLSearchParams(location.search).get("present") === "1") present.click();
+  showWholePage();
+  if (askedToPresent && presenting === "off") startPresenting(present);
 })();

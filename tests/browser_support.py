@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import os
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -27,6 +29,7 @@ from playwright.async_api import (
     async_playwright,
     expect,
 )
+from playwright.async_api import Error as PlaywrightError
 
 from conftest import Server, Template, World, fixture_server, served
 
@@ -151,8 +154,7 @@ class Tablet:
 
     async def wait_live(self) -> None:
         await expect(self.page.locator('#live-status[data-online="true"]')).to_be_visible()
-        await self.page.wait_for_function(
-            "window.MeetingLive && window.MeetingLive.lastSeq() !== null")
+        await until(self.page, "window.MeetingLive && window.MeetingLive.lastSeq() !== null")
 
     def unexpected_errors(self) -> list[str]:
         return [e for e in self.errors if not any(a in e for a in self.allowed)]
@@ -190,12 +192,32 @@ async def expect_page_shown(t: Tablet, page: int, total: int, version: int = 1) 
     await expect(image).to_have_attribute(
         "src", re.compile(rf"/pages/{page}\?version={version}$"))
     await expect(t.page.locator("#page-number")).to_have_text(f"Trang {page}/{total}")
-    await t.page.wait_for_function(
-        """([page, version]) => {
+    await until(
+        t.page, """([page, version]) => {
              const img = document.getElementById("page-image");
              return img.src.endsWith(`/pages/${page}?version=${version}`)
                  && img.complete && img.naturalWidth > 0;
            }""", arg=[page, version])
+
+
+async def until(page: Page, expression: str, arg: Any = None) -> None:
+    """Wait until ``expression`` (as for ``page.evaluate``) is truthy, however long a loaded
+    machine takes (WAIT is the limit).
+
+    Polled with ``page.evaluate``, which the pages' Content-Security-Policy allows; the polling
+    of ``page.wait_for_function`` compiles the expression in the page, which it refuses. An
+    error (a page still loading, or navigating) counts as not yet."""
+    deadline = time.monotonic() + WAIT / 1000
+    last: Exception | None = None
+    while True:
+        try:
+            if await page.evaluate(expression, arg):
+                return
+        except PlaywrightError as error:
+            last = error
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {WAIT / 1000:.0f} s for {expression} ({last})")
+        await asyncio.sleep(0.05)
 
 
 async def screenshot(page: Page, name: str) -> None:

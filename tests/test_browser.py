@@ -28,6 +28,7 @@ from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     screenshot,
     server_in_the_sessions_loop,
     sign_in,
+    until,
     world_in_the_sessions_loop,
 )
 from playwright.async_api import Browser, Locator, WebSocket, expect
@@ -191,7 +192,7 @@ async def test_tablet_catches_up_after_the_wifi_drops_without_reloading(
     await world.chair.put(f"/api/meetings/{mid}/current-item", json={"agenda_item_id": first})
     member = await tablet("snv")
     # While the link is down, Chromium logs the failed reconnection attempts.
-    member.allowed.append("WebSocket connection to")
+    member.allowed += ["WebSocket connection to", "Failed to load resource: net::"]
     hellos: list[dict[str, Any]] = []
     received: list[dict[str, Any]] = []
 
@@ -208,7 +209,7 @@ async def test_tablet_catches_up_after_the_wifi_drops_without_reloading(
     await member.page.evaluate("window.__sameDocument = true")
     await expect(agenda_row(member, first)).to_have_attribute("aria-current", "true")
     before = await last_seq(world)
-    await member.page.wait_for_function(f"window.MeetingLive.lastSeq() === {before}")
+    await until(member.page, f"window.MeetingLive.lastSeq() === {before}")
 
     dropped = time.monotonic()
     link.cut()
@@ -308,11 +309,11 @@ async def test_presenter_mode_leads_the_members_viewer(world: World,
     await chair.open_live(path)
     await member.open_live(path)
     await expect_page_shown(member, 1, 4)
-    present = chair.page.locator("#present")
-    await expect(present).to_have_text("Trình chiếu cho cả phòng")
-    await present.click()
-    await expect(present).to_have_attribute("aria-pressed", "true")
+    present = chair.page.get_by_role("button", name="Trình chiếu tài liệu này")
     await expect(chair.page.locator("#follow")).not_to_be_checked()
+    await present.click()
+    await expect(chair.page.get_by_role("button", name="Dừng trình chiếu")).to_be_visible()
+    await expect(present).to_be_hidden()
     await chair.page.get_by_role("button", name="Trang sau").click()
     await expect_page_shown(chair, 2, 4)
     await expect_page_shown(member, 2, 4)
@@ -338,7 +339,7 @@ async def test_presenter_mode_leads_the_members_viewer(world: World,
 async def test_waking_up_during_an_outage_keeps_one_socket(
         world: World, tablet: OpenTablet, link: FlakyLink) -> None:
     member = await tablet("snv")
-    member.allowed.append("WebSocket connection to")
+    member.allowed += ["WebSocket connection to", "Failed to load resource: net::"]
     sockets: list[WebSocket] = []
     member.page.on("websocket", lambda ws: sockets.append(ws))
     await member.open_live(f"/meetings/{world.meeting_id}")
@@ -351,7 +352,7 @@ async def test_waking_up_during_an_outage_keeps_one_socket(
     await expect(member.page.locator('#live-status[data-online="true"]')).to_be_visible()
     # An event through the socket the page kept; then the server holds that one socket only.
     await add_item(world, "Sau khi bật lại")
-    await member.page.wait_for_function(f"window.MeetingLive.lastSeq() === {await last_seq(world)}")
+    await until(member.page, f"window.MeetingLive.lastSeq() === {await last_seq(world)}")
     assert world.server.app.context.hub.room_size(world.meeting_id) == 1
     await eventually(lambda: sum(not ws.is_closed() for ws in sockets) <= 1)
     assert sum(not ws.is_closed() for ws in sockets) == 1

@@ -27,6 +27,7 @@ from browser_support import (  # noqa: F401 (chromium, demo: fixtures)
     expect_page_shown,
     new_tablet,
     sign_in,
+    until,
 )
 from playwright.async_api import Browser, Dialog, Page, expect
 
@@ -141,9 +142,8 @@ async def test_a_meeting_from_pairing_to_the_published_notice(room: Room) -> Non
     await expect(dialog.locator("#pair-code")).to_have_text(
         re.compile(r"^[2-9A-Z]{4}-[2-9A-Z]{4}$"))
     await expect(dialog.locator("#pair-expires")).to_contain_text("Có hiệu lực đến")
-    await console.wait_for_function(
-        "(() => { const q = document.getElementById('pair-qr');"
-        " return q.complete && q.naturalWidth > 0; })()")
+    await until(console, "(() => { const q = document.getElementById('pair-qr');"
+                         " return q.complete && q.naturalWidth > 0; })()")
     code = await dialog.locator("#pair-code").inner_text()
     await dialog.get_by_role("button", name="Đóng").click()
     await expect(dialog).to_be_hidden()
@@ -153,10 +153,8 @@ async def test_a_meeting_from_pairing_to_the_published_notice(room: Room) -> Non
     member = await room.screen(PORTRAIT)
     tablet = member.page
     await tablet.goto(member.url(f"/pair?code={code}"))
-    await tablet.wait_for_url(member.url("/"))
+    await tablet.wait_for_url(member.url(f"/meetings/{mid}"))  # its meeting, not the list
     await expect(tablet.locator(".who")).to_contain_text(MEMBER_NAME)
-    await tablet.get_by_role("link", name=title).click()
-    await tablet.wait_for_url(member.url(f"/meetings/{mid}"))
     await member.wait_live()
     clock.lap("member's tablet paired, meeting page live")
 
@@ -186,8 +184,8 @@ async def test_a_meeting_from_pairing_to_the_published_notice(room: Room) -> Non
     await member.wait_live()
     await expect_page_shown(member, 1, 8)
     await expect(tablet.locator("#follow")).to_be_checked()
-    await chair.page.locator("#present").click()
-    await expect(chair.page.locator("#present")).to_have_attribute("aria-pressed", "true")
+    await chair.page.get_by_role("button", name="Trình chiếu tài liệu này").click()
+    await expect(chair.page.get_by_role("button", name="Dừng trình chiếu")).to_be_visible()
     for page in (2, 3):
         await chair.page.get_by_role("button", name="Trang sau").click()
         await expect_page_shown(chair, page, 8)
@@ -291,8 +289,7 @@ async def test_published_notice_reaches_the_tablet_live(room: Room) -> None:
     assert r.status_code == 201, r.text
     r = await secretary.post(f"/api/publications/{r.json()['id']}/publish")
     assert r.status_code == 200, r.text
-    await member.page.wait_for_function(
-        "window.MeetingLive.state().publications.length === 1")
+    await until(member.page, "window.MeetingLive.state().publications.length === 1")
     await expect(notice).to_be_visible()
 
 
@@ -321,11 +318,10 @@ async def test_wifi_drops_while_reading_then_the_missed_events_arrive(room: Room
     clock.lap("member following")
     # The service worker serves this page, and holds the pages seen and the next ones.
     assert await tablet.evaluate("navigator.serviceWorker.controller !== null")
-    await tablet.wait_for_function(
-        """async () => {
-             const names = (await (await caches.open("pages-v1")).keys()).map((r) => r.url);
-             return [2, 3, 4].every((n) => names.some((u) => u.endsWith(`/pages/${n}?version=1`)));
-           }""")
+    await until(tablet, f"""async () => {{
+        const names = (await (await caches.open("meeting-{mid}")).keys()).map((r) => r.url);
+        return [2, 3, 4].every((n) => names.some((u) => u.endsWith(`/pages/${{n}}?version=1`)));
+      }}""")
     await tablet.evaluate("window.__sameDocument = true")
     clock.lap("member reading page 2 with the chair")
 

@@ -58,6 +58,21 @@ async def meeting_state(conn: Conn, user: User, meeting_id: int, today: date
                                                today)
 
 
+async def next_meeting(conn: Conn, user: User, today: date) -> int | None:
+    """Where a tablet lands once paired: the caller's meeting in progress (the one started
+    last), else their next meeting from ``today`` on (the earliest), else the latest one not
+    held yet, else None. One statement."""
+    found = await meetings.list_visible(conn, access.scope(user))
+    running = [m for m in found if m.status == "in_progress"]
+    if running:
+        return max(running, key=lambda m: m.starts_at).id
+    waiting = [m for m in found if m.status == "scheduled"]
+    coming = [m for m in waiting if m.starts_at[:10] >= today.isoformat()]
+    if coming:
+        return min(coming, key=lambda m: m.starts_at).id
+    return max(waiting, key=lambda m: m.starts_at).id if waiting else None
+
+
 @dataclass(frozen=True)
 class Console:
     access: Access

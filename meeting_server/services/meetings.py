@@ -37,7 +37,8 @@ async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) 
     async with db.transaction() as tx:
         if "chair_id" in changes and changes["chair_id"] is not None:
             await _active_user(tx, changes["chair_id"], "chair_id")
-        meeting = await meetings.update(tx, access.meeting.id, changes)
+        meeting = await meetings.update(tx, access.meeting.id,
+                                        {**changes, **_times(tx, access.meeting, changes)})
         await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting),
                             access.user.id)
         previous = access.meeting.chair_id
@@ -53,6 +54,19 @@ async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
     return {"meeting": meeting.as_dict(), "notice_due": notice_due(meeting)}
+
+
+def _times(tx: Transaction, meeting: Meeting, changes: dict[str, Any]) -> dict[str, Any]:
+    """A change of status records when: the first start, the end (cleared if the meeting
+    resumes), or neither when it is scheduled again."""
+    status = changes.get("status")
+    if status is None or status == meeting.status:
+        return {}
+    if status == "in_progress":
+        return {"started_at": meeting.started_at or tx.now_iso(), "ended_at": None}
+    if status == "ended":
+        return {"started_at": meeting.started_at or tx.now_iso(), "ended_at": tx.now_iso()}
+    return {"started_at": None, "ended_at": None}
 
 
 async def _active_user(tx: Transaction, user_id: int, field: str) -> User:
@@ -116,9 +130,11 @@ async def set_current_item(db: Database, access: Access, item_id: int | None) ->
             if item is None or item.meeting_id != access.meeting.id:
                 raise Invalid("No such agenda item in this meeting.", "unknown_agenda_item",
                               field="agenda_item_id")
-        await meetings.set_current_item(tx, access.meeting.id, item_id)
+        at = await meetings.set_current_item(tx, access.meeting.id, item_id)
         await events.append(tx, access.meeting.id, "agenda.current",
-                            {"current_item_id": item_id}, access.user.id)
+                            {"current_item_id": item_id,
+                             "current_item_at": at if item_id is not None else None},
+                            access.user.id)
 
 
 async def set_presenter(db: Database, access: Access, document_id: int, page: int) -> Presenter:
@@ -136,3 +152,12 @@ async def set_presenter(db: Database, access: Access, document_id: int, page: in
         await events.append(tx, access.meeting.id, "presenter.page", value.as_dict(),
                             access.user.id)
         return value
+
+
+async def clear_presenter(db: Database, access: Access) -> None:
+    """Nobody presents: the tablets stay on the page they are on."""
+    async with db.transaction() as tx:
+        await meetings.set_presenter(tx, access.meeting.id, None)
+        await events.append(tx, access.meeting.id, "presenter.page",
+                            {"document_id": None, "version": None, "page": None},
+                            access.user.id)

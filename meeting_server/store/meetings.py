@@ -10,7 +10,7 @@ from meeting_server.models import Meeting, Participant, Presenter
 from meeting_server.store.users import user_from_row
 
 _FIELDS = ("id", "title", "starts_at", "location", "status", "chair_id", "current_item_id",
-           "created_at", "updated_at")
+           "created_at", "updated_at", "started_at", "ended_at", "current_item_at")
 _MEETING_COLUMNS = ", ".join(_FIELDS)
 
 
@@ -80,7 +80,7 @@ async def create(tx: Transaction, title: str, starts_at: str, location: str,
 
 
 async def update(tx: Transaction, meeting_id: int, changes: dict[str, object]) -> Meeting:
-    allowed = {"title", "starts_at", "location", "status", "chair_id"}
+    allowed = {"title", "starts_at", "location", "status", "chair_id", "started_at", "ended_at"}
     assert set(changes) <= allowed, changes
     assignments = "".join(f"{column} = ?, " for column in changes)
     row = await tx.fetchone(
@@ -92,8 +92,12 @@ async def update(tx: Transaction, meeting_id: int, changes: dict[str, object]) -
     return _meeting(row)
 
 
-async def set_current_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
-    await tx.execute("UPDATE meetings SET current_item_id = ? WHERE id = ?", (item_id, meeting_id))
+async def set_current_item(tx: Transaction, meeting_id: int, item_id: int | None) -> str:
+    """The item under discussion, from now on; returns when that was."""
+    at = tx.now_iso()
+    await tx.execute("UPDATE meetings SET current_item_id = ?, current_item_at = ? WHERE id = ?",
+                     (item_id, at if item_id is not None else None, meeting_id))
+    return at
 
 
 async def presenter(conn: Conn, meeting_id: int) -> Presenter | None:

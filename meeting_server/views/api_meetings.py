@@ -129,6 +129,13 @@ async def set_presenter(request: Request) -> Response:
     return ok(value.as_dict())
 
 
+async def clear_presenter(request: Request) -> Response:
+    access = await meeting_access(request)
+    access.require_lead()
+    await service.clear_presenter(db(request), access)
+    return no_content()
+
+
 async def list_events(request: Request) -> Response:
     raw = request.query_params.get("after", "0")
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from meeting_server.models import TASK_STATUSES
 from meeting_server.publishing.render import TITLES
@@ -107,6 +107,14 @@ async def pair(request: Request) -> Response:
     """A tablet opened from the QR code: it signs in with the code and goes to its meetings."""
     code = request.query_params.get("code", "")[:20]
     return pages(request).render(request, "pair.html", {"code": code, "user": None})
+
+
+async def next_meeting(request: Request) -> Response:
+    """``/meetings/next``: the caller's meeting now or next (where a paired tablet lands), else
+    their list of meetings."""
+    found = await ask(request, meeting_queries.next_meeting, clock(request).today())
+    target = request.url_for("meeting_page", id=found) if found else request.url_for("home")
+    return RedirectResponse(target.path, 303)
 
 
 async def service_worker(request: Request) -> Response:
