@@ -21,6 +21,7 @@ from itertools import islice, product
 from pathlib import Path
 
 from meeting_server.datadir import DataDir
+from meeting_server.settings import ConfigError
 from meeting_server.textfold import words as folded_words
 
 Words = tuple[str, ...]
@@ -28,7 +29,7 @@ _IY = re.compile(r"(qu|k|h|l|m|t)[iy]")
 FILE_NAME = "abbreviations.txt"  # the shipped table, beside this module
 
 
-class AbbreviationsError(ValueError):
+class AbbreviationsError(ConfigError):
     """The table file cannot be read; the message names the file and the line."""
 
 
