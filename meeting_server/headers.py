@@ -7,7 +7,9 @@ Pages get a ``Content-Security-Policy`` that allows scripts only from the server
 origin (its WebSocket too). Inline ``style`` attributes stay allowed (page sizes, the
 publications' layout): they cannot run code. Every response says ``nosniff``, a
 ``Referrer-Policy`` that keeps addresses (which carry pairing codes and search words) inside the
-site, and ``X-Frame-Options`` for browsers older than ``frame-ancestors``.
+site, and ``X-Frame-Options`` for browsers older than ``frame-ancestors``. A response that sets
+its own policy (a publication's HTML: ``script-src 'none'``) keeps it, with
+``frame-ancestors 'none'`` added.
 """
 
 from __future__ import annotations
@@ -51,9 +53,12 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in ALWAYS.items():
                     headers.setdefault(name, value)
-                if headers.get("content-type", "").startswith("text/html"):
+                own = headers.get("content-security-policy")
+                if own is not None and "frame-ancestors" not in own:
+                    headers["Content-Security-Policy"] = f"{own}; frame-ancestors 'none'"
+                elif own is None and headers.get("content-type", "").startswith("text/html"):
                     host = Headers(scope=scope).get("host")
-                    headers.setdefault("Content-Security-Policy", content_security_policy(host))
+                    headers["Content-Security-Policy"] = content_security_policy(host)
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -66,6 +66,8 @@ class Pages:
                          message: str) -> Response:
         if status == 401:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+        if code == "second_factor_setup_required":
+            return RedirectResponse("/security", 303)
         return self.render(request, "error.html",
                            {"status": status, "code": code, "message": message, "user": None},
                            status)

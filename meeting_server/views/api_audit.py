@@ -29,7 +29,7 @@ def _ident(q: QueryParams, name: str) -> int | None:
     raw = q.get(name) or None
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) < 20 and int(raw) <= MAX_ID):
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) < 20 and 0 < int(raw) <= MAX_ID):
         raise BadRequest("'{name}' must be a whole number.", "bad_query",
                          values={"name": name})
     return int(raw)

@@ -25,6 +25,7 @@ from meeting_server.validate import MAX_ID, path_id
 from meeting_server.views.common import (
     app_context,
     ask,
+    audit,
     clock,
     content_disposition,
     db,
@@ -98,6 +99,8 @@ async def upload(request: Request) -> Response:
     document = await service.publish(db(request), files, item, title, form.filename, form.file,
                                      info, access.user.id)
     app_context(request).indexer.enqueue(document.current.sha256)
+    audit(request, access.user, "publish", "document", document.id, document.meeting_id,
+          "version 1")
     return ok(_created(document), 201)
 
 
@@ -116,6 +119,8 @@ async def upload_version(request: Request) -> Response:
     updated = await service.add_version(db(request), files, document, form.filename, note,
                                         form.file, info, access.user.id)
     app_context(request).indexer.enqueue(updated.current.sha256)
+    audit(request, access.user, "publish", "document", updated.id, updated.meeting_id,
+          f"version {updated.version}")
     return ok(_created(updated), 201)
 
 
@@ -158,9 +163,17 @@ def _reader_key(user: User, at: datetime) -> str:
     return f"u{user.id}-{at.strftime('%Y%m%d')}"
 
 
+def first_request_of_download(request: Request) -> bool:
+    """A PDF reader asks for a large file in ranges: the audit log notes the first only."""
+    return request.headers.get("range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
+
+
 async def download(request: Request) -> Response:
-    _, version, access = await _document_version(request)
+    document, version, access = await _document_version(request)
     at = clock(request).now()
+    if first_request_of_download(request):
+        audit(request, access.user, "download", "document", document.id, access.meeting.id,
+              f"version {version.version}")
     path = await _made(_derived(request).stamped(version.sha256, _reader_key(access.user, at),
                                                  stamp_text(access.user, at)))
     return FileResponse(path, media_type="application/pdf", headers={
@@ -182,6 +195,8 @@ async def book(request: Request) -> Response:
         raise NotFound("The meeting has no documents yet.", "no_documents")
     digest = hashlib.sha256(repr(entries).encode()).hexdigest()[:32]
     at = clock(request).now()
+    if first_request_of_download(request):
+        audit(request, access.user, "download", "book", access.meeting.id, access.meeting.id)
     path = await _made(_derived(request).book(f"{digest}-{_reader_key(access.user, at)}",
                                               entries, stamp_text(access.user, at)))
     return FileResponse(path, media_type="application/pdf", headers={

@@ -20,6 +20,7 @@ from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID, Fields, json_body, path_id
 from meeting_server.views.common import (
     ask,
+    audit,
     clock,
     db,
     meeting_access,
@@ -218,6 +219,9 @@ async def list_tasks(request: Request) -> Response:
     listed = await ask(request, queries.task_list, where, today, q.get("unit") or None)
     found = [row.task for row in listed]
     titles = {row.task.meeting_id: row.meeting_title for row in listed}
+    if fmt != "json":
+        audit(request, await signed_in(request), "download", "tasks", None, where.meeting_id,
+              fmt)
     if fmt == "csv":
         return Response(tasks_csv(found, titles, today), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="nhiem-vu.csv"'})
