@@ -1,10 +1,11 @@
 """``meeting-server backup`` and ``restore``: exactly what the data dir says a backup holds.
 
 A backup is a folder laid out like a data dir: the database (copied with ``VACUUM INTO`` in one
-read transaction while the server runs and writes, then integrity-checked), the secret key, every document and every
-publication (:meth:`DataDir.backed_up_files`), and ``backup-manifest.json`` listing each file
-with its size and SHA-256. Every file is fsynced before the manifest is written, and the
-manifest is written last: a folder without one is an unfinished backup.
+read transaction while the server runs and writes, then integrity-checked), the secret key,
+every document and every publication (:meth:`DataDir.backed_up_files`), and
+``backup-manifest.json`` listing each file with its size and SHA-256. Every file is fsynced
+before the manifest is written, and the manifest is written last: a folder without one is an
+unfinished backup.
 
 Restore checks every file against the manifest while copying it into a staging folder next to
 the new data dir, checks the database, and only then renames the staging folder into place; a
