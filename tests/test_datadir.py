@@ -114,11 +114,18 @@ def test_a_backup_lists_the_key_documents_and_publications_only(tmp_path: Path) 
         f"publications/{publication[:2]}/{publication}.pdf"]
 
 
+def test_a_backup_holds_the_deployment_s_abbreviations(tmp_path: Path) -> None:
+    data = DataDir(tmp_path)
+    data.abbreviations.write_text("UBND = Ủy ban nhân dân\n", encoding="utf-8")
+    assert data.backed_up_files() == ["abbreviations.txt"]
+
+
 def test_the_layout_and_the_backup_rule_agree() -> None:
     kept = {e.path.rstrip("/") for e in LAYOUT if e.backed_up}
-    assert kept == {"meeting.db", "secret_key", "documents", "publications"}
+    assert kept == {"meeting.db", "secret_key", "abbreviations.txt", "documents", "publications"}
     sha = "ab" + "0" * 62
     assert is_backed_up("meeting.db") and is_backed_up(f"documents/ab/{sha}.pdf")
+    assert is_backed_up("abbreviations.txt")
     for path in ("cache/pages/x/1.webp", "tmp/a.part", f"documents/cd/{sha}.pdf",
                  f"../documents/ab/{sha}.pdf", f"/documents/ab/{sha}.pdf", "backup-manifest.json"):
         assert not is_backed_up(path), path
