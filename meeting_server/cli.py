@@ -218,6 +218,8 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
         return await asyncio.to_thread(_restore, settings, args.source)
     if command == "reindex":
         return await _reindex(settings)
+    if command == "import":
+        _check_agenda(args.agenda_dir)  # a refused agenda.toml: answered before anything opens
     from meeting_server.context import open_context
     from meeting_server.datadir import with_secret_key
 
@@ -237,6 +239,15 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
             meeting = await _import(context, args.agenda_dir)
             print(f"meeting {meeting.id} imported: {meeting.title}")
     return 0
+
+
+def _check_agenda(folder: Path) -> None:
+    from meeting_server.agenda_import import ImportError_, load_agenda
+
+    try:
+        load_agenda(folder)
+    except ImportError_ as exc:
+        raise CommandError(f"import failed, nothing was imported: {exc}") from None
 
 
 async def _reindex(settings: Settings) -> int:

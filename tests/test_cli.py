@@ -319,7 +319,7 @@ def test_import_with_an_unknown_participant_leaves_no_files(tmp_path: Path) -> N
     toml.write_text(spoiled, encoding="utf-8")
     data = tmp_path / "data"
     result = cli(data, "import", str(folder))
-    assert_clean_failure(result, "khong.ton.tai")
+    assert_clean_failure(result, "khong.ton.tai", "participants[2].username")
     db = data / "meeting.db"
     for table in ("meetings", "documents", "document_versions", "users", "units"):
         assert count(db, table) == 0, table

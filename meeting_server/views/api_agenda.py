@@ -8,24 +8,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server.errors import Invalid
+from meeting_server.inputs import MAX_MINUTES, item_fields
 from meeting_server.queries.documents import item_access
 from meeting_server.services import agenda as service
 from meeting_server.validate import json_body, path_id
 from meeting_server.views.common import ask, db, meeting_access, no_content, ok
-
-MAX_MINUTES = 24 * 60
 
 
 async def add_item(request: Request) -> Response:
     access = await meeting_access(request)
     access.require_manage()
     body = await json_body(request)
-    title = body.text("title", max_len=500)
-    presenter = body.text("presenter", required=False, max_len=200, allow_empty=True) or ""
-    minutes = body.integer("duration_minutes", required=False, lo=1, hi=MAX_MINUTES,
-                           nullable=True)
+    fields = item_fields(body)
     body.done()
-    item = await service.add_item(db(request), access, title, presenter, minutes)
+    item = await service.add_item(db(request), access, fields.title, fields.presenter,
+                                  fields.duration_minutes)
     return ok(item.as_dict(), 201)
 
 

@@ -14,6 +14,7 @@ from meeting_server.access import Access
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.errors import BadRequest, Invalid, NotFound
+from meeting_server.inputs import document_title
 from meeting_server.models import Document, DocumentVersion, User
 from meeting_server.pdf import FONT_MISSING, PdfError
 from meeting_server.pdf.stamp import BookEntry
@@ -34,7 +35,6 @@ from meeting_server.views.common import (
 )
 
 IMMUTABLE = "private, max-age=31536000, immutable"
-MAX_TITLE = 500
 
 
 def _files(request: Request) -> DocumentFiles:
@@ -70,12 +70,7 @@ async def _document_version(request: Request) -> tuple[Document, DocumentVersion
 
 
 def _title(value: str | None, fallback: str) -> str:
-    title = (value or "").strip() or fallback.removesuffix(".pdf").removesuffix(".PDF")
-    if len(title) > MAX_TITLE or "\x00" in title:
-        raise Invalid("The title must be at most {chars} characters.", "invalid_field",
-                      values={"chars": MAX_TITLE},
-                      field="title")
-    return title
+    return document_title(value, fallback)
 
 
 async def upload(request: Request) -> Response:

@@ -9,7 +9,8 @@ from starlette.responses import Response
 
 from meeting_server.access import require_staff
 from meeting_server.errors import BadRequest, Invalid
-from meeting_server.models import ATTENDANCE_STATUSES, MEETING_ROLES, MEETING_STATUSES
+from meeting_server.inputs import meeting_fields, participant_role
+from meeting_server.models import ATTENDANCE_STATUSES, MEETING_STATUSES
 from meeting_server.queries import meetings as queries
 from meeting_server.services import meetings as service
 from meeting_server.validate import MAX_ID, json_body, path_id
@@ -34,14 +35,11 @@ async def create_meeting(request: Request) -> Response:
     user = await signed_in(request)
     require_staff(user)
     body = await json_body(request)
-    title = body.text("title", max_len=300)
-    starts_at = body.moment("starts_at", clock(request))
-    location = body.text("location", required=False, max_len=300, allow_empty=True) or ""
+    fields = meeting_fields(body, clock(request))
     chair_id = body.ident("chair_id", required=False, nullable=True)
     body.done()
-    assert starts_at is not None
-    meeting = await service.create_meeting(db(request), user, title, starts_at, location,
-                                           chair_id)
+    meeting = await service.create_meeting(db(request), user, fields.title, fields.starts_at,
+                                           fields.location, chair_id)
     return ok(meeting.as_dict(), 201)
 
 
@@ -80,7 +78,7 @@ async def add_participant(request: Request) -> Response:
     access.require_manage()
     body = await json_body(request)
     user_id = body.ident("user_id")
-    role = body.choice("role", MEETING_ROLES)
+    role = participant_role(body)
     body.done()
     person = await service.add_participant(db(request), access, user_id, role)
     return ok(person.as_dict(), 201)

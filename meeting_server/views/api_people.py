@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server import access
+from meeting_server import access, inputs
 from meeting_server.errors import Invalid
 from meeting_server.models import USER_ROLES
 from meeting_server.services import accounts
@@ -15,8 +13,6 @@ from meeting_server.store import users
 from meeting_server.validate import Fields, json_body, path_id
 from meeting_server.views.common import app_context, db, ok, signed_in
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.@-]{1,63}$")
 MIN_PASSWORD = 8
 
 
@@ -30,14 +26,19 @@ async def list_units(request: Request) -> Response:
 async def create_unit(request: Request) -> Response:
     access.require_admin(await signed_in(request))
     body = await json_body(request)
-    code = body.text("code", max_len=32)
+    fields = inputs.unit_fields(body)
+    body.done()
+    unit = await accounts.add_unit(db(request), fields.code, fields.name)
+    return ok(unit.as_dict(), 201)
+
+
+async def update_unit(request: Request) -> Response:
+    access.require_admin(await signed_in(request))
+    body = await json_body(request)
     name = body.text("name", max_len=200)
     body.done()
-    if not _CODE.match(code):
-        raise Invalid("A unit code is letters, digits, '.', '_' or '-'.", "invalid_field",
-                      field="code")
-    unit = await accounts.add_unit(db(request), code, name)
-    return ok(unit.as_dict(), 201)
+    unit = await accounts.rename_unit(db(request), path_id(request), name)
+    return ok(unit.as_dict())
 
 
 async def list_users(request: Request) -> Response:
@@ -58,17 +59,11 @@ def _password(body: Fields, required: bool) -> str | None:
 async def create_user(request: Request) -> Response:
     access.require_admin(await signed_in(request))
     body = await json_body(request)
-    username = body.text("username", max_len=64).lower()
-    name = body.text("name", max_len=200)
-    role = body.choice("role", USER_ROLES)
-    unit = body.text("unit", required=False, max_len=32, nullable=True)
-    title = body.text("title", required=False, max_len=200, allow_empty=True) or ""
+    fields = inputs.user_fields(body)
     password = _password(body, required=True)
     body.done()
-    if not _USERNAME.match(username):
-        raise Invalid("A username is 2-64 lowercase letters, digits, '.', '_', '-' or '@'.",
-                      "invalid_field", field="username")
-    user = await accounts.add_user(db(request), username, name, role, unit, title, password)
+    user = await accounts.add_user(db(request), fields.username, fields.name, fields.role,
+                                   fields.unit, fields.title, password)
     return ok(user.as_dict(), 201)
 
 
