@@ -69,6 +69,16 @@ def require_staff(user: User) -> None:
         raise Forbidden("Only a secretary or an administrator may do this.")
 
 
+def may_administer(user: User) -> bool:
+    """The pages that manage units and user accounts (and the home page that leads there)."""
+    return is_admin(user)
+
+
+def may_create_meetings(user: User) -> bool:
+    """Who is offered "New meeting": staff."""
+    return is_staff(user)
+
+
 def require_not_locked_out(caller: User, user_id: int, active: bool | None,
                            role: str | None) -> None:
     """An administrator may not deactivate or demote themselves: someone must stay admin."""
@@ -194,6 +204,12 @@ class Access:
     def sees_drafts(self) -> bool:
         """Drafts of the minutes and the notice are for the chair and the secretary."""
         return self.can_lead
+
+    @property
+    def can_pick_people(self) -> bool:
+        """The secretary adds participants, so sees the active users to choose among (their
+        names, titles and units), as staff do through GET /api/users."""
+        return self.can_manage
 
     def require_manage(self) -> None:
         if not self.can_manage:

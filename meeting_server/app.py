@@ -23,6 +23,7 @@ from meeting_server.resources import data_path
 from meeting_server.settings import Settings
 from meeting_server.validate import PathInt
 from meeting_server.views import (
+    admin_pages,
     api_agenda,
     api_audit,
     api_auth,
@@ -67,6 +68,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/api/audit", api_audit.audit_log, name="audit"),
         Route("/api/units", api_people.list_units, methods=["GET"], name="units"),
         Route("/api/units", api_people.create_unit, methods=["POST"], name="create_unit"),
+        Route("/api/units/{id:int}", api_people.update_unit, methods=["PATCH"],
+              name="update_unit"),
         Route("/api/users", api_people.list_users, methods=["GET"], name="users"),
         Route("/api/users", api_people.create_user, methods=["POST"], name="create_user"),
         Route("/api/users/{id:int}", api_people.update_user, methods=["PATCH"],
@@ -140,6 +143,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/sw.js", pages.service_worker, name="service_worker"),
         Route("/", pages.home, name="home"),
         Route("/meetings/next", pages.next_meeting, name="next_meeting_page"),
+        Route("/meetings/new", admin_pages.new_meeting, name="new_meeting_page"),
+        Route("/admin", admin_pages.administration, name="admin_page"),
         Route("/meetings/{id:int}", pages.meeting, name="meeting_page"),
         Route("/meetings/{id:int}/documents/{doc_id:int}", pages.document,
               name="document_page"),

@@ -12,7 +12,9 @@ from jinja2.runtime import Context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from meeting_server import access
 from meeting_server.i18n import Translations
+from meeting_server.models import User
 from meeting_server.resources import data_path
 
 
@@ -28,6 +30,7 @@ class Pages:
         self.translations = Translations()
         self.env.filters["vndate"] = localdate
         self.env.filters["vndatetime"] = localdatetime
+        self.env.filters["overdue_words"] = overdue_words
 
     def language(self, request: Request) -> str:
         return self.translations.pick(request.query_params.get("lang"),
@@ -48,7 +51,9 @@ class Pages:
         html = template.render(
             request=request, url_for=request.url_for, lang=lang, _=translate,
             live_strings=lambda keys: {key: translate(key) for key in keys},
-            lang_url=lambda other: language_url(request, other), **context,
+            lang_url=lambda other: language_url(request, other),
+            rights=rights(context.get("user")), today=request.app.context.clock.today(),
+            server_now=request.app.context.clock.now_iso(), **context,
         )
         response = HTMLResponse(html, status)
         # A page is of the user it was made for: never kept by the browser's own cache (the
@@ -73,6 +78,14 @@ class Pages:
                            status)
 
 
+def rights(user: User | None) -> dict[str, bool]:
+    """What the pages offer the signed-in user beyond their meetings (``access`` decides)."""
+    if user is None:
+        return {"administer": False, "create_meetings": False}
+    return {"administer": access.may_administer(user),
+            "create_meetings": access.may_create_meetings(user)}
+
+
 def language_url(request: Request, lang: str) -> str:
     """This page's address in ``lang``: the path and every other parameter kept."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
@@ -93,6 +106,18 @@ def localdate(context: Context, value: str | None) -> str:
     if not value or context.get("lang") != "en":
         return vndate(value)
     return format_date(date.fromisoformat(value[:10]), format="medium", locale="en_GB")
+
+
+@pass_context
+def overdue_words(context: Context, due_date: str | None, today: date) -> str:
+    """How late a task is, in days: "quá hạn 12 ngày"."""
+    translate = context["_"]
+    days = (today - date.fromisoformat(due_date[:10])).days if due_date else 0
+    if days <= 0:
+        return str(translate("overdue"))
+    if days == 1:
+        return str(translate("overdue by 1 day"))
+    return str(translate("overdue by {n} days", n=days))
 
 
 @pass_context

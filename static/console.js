@@ -11,44 +11,24 @@
     return text;
   };
 
-  async function call(method, url, body) {
-    const response = await fetch(url, {
-      method: method,
-      headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = response.status === 204 ? null : await response.json();
-    if (!response.ok) throw new Error(data && data.error ? data.error.message : String(response.status));
-    return data;
-  }
+  // Every change is one action (api.js): one Idempotency-Key, its button disabled while it is
+  // in flight (a double click saves once), its error shown inline in the page's language.
+  const api = window.MeetingApi;
+  const agendaError = document.getElementById("agenda-error");
 
-  function showError(form, error) {
-    const box = form.querySelector(".error");
-    box.textContent = t("Could not save: {message}", { message: error.message });
-    box.hidden = false;
-  }
-
-  root.addEventListener("click", async (event) => {
+  root.addEventListener("click", (event) => {
     const button = event.target.closest(".set-current");
     if (!button) return;
-    button.disabled = true;
-    try {
-      await call("PUT", "/api/meetings/" + meetingId + "/current-item",
-                 { agenda_item_id: Number(button.dataset.itemId) });
-    } finally { button.disabled = false; }
+    api.act(button, agendaError, (key) => api.call("PUT", "/api/meetings/" + meetingId + "/current-item",
+                                                   { agenda_item_id: Number(button.dataset.itemId) }, { key }));
   });
 
   const conclusionForm = document.getElementById("conclusion-form");
-  conclusionForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = new FormData(conclusionForm);
+  api.onSubmit(conclusionForm, async (data, key) => {
     const item = data.get("agenda_item_id");
-    try {
-      await call("POST", "/api/meetings/" + meetingId + "/conclusions",
-                 { text: data.get("text"), agenda_item_id: item ? Number(item) : null });
-      conclusionForm.reset();
-      conclusionForm.querySelector(".error").hidden = true;
-    } catch (error) { showError(conclusionForm, error); }
+    await api.call("POST", "/api/meetings/" + meetingId + "/conclusions",
+                   { text: data.get("text"), agenda_item_id: item ? Number(item) : null }, { key });
+    conclusionForm.elements.text.value = "";
   });
 
   const taskForm = document.getElementById("task-form");
@@ -76,9 +56,7 @@
       wording.textContent = t("The notice will print: {wording}", { wording: "“" + data.deadline + "”" });
     }, 250);
   });
-  taskForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const data = new FormData(taskForm);
+  api.onSubmit(taskForm, async (data, key) => {
     const body = {
       title: data.get("title"),
       lead_unit: data.get("lead_unit"),
@@ -86,34 +64,30 @@
     };
     if (data.get("due_date")) body.due_date = data.get("due_date");
     if (data.get("due_text")) body.due_text = data.get("due_text");
-    try {
-      await call("POST", "/api/conclusions/" + data.get("conclusion_id") + "/tasks", body);
-      const keep = data.get("conclusion_id");
-      taskForm.reset();
-      document.getElementById("task-conclusion").value = keep;
-      preview.textContent = "";
-      wording.textContent = "";
-      taskForm.querySelector(".error").hidden = true;
-    } catch (error) { showError(taskForm, error); }
+    await api.call("POST", "/api/conclusions/" + data.get("conclusion_id") + "/tasks", body, { key });
+    const keep = data.get("conclusion_id");
+    taskForm.reset();
+    document.getElementById("task-conclusion").value = keep;
+    preview.textContent = "";
+    wording.textContent = "";
   });
 
   for (const button of document.querySelectorAll(".new-publication")) {
-    button.addEventListener("click", async () => {
-      const response = await fetch("/api/meetings/" + meetingId + "/publications", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ kind: button.dataset.kind }),
+    button.addEventListener("click", () => {
+      const box = button.parentElement.querySelector(".error");
+      api.act(button, box, async (key) => {
+        let id;
+        try {
+          id = (await api.call("POST", "/api/meetings/" + meetingId + "/publications",
+                               { kind: button.dataset.kind }, { key })).id;
+        } catch (error) {
+          id = error.details && error.details.id;  // a draft exists already: open it
+          if (!id) throw error;
+        }
+        location.assign("/publications/" + id);
       });
-      const data = await response.json();
-      const id = response.ok ? data.id : data.error.id;
-      if (id) location.assign("/publications/" + id);
     });
   }
-
-  document.getElementById("conclusions").addEventListener("click", async (event) => {
-    const button = event.target.closest(".delete-conclusion");
-    if (!button || !confirm(t("Delete this conclusion and its tasks?"))) return;
-    await call("DELETE", "/api/conclusions/" + button.dataset.conclusionId);
-  });
 
   document.addEventListener("meeting-state", (event) => {
     const state = event.detail;
@@ -128,15 +102,34 @@
     }));
     if (chosen && ordered.some((c) => String(c.id) === chosen)) select.value = chosen;
     else if (ordered.length) select.value = ordered[ordered.length - 1].id;
+    // Each conclusion and task (as meeting.js lists them) gets its editing buttons
+    // (console_edit.js opens the editors).
     for (const li of document.querySelectorAll("#conclusions .conclusion")) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "link delete-conclusion";
-      button.dataset.conclusionId = li.dataset.conclusionId;
-      button.textContent = t("Delete");
-      li.appendChild(button);
+      const tools = document.createElement("div");
+      tools.className = "item-tools";
+      tools.append(button("secondary edit-conclusion", t("Edit"), { conclusionId: li.dataset.conclusionId }),
+                   button("link delete-conclusion", t("Delete"), { conclusionId: li.dataset.conclusionId }));
+      li.querySelector(".conclusion-text").after(tools);
+    }
+    for (const row of document.querySelectorAll("#conclusions li.task")) {
+      const task = state.tasks.find((x) => String(x.id) === row.dataset.taskId);
+      if (!task || task.status === "cancelled") continue;
+      const tools = document.createElement("span");
+      tools.className = "task-tools";
+      tools.append(button("link edit-task", t("Edit"), { taskId: task.id }),
+                   button("link cancel-task", t("Cancel the task"), { taskId: task.id }));
+      row.appendChild(tools);
     }
   });
+
+  function button(classes, label, data) {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.className = classes;
+    node.textContent = label;
+    for (const name in data) node.dataset[name] = data[name];
+    return node;
+  }
 
   // Agenda building, documents and attendance (rendered from the live state).
   const agenda = document.getElementById("console-agenda");
@@ -149,40 +142,9 @@
     return node;
   }
 
-  async function change(method, url, body) {
-    try {
-      return await call(method, url, body);
-    } catch (error) {
-      alert(t("Could not save: {message}", { message: error.message }));
-      throw error;
-    }
-  }
-
-  function upload(url, file, bar) {
-    return new Promise((resolve) => {
-      const request = new XMLHttpRequest();
-      const form = new FormData();
-      form.append("file", file);
-      request.open("POST", url);
-      request.setRequestHeader("Idempotency-Key", crypto.randomUUID());
-      request.upload.onprogress = (event) => {
-        if (event.lengthComputable) {
-          const n = Math.round(100 * event.loaded / event.total);
-          bar.hidden = false; bar.value = n; bar.textContent = t("Uploading… {n}%", { n: n });
-        }
-      };
-      request.onload = () => {
-        bar.hidden = true;
-        if (request.status >= 300) {
-          let message = String(request.status);
-          try { message = JSON.parse(request.responseText).error.message; } catch (e) { /* keep status */ }
-          alert(t("Could not save: {message}", { message: message }));
-        }
-        resolve();
-      };
-      request.onerror = () => { bar.hidden = true; alert(t("Cannot reach the server. Check the connection and try again.")); resolve(); };
-      request.send(form);
-    });
+  // A change from the agenda: one action of `trigger`, its error under the agenda.
+  function change(trigger, method, url, body) {
+    return api.act(trigger, agendaError, (key) => api.call(method, url, body, { key }));
   }
 
   function renderAgenda() {
@@ -203,16 +165,18 @@
       label.appendChild(input);
       tools.appendChild(label);
       li.appendChild(tools);
-      const bar = el("progress", { max: "100", value: "0", class: "upload-progress" });
-      bar.hidden = true;
-      li.appendChild(bar);
       const docs = state.documents.filter((d) => d.agenda_item_id === item.id).sort((a, b) => a.id - b.id);
       if (docs.length) {
         const ul = el("ul", { class: "documents" });
         for (const d of docs) {
-          const row = el("li");
-          row.appendChild(el("a", { href: "/meetings/" + meetingId + "/documents/" + d.id + "?present=1" }, d.title));
+          const row = el("li", { "data-document-id": d.id });
+          row.appendChild(el("a", { href: "/meetings/" + meetingId + "/documents/" + d.id }, d.title));
           row.appendChild(el("span", { class: "meta" }, " " + t("{n} pages", { n: d.page_count }) + " · " + t("version {n}", { n: d.version }) + " "));
+          // Present it to the room from page 1, and lead it page by page in the viewer.
+          const shown = state.presenter && state.presenter.document_id === d.id;
+          row.appendChild(el("button", { type: "button", class: "secondary present-document", "data-document-id": d.id,
+                                         "aria-pressed": shown ? "true" : "false" }, t("Present")));
+          row.appendChild(el("a", { class: "lead-pages", href: "/meetings/" + meetingId + "/documents/" + d.id + "?present=1" }, t("Present and turn the pages")));
           const again = el("label", { class: "link" }, t("New version"));
           again.appendChild(el("input", { type: "file", accept: "application/pdf,.pdf", class: "upload-version", "data-document-id": d.id, hidden: "" }));
           row.appendChild(again);
@@ -224,66 +188,24 @@
     }));
   }
 
-  function renderAttendance() {
-    const body = document.querySelector("#attendance tbody");
-    body.replaceChildren(...state.participants.map((p) => {
-      const tr = el("tr", { "data-user-id": p.user_id });
-      const who = el("td");
-      who.appendChild(el("div", {}, p.name));
-      who.appendChild(el("div", { class: "meta" }, [p.title, t(p.role)].filter(Boolean).join(" · ")));
-      tr.appendChild(who);
-      const cell = el("td");
-      const select = el("select", { class: "attendance", "data-user-id": p.user_id, "aria-label": p.name });
-      for (const status of ["unknown", "present", "online", "absent"]) {
-        const option = el("option", { value: status }, t(status));
-        if (status === p.attendance) option.selected = true;
-        select.appendChild(option);
-      }
-      cell.appendChild(select);
-      if (p.attendance === "absent" && p.absence_reason) cell.appendChild(el("div", { class: "meta" }, p.absence_reason));
-      tr.appendChild(cell);
-      const pairCell = el("td");
-      pairCell.appendChild(el("button", { type: "button", class: "secondary pair", "data-user-id": p.user_id, "data-name": p.name }, t("Pair tablet")));
-      tr.appendChild(pairCell);
-      return tr;
-    }));
-  }
-
-  document.getElementById("item-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    const data = new FormData(form);
+  const itemForm = document.getElementById("item-form");
+  api.onSubmit(itemForm, async (data, key) => {
     const body = { title: data.get("title"), presenter: data.get("presenter") || "" };
     if (data.get("duration_minutes")) body.duration_minutes = Number(data.get("duration_minutes"));
-    await change("POST", "/api/meetings/" + meetingId + "/agenda-items", body);
-    form.reset();
+    await api.call("POST", "/api/meetings/" + meetingId + "/agenda-items", body, { key });
+    itemForm.reset();
   });
 
-  agenda.addEventListener("click", async (event) => {
+  // Moving an item, and presenting a document (editing, deleting and uploading are
+  // console_edit.js's).
+  agenda.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    const id = button.dataset.itemId;
     if (button.classList.contains("move")) {
-      await change("PATCH", "/api/agenda-items/" + id, { position: Math.max(1, Number(button.dataset.to)) });
-    } else if (button.classList.contains("edit-item")) {
-      const item = state.agenda_items.find((x) => String(x.id) === id);
-      const title = prompt(t("New title"), item.title);
-      if (title && title.trim()) await change("PATCH", "/api/agenda-items/" + id, { title: title.trim() });
-    } else if (button.classList.contains("delete-item")) {
-      if (confirm(t("Delete this agenda item and its documents?"))) await change("DELETE", "/api/agenda-items/" + id);
+      change(button, "PATCH", "/api/agenda-items/" + button.dataset.itemId, { position: Math.max(1, Number(button.dataset.to)) });
+    } else if (button.classList.contains("present-document")) {
+      change(button, "PUT", "/api/meetings/" + meetingId + "/presenter", { document_id: Number(button.dataset.documentId), page: 1 });
     }
-  });
-
-  agenda.addEventListener("change", async (event) => {
-    const input = event.target;
-    if (!input.files || !input.files.length) return;
-    const bar = input.closest(".agenda-item").querySelector(".upload-progress");
-    if (input.classList.contains("upload")) {
-      await upload("/api/agenda-items/" + input.dataset.itemId + "/documents", input.files[0], bar);
-    } else if (input.classList.contains("upload-version")) {
-      await upload("/api/documents/" + input.dataset.documentId + "/versions", input.files[0], bar);
-    }
-    input.value = "";
   });
 
   let dragged = null;
@@ -294,31 +216,8 @@
     const target = event.target.closest(".agenda-item");
     if (!dragged || !target || dragged === target) return;
     const to = state.agenda_items.find((x) => String(x.id) === target.dataset.itemId).position;
-    await change("PATCH", "/api/agenda-items/" + dragged.dataset.itemId, { position: to });
+    change(dragged, "PATCH", "/api/agenda-items/" + dragged.dataset.itemId, { position: to });
     dragged = null;
-  });
-
-  const attendance = document.getElementById("attendance");
-  attendance.addEventListener("change", async (event) => {
-    const select = event.target.closest("select.attendance");
-    if (!select) return;
-    const body = { status: select.value, user_id: Number(select.dataset.userId) };
-    if (select.value === "absent") {
-      const reason = prompt(t("Reason for absence"));
-      if (!reason) { renderAttendance(); return; }
-      body.reason = reason;
-    }
-    await change("POST", "/api/meetings/" + meetingId + "/attendance", body);
-  });
-  attendance.addEventListener("click", async (event) => {
-    const button = event.target.closest("button.pair");
-    if (!button) return;
-    const code = await change("POST", "/api/pairing-codes", { user_id: Number(button.dataset.userId) });
-    document.getElementById("pair-name").textContent = button.dataset.name;
-    document.getElementById("pair-qr").src = code.qr_svg;
-    document.getElementById("pair-code").textContent = code.code;
-    document.getElementById("pair-expires").textContent = t("Valid until {time}", { time: code.expires_at.slice(11, 16) });
-    document.getElementById("pair-dialog").showModal();
   });
 
   function renderItemChoices() {
@@ -337,7 +236,15 @@
   document.addEventListener("meeting-state", (event) => {
     state = event.detail;
     renderAgenda();
-    renderAttendance();
     renderItemChoices();
   });
+
+  // On a laptop the three columns (agenda; conclusions; attendance, minutes) fill the screen
+  // below the meeting's bar, each scrolling on its own.
+  function fitColumns() {
+    const top = root.getBoundingClientRect().top + window.scrollY;
+    root.style.setProperty("--console-height", Math.max(320, window.innerHeight - top - 12) + "px");
+  }
+  fitColumns();
+  window.addEventListener("resize", fitColumns);
 })();

@@ -38,7 +38,7 @@
           let meta = t("Lead") + ": " + task.lead_unit_name;
           if (task.support_unit_names.length) meta += " · " + t("Supporting") + ": " + task.support_unit_names.join(", ");
           meta += " · " + t("Deadline") + ": " + (task.ongoing ? t("ongoing") : vndate(task.due_date));
-          if (task.overdue) meta += " · " + t("overdue");
+          if (task.overdue) meta += " · " + overdueWords(task, t);
           row.appendChild(el("span", { class: "meta" }, " " + meta));
           ul.appendChild(row);
         }
@@ -52,18 +52,44 @@
 
   const checkin = document.getElementById("checkin");
   if (checkin) {
-    checkin.addEventListener("click", async (event) => {
+    checkin.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-status]");
       if (!button) return;
-      button.disabled = true;
-      try {
-        await fetch("/api/meetings/" + meetingId + "/attendance", {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-          body: JSON.stringify({ status: button.dataset.status }),
-        });
-      } finally { button.disabled = false; }
+      const api = window.MeetingApi;
+      api.act(button, checkin.querySelector(".error"), (key) => api.call(
+        "POST", "/api/meetings/" + meetingId + "/attendance", { status: button.dataset.status }, { key }));
     });
+  }
+
+  // The meeting page follows the presenter: when the room is shown a document (another one, or
+  // one after none), the tablet opens it at the presenter's page. What was already shown when
+  // the page opened is offered in the meeting's bar instead: the reader came here on purpose.
+  const followBox = document.getElementById("follow-meeting");
+  if (followBox) {
+    const key = "follow-" + meetingId;
+    const chosen = sessionStorage.getItem(key);
+    followBox.checked = followBox.dataset.lead === "true" ? chosen === "on" : chosen !== "off";
+    let shown;  // the document presented when last seen; undefined before the first state
+    const go = (p) => location.assign("/meetings/" + meetingId + "/documents/" + p.document_id + "?page=" + p.page);
+    followBox.addEventListener("change", () => {
+      sessionStorage.setItem(key, followBox.checked ? "on" : "off");
+      const state = window.MeetingLive.state();
+      if (followBox.checked && state && state.presenter) go(state.presenter);
+    });
+    document.addEventListener("meeting-state", (event) => {
+      const p = event.detail.presenter;
+      const before = shown;
+      shown = p ? p.document_id : null;
+      if (before !== undefined && p && shown !== before && followBox.checked) go(p);
+    });
+  }
+
+  // "overdue by 12 days", counted on the server's date.
+  const today = Date.parse((document.body.dataset.now || "").slice(0, 10));
+  function overdueWords(task, t) {
+    const days = task.due_date ? Math.round((today - Date.parse(task.due_date)) / 86400000) : 0;
+    if (!(days > 0)) return t("overdue");
+    return days === 1 ? t("overdue by 1 day") : t("overdue by {n} days", { n: days });
   }
 
   function renderPublications(state, t) {

@@ -55,6 +55,16 @@ def test_only_an_admin_passes_require_admin() -> None:
             access.require_admin(someone)
 
 
+def test_only_an_admin_is_offered_the_administration_pages() -> None:
+    assert access.may_administer(ADMIN)
+    assert not access.may_administer(SECRETARY) and not access.may_administer(MEMBER)
+
+
+def test_staff_are_offered_to_create_meetings() -> None:
+    assert access.may_create_meetings(ADMIN) and access.may_create_meetings(SECRETARY)
+    assert not access.may_create_meetings(MEMBER)
+
+
 def test_staff_are_admins_and_secretaries() -> None:
     assert access.is_staff(ADMIN) and access.is_staff(SECRETARY)
     assert not access.is_staff(MEMBER)
@@ -136,6 +146,15 @@ def test_who_manages_and_who_leads_a_meeting(who: User, role: str | None, manage
             standing.require_lead()
 
 
+@pytest.mark.parametrize("who,role,pick", [
+    (ADMIN, None, True), (SECRETARY, None, True), (MEMBER, "secretary", True),
+    (MEMBER, "chair", False), (MEMBER, "member", False),
+])
+def test_the_secretary_picks_participants_among_the_users(who: User, role: str | None,
+                                                         pick: bool) -> None:
+    assert access.meeting_access(who, MEETING, role).can_pick_people is pick
+
+
 def test_attendance_is_recorded_by_oneself_or_the_secretary() -> None:
     access.meeting_access(MEMBER, MEETING, "member").require_attendance(MEMBER.id)
     access.meeting_access(MEMBER, MEETING, "secretary").require_attendance(99)
@@ -150,9 +169,10 @@ def test_attendance_is_recorded_by_oneself_or_the_secretary() -> None:
 
 def test_an_object_of_another_meeting_is_not_found() -> None:
     standing = access.meeting_access(ADMIN, MEETING, None)
-    standing.require_own(MEETING.id, "Document")
-    with pytest.raises(NotFound):
-        standing.require_own(MEETING.id + 1, "Document")
+    standing.require_own(MEETING.id, "Document not found.")
+    with pytest.raises(NotFound) as raised:
+        standing.require_own(MEETING.id + 1, "Document not found.")
+    assert raised.value.message == "Document not found."
 
 
 def test_the_live_socket_admits_participants_and_staff() -> None:

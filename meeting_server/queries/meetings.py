@@ -78,15 +78,22 @@ class Console:
     access: Access
     state: dict[str, Any]
     units: list[Unit]
+    #: The active users the secretary may add as participants (empty for the chair).
+    people: list[User]
+    #: The users the caller may pair a tablet for (``access.may_pair``).
+    pairable: list[int]
 
 
 async def console(conn: Conn, user: User, meeting_id: int, today: date) -> Console:
-    """The secretary's console: the meeting's state and the units tasks may go to; only for
-    the chair and the secretary. Nine statements."""
+    """The secretary's console: the meeting's state, the units tasks may go to and the people
+    to choose participants from; only for the chair and the secretary. Ten statements."""
     standing = await meeting_access(conn, user, meeting_id)
     standing.require_lead()
     current = await state.meeting_state(conn, standing.meeting, standing.sees_drafts, today)
-    return Console(standing, current, await users.list_units(conn))
+    people = ([u for u in await users.list_users(conn) if u.active]
+              if standing.can_pick_people else [])
+    pairable = [u.id for u in people if access.may_pair(user, u)]
+    return Console(standing, current, await users.list_units(conn), people, pairable)
 
 
 async def events_after(conn: Conn, user: User, meeting_id: int, after: int, limit: int

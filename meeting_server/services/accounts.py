@@ -29,6 +29,15 @@ async def add_unit_in(tx: Transaction, code: str, name: str) -> Unit:
     return unit
 
 
+async def rename_unit(db: Database, unit_id: int, name: str) -> Unit:
+    """A unit's name, as its tasks, users and publications drafted from now on show it."""
+    async with db.transaction() as tx:
+        unit = await users.rename_unit(tx, unit_id, name)
+        if unit is None:
+            raise NotFound("Unit not found.")
+        return unit
+
+
 async def unit_id(db_conn: Any, code: str | None) -> int | None:
     if code is None:
         return None

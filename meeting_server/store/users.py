@@ -45,6 +45,13 @@ async def add_unit(tx: Transaction, code: str, name: str) -> Unit | None:
     return Unit(row[0], code, name) if row else None
 
 
+async def rename_unit(tx: Transaction, unit_id: int, name: str) -> Unit | None:
+    """The unit with its new name; None when there is no such unit."""
+    row = await tx.fetchone("UPDATE units SET name = ? WHERE id = ? RETURNING id, code, name",
+                            (name, unit_id))
+    return Unit(row[0], row[1], row[2]) if row else None
+
+
 async def list_users(conn: Conn) -> list[User]:
     rows = await fetchall(conn, f"SELECT {_USER_COLUMNS} FROM {_USER_FROM} ORDER BY u.username")
     return [user_from_row(r) for r in rows]

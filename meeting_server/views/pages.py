@@ -73,6 +73,9 @@ async def console(request: Request) -> Response:
     published = notices[0]["published_at"][:10] if notices else None
     return pages(request).render(request, "console.html", {
         "user": access.user, "access": access, "state": current, "units": found.units,
+        "people": [{"id": u.id, "name": u.name, "title": u.title,
+                    "unit_name": u.unit.name if u.unit else None} for u in found.people],
+        "pairable": found.pairable,
         "days_left": (due - today).days, "notice_published": published,
         "notice_late": published is None and due < today,
     })
