@@ -45,6 +45,14 @@ SUMMARIES = {
     "publication_pdf": "The publication as PDF", "publication_html": "The publication as HTML",
     "search": "Search what the caller may see, in Vietnamese with or without diacritics",
     "openapi": "This description", "health": "Liveness",
+    "totp": "Whether two-factor sign-in is on for the caller",
+    "totp_start": "A new TOTP secret and its QR code, pending until confirmed",
+    "totp_confirm": "Confirm with a code: two-factor sign-in on; the recovery codes, once",
+    "totp_disable": "Turn two-factor sign-in off with a code",
+    "security_policy": "Which roles must sign in with a second factor",
+    "set_security_policy": "Require a second factor of admins or secretaries (admin)",
+    "reset_user_totp": "Remove a user's second factor (admin)",
+    "audit": "Who viewed, downloaded or published what (admin); format=csv",
 }
 _PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 
