@@ -19,7 +19,8 @@ TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]
 PublicationKind = Literal["minutes", "notice"]
 PublicationStatus = Literal["draft", "published", "superseded"]
 EventName = Literal[
-    "meeting.updated", "agenda.changed", "agenda.current", "presenter.page",
+    "meeting.updated", "agenda.changed", "agenda.item_deleted", "agenda.current",
+    "presenter.page",
     "document.published", "document.version", "attendance.changed", "participant.added",
     "participant.removed", "conclusion.saved", "conclusion.deleted", "task.assigned",
     "task.updated", "publication.published",

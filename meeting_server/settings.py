@@ -211,6 +211,14 @@ class Settings:
         "MEETING_WS_QUEUE_SIZE", None, "256",
         "Messages buffered per WebSocket client before it is dropped (close 1013).",
         parse=_int(8, 100_000))
+    ws_replay_events: int = setting(
+        "MEETING_WS_REPLAY_EVENTS", None, "1000",
+        "Most missed events a reconnecting tablet is sent one by one; more, and it gets a "
+        "snapshot.", parse=_int(1, 100_000))
+    ws_replay_kb: int = setting(
+        "MEETING_WS_REPLAY_KB", None, "1024",
+        "Most KiB of missed events a reconnecting tablet is sent one by one; more, and it gets "
+        "a snapshot.", parse=_int(16, 1_048_576))
     issuer_parent: str = setting("MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
                                  "Governing body on publications (first header line).",
                                  parse=_text)

@@ -29,6 +29,14 @@ class PathInt(IntegerConvertor):
     regex = "[0-9]{1,19}"
 
 
+def whole_number(raw: str) -> int | None:
+    """``raw`` as a whole number of at most 19 ASCII digits (any id, seq or version fits), else
+    None: ``int()`` would take "²" or "١٢", and raises past 4,300 digits."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= 19:
+        return int(raw)
+    return None
+
+
 def path_id(request: Request, name: str = "id") -> int:
     """An integer id from the path; out-of-range ids are simply not found."""
     value = request.path_params[name]

@@ -83,13 +83,29 @@
   }
 
 
+  // The list with item (if any) put at its key ("position", "number") and the others numbered
+  // 1..n around it, in their order: what the server does. Events carry only what changed.
+  function place(list, item, key) {
+    const others = list.filter((x) => !item || x.id !== item.id)
+      .sort((a, b) => a[key] - b[key] || a.id - b.id);
+    if (item) others.splice(Math.max(0, Math.min(item[key] - 1, others.length)), 0, item);
+    return others.map((x, i) => x[key] === i + 1 ? x : Object.assign({}, x, { [key]: i + 1 }));
+  }
+
   function apply(event) {
     const d = event.data;
     switch (event.event) {
       case "meeting.updated": state.meeting = d.meeting; state.notice_due = d.notice_due; break;
-      case "agenda.changed":
-        state.agenda_items = d.agenda_items; state.documents = d.documents;
-        state.current_item_id = d.current_item_id; break;
+      case "agenda.changed": state.agenda_items = place(state.agenda_items, d.agenda_item, "position"); break;
+      case "agenda.item_deleted": {
+        const gone = d.agenda_item_id;
+        state.agenda_items = place(state.agenda_items.filter((x) => x.id !== gone), null, "position");
+        state.documents = state.documents.filter((x) => d.document_ids.indexOf(x.id) < 0);
+        if (state.current_item_id === gone) state.current_item_id = null;
+        state.conclusions = state.conclusions.map((c) => c.agenda_item_id === gone
+          ? Object.assign({}, c, { agenda_item_id: null }) : c);
+        break;
+      }
       case "agenda.current":
         state.current_item_id = d.current_item_id;
         state.meeting = Object.assign({}, state.meeting, { current_item_at: d.current_item_at || null });
@@ -109,9 +125,9 @@
       }
       case "participant.removed":
         state.participants = state.participants.filter((p) => p.user_id !== d.user_id); break;
-      case "conclusion.saved": state.conclusions = d.conclusions; break;
+      case "conclusion.saved": state.conclusions = place(state.conclusions, d.conclusion, "number"); break;
       case "conclusion.deleted":
-        state.conclusions = d.conclusions;
+        state.conclusions = place(state.conclusions.filter((x) => x.id !== d.conclusion_id), null, "number");
         state.tasks = state.tasks.filter((x) => d.task_ids.indexOf(x.id) < 0); break;
       case "task.assigned":
       case "task.updated":

@@ -165,14 +165,17 @@ async def add_admin(settings: Settings, username: str = "admin") -> None:
         await db.close()
 
 
-async def start_server(settings: Settings) -> tuple[Server, uvicorn.Server, asyncio.Task[None]]:
-    """uvicorn on a loopback port, running the app's lifespan; clients go over the socket."""
+async def start_server(settings: Settings, send_buffer: int = 256 * 1024
+                       ) -> tuple[Server, uvicorn.Server, asyncio.Task[None]]:
+    """uvicorn on a loopback port, running the app's lifespan; clients go over the socket.
+    Each connection's kernel send buffer is ``send_buffer`` bytes, as ``serve`` sets it."""
     app = create_app(settings)
     config = uvicorn.Config(app, log_level="warning", ws_per_message_deflate=False,
                             ws_max_size=MAX_MESSAGE_BYTES, lifespan="on",
                             ws_ping_interval=20, ws_ping_timeout=20)
     server = uvicorn.Server(config)
     sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     task = asyncio.create_task(server.serve(sockets=[sock]))

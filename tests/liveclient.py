@@ -12,15 +12,34 @@ from websockets.asyncio.client import ClientConnection, connect
 WAIT = 60.0
 
 
+def placed(items: list[dict[str, Any]], item: dict[str, Any] | None, key: str
+           ) -> list[dict[str, Any]]:
+    """``items`` with ``item`` (if any) put at its ``key`` (``position``, ``number``) and the
+    others numbered 1..n around it, in their order: what the server does."""
+    others = sorted((i for i in items if item is None or i["id"] != item["id"]),
+                    key=lambda i: (i[key], i["id"]))
+    if item is not None:
+        others.insert(max(0, min(item[key] - 1, len(others))), item)
+    return [i if i[key] == n else {**i, key: n} for n, i in enumerate(others, start=1)]
+
+
 def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     """Apply one event to a meeting state (the same rules as static/live.js)."""
     name, data = event["event"], event["data"]
     if name == "meeting.updated":
         state["meeting"], state["notice_due"] = data["meeting"], data["notice_due"]
     elif name == "agenda.changed":
-        state["agenda_items"] = data["agenda_items"]
-        state["documents"] = data["documents"]
-        state["current_item_id"] = data["current_item_id"]
+        state["agenda_items"] = placed(state["agenda_items"], data["agenda_item"], "position")
+    elif name == "agenda.item_deleted":
+        gone = data["agenda_item_id"]
+        state["agenda_items"] = placed([i for i in state["agenda_items"] if i["id"] != gone],
+                                       None, "position")
+        state["documents"] = [d for d in state["documents"]
+                              if d["id"] not in data["document_ids"]]
+        if state["current_item_id"] == gone:
+            state["current_item_id"] = None
+        state["conclusions"] = [{**c, "agenda_item_id": None} if c["agenda_item_id"] == gone
+                                else c for c in state["conclusions"]]
     elif name == "agenda.current":
         state["current_item_id"] = data["current_item_id"]
     elif name == "presenter.page":
@@ -36,9 +55,10 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
         state["participants"] = [p for p in state["participants"]
                                  if p["user_id"] != data["user_id"]]
     elif name == "conclusion.saved":
-        state["conclusions"] = data["conclusions"]
+        state["conclusions"] = placed(state["conclusions"], data["conclusion"], "number")
     elif name == "conclusion.deleted":
-        state["conclusions"] = data["conclusions"]
+        state["conclusions"] = placed([c for c in state["conclusions"]
+                                       if c["id"] != data["conclusion_id"]], None, "number")
         state["tasks"] = [t for t in state["tasks"] if t["id"] not in data["task_ids"]]
     elif name in ("task.assigned", "task.updated"):
         state["tasks"] = [t for t in state["tasks"] if t["id"] != data["task"]["id"]]

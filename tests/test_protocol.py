@@ -16,6 +16,7 @@ from meeting_server.live.protocol import (
     encode_event,
     encode_pong,
     encode_snapshot,
+    replayable,
 )
 from meeting_server.models import EVENT_NAMES
 
@@ -27,9 +28,11 @@ def decode_error(text: str | bytes) -> ProtocolError:
 
 
 def test_event_names_are_those_of_the_design() -> None:
+    # and agenda.item_deleted: events say what changed, a removal its id (docs/live-protocol.md)
     assert EVENT_NAMES == {
         "meeting.updated",
         "agenda.changed",
+        "agenda.item_deleted",
         "agenda.current",
         "presenter.page",
         "document.published",
@@ -43,6 +46,12 @@ def test_event_names_are_those_of_the_design() -> None:
         "task.updated",
         "publication.published",
     }
+
+
+def test_an_event_logged_with_the_whole_list_again_is_not_replayed() -> None:
+    saved = {"id": 1, "number": 1, "text": "Kết luận"}
+    assert not replayable("conclusion.saved", {"conclusion": saved, "conclusions": [saved]})
+    assert replayable("conclusion.saved", {"conclusion": saved})
 
 
 def test_encode_event() -> None:

@@ -24,6 +24,10 @@ from meeting_server.models import EVENT_NAMES
 MAX_MESSAGE_BYTES: Final = 64 * 1024
 _INT_LIMIT: Final = 2**63
 _CLIENT_TYPES: Final = "hello, ping, presenter.page"
+# What the events logged before events carried only what changed have and today's have not:
+# the whole list again.
+_WHOLE_LISTS: Final = {"agenda.changed": "agenda_items", "conclusion.saved": "conclusions",
+                       "conclusion.deleted": "conclusions"}
 
 
 class ProtocolError(Exception):
@@ -65,6 +69,14 @@ def encode_event(seq: int, event: str, data: Mapping[str, Any], at: str, actor: 
     return _dumps(
         {"type": "event", "seq": seq, "event": event, "data": data, "at": at, "actor": actor}
     )
+
+
+def replayable(event: str, data: Mapping[str, Any]) -> bool:
+    """Whether a logged event can be sent as it is to a client that resumes: not one logged
+    with the whole list again (before events carried only what changed), which today's
+    clients do not apply; a replay with one is a snapshot instead."""
+    key = _WHOLE_LISTS.get(event)
+    return key is None or key not in data
 
 
 def encode_snapshot(seq: int, state: Mapping[str, Any]) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from meeting_server import access, auth
-from meeting_server.db import Database
+from meeting_server.db import Conn, Database
 from meeting_server.errors import HTTPError
 from meeting_server.live import protocol
 from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
@@ -22,7 +22,7 @@ from meeting_server.store import events, meetings
 logger = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 30.0
-REPLAY_PAGE = 1000
+REPLAY_PAGE = 200
 
 
 class Live:
@@ -108,7 +108,8 @@ async def meeting_socket(websocket: WebSocket) -> None:
             return
         sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
         live.track(token_hash, sub)
-        first, after = await _catch_up(db, user, meeting_id, hello.last_seq)
+        first, after = await _catch_up(db, context.settings, user, meeting_id,
+                                       hello.last_seq)
         sub.start(first, after)
         await _receive_loop(websocket, db, sub, user, meeting_id)
     except WebSocketDisconnect:
@@ -148,29 +149,41 @@ async def _await_hello(websocket: WebSocket) -> protocol.Hello | None:
                     "hello_first", "Send hello before anything else."))
 
 
-async def _catch_up(db: Database, user: User, meeting_id: int, last_seq: int | None
-                    ) -> tuple[list[str], int]:
-    """The missed events after ``last_seq``, or a snapshot when they cannot be replayed."""
+async def _catch_up(db: Database, settings: Settings, user: User, meeting_id: int,
+                    last_seq: int | None) -> tuple[list[str], int]:
+    """The missed events after ``last_seq``, or a snapshot when they cannot be replayed: a
+    ``last_seq`` unknown, in the future or older than the log keeps, more missed events than
+    MEETING_WS_REPLAY_EVENTS or MEETING_WS_REPLAY_KB, or one logged in an older format."""
     async with db.read() as conn:
         last = await events.last_seq(conn, meeting_id)
         oldest = await events.first_seq(conn, meeting_id)
-        replayable = (last_seq is not None and last_seq <= last
-                      and (last_seq >= oldest - 1 or last_seq == last))
-        if replayable:
-            assert last_seq is not None
-            messages: list[str] = []
-            cursor = last_seq
-            while cursor < last:
-                page = await events.after(conn, meeting_id, cursor, REPLAY_PAGE)
-                if not page:
-                    break
-                messages.extend(protocol.encode_event(e.seq, e.event, e.data, e.at, e.actor)
-                                for e in page)
-                cursor = page[-1].seq
-            return messages, cursor
+        if (last_seq is not None and last_seq <= last
+                and (last_seq >= oldest - 1 or last_seq == last)
+                and last - last_seq <= settings.ws_replay_events):
+            missed = await _replay(conn, meeting_id, last_seq, settings.ws_replay_kb * 1024)
+            if missed is not None:
+                return missed
         _, snapshot = await meeting_queries.meeting_state(conn, user, meeting_id,
                                                           db.clock.today())
     return [protocol.encode_snapshot(last, snapshot)], last
+
+
+async def _replay(conn: Conn, meeting_id: int, after: int, max_bytes: int
+                  ) -> tuple[list[str], int] | None:
+    """The events after ``after`` as messages and the last one's seq, read a page at a time;
+    None as soon as they come to more than ``max_bytes`` or one cannot be replayed."""
+    messages: list[str] = []
+    size = 0
+    while page := await events.page(conn, meeting_id, after, REPLAY_PAGE, max_bytes):
+        for e in page:
+            if not protocol.replayable(e.event, e.data):
+                return None
+            messages.append(protocol.encode_event(e.seq, e.event, e.data, e.at, e.actor))
+            size += len(messages[-1].encode())
+            if size > max_bytes:
+                return None
+        after = page[-1].seq
+    return messages, after
 
 
 async def _receive_loop(websocket: WebSocket, db: Database, sub: Subscription, user: User,

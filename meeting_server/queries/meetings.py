@@ -96,12 +96,12 @@ async def console(conn: Conn, user: User, meeting_id: int, today: date) -> Conso
     return Console(standing, current, await users.list_units(conn), people, pairable)
 
 
-async def events_after(conn: Conn, user: User, meeting_id: int, after: int, limit: int
-                       ) -> tuple[list[Event], int]:
-    """``GET /api/meetings/{id}/events``: up to ``limit`` events after ``after``, and the last
-    seq. Three statements."""
+async def events_after(conn: Conn, user: User, meeting_id: int, after: int, limit: int,
+                       max_bytes: int) -> tuple[list[Event], int]:
+    """``GET /api/meetings/{id}/events``: a page of the log after ``after`` (``events.page``:
+    at most ``limit`` events and about ``max_bytes``), and the last seq. Four statements."""
     standing = await meeting_access(conn, user, meeting_id)
-    found = await events.after(conn, standing.meeting.id, after, limit)
+    found = await events.page(conn, standing.meeting.id, after, limit, max_bytes)
     return found, await events.last_seq(conn, standing.meeting.id)
 
 

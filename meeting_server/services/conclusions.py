@@ -12,10 +12,6 @@ from meeting_server.models import Conclusion, EventName, Task, User
 from meeting_server.store import agenda, conclusions, events, tasks, users
 
 
-async def _conclusions_data(tx: Transaction, meeting_id: int) -> list[dict[str, Any]]:
-    return [c.as_dict() for c in await conclusions.list_for(tx, meeting_id)]
-
-
 async def _check_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
     if item_id is None:
         return
@@ -28,20 +24,26 @@ async def _check_item(tx: Transaction, meeting_id: int, item_id: int | None) -> 
 async def add_conclusion(db: Database, access: Access, text: str,
                          agenda_item_id: int | None) -> Conclusion:
     async with db.transaction() as tx:
-        await _check_item(tx, access.meeting.id, agenda_item_id)
-        saved = await conclusions.append(tx, access.meeting.id, text, agenda_item_id,
-                                         access.user.id)
-        await _saved(tx, saved, access.user.id)
-        return saved
+        return await add_conclusion_in(tx, access.meeting.id, text, agenda_item_id,
+                                       access.user.id)
+
+
+async def add_conclusion_in(tx: Transaction, meeting_id: int, text: str,
+                            agenda_item_id: int | None, actor: int) -> Conclusion:
+    """Record the conclusion, numbered after the others, inside ``tx``."""
+    await _check_item(tx, meeting_id, agenda_item_id)
+    saved = await conclusions.append(tx, meeting_id, text, agenda_item_id, actor)
+    await _saved(tx, saved, actor)
+    return saved
 
 
 async def _saved(tx: Transaction, conclusion: Conclusion, actor: int) -> Conclusion:
+    """Log the conclusion as it now is; a tablet puts it at its number and numbers the others
+    around it, as the store did (the event never lists them all)."""
     current = await conclusions.get(tx, conclusion.id)
     assert current is not None
-    await events.append(tx, conclusion.meeting_id, "conclusion.saved", {
-        "conclusion": current.as_dict(),
-        "conclusions": await _conclusions_data(tx, conclusion.meeting_id),
-    }, actor)
+    await events.append(tx, conclusion.meeting_id, "conclusion.saved",
+                        {"conclusion": current.as_dict()}, actor)
     return current
 
 
@@ -61,10 +63,9 @@ async def delete_conclusion(db: Database, access: Access, conclusion: Conclusion
     async with db.transaction() as tx:
         removed = [t.id for t in await tasks.list_for_conclusion(tx, conclusion.id)]
         await conclusions.delete(tx, conclusion)
-        await events.append(tx, conclusion.meeting_id, "conclusion.deleted", {
-            "conclusion_id": conclusion.id, "task_ids": removed,
-            "conclusions": await _conclusions_data(tx, conclusion.meeting_id),
-        }, access.user.id)
+        await events.append(tx, conclusion.meeting_id, "conclusion.deleted",
+                            {"conclusion_id": conclusion.id, "task_ids": removed},
+                            access.user.id)
 
 
 async def unit_ids(tx: Transaction, codes: list[str], field: str) -> list[int]:

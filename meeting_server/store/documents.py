@@ -59,6 +59,12 @@ async def get(conn: Conn, document_id: int) -> Document | None:
     return _document(row) if row else None
 
 
+async def ids_for_item(conn: Conn, agenda_item_id: int) -> list[int]:
+    rows = await fetchall(conn, "SELECT id FROM documents WHERE agenda_item_id = ? ORDER BY id",
+                          (agenda_item_id,))
+    return [int(r[0]) for r in rows]
+
+
 async def versions(conn: Conn, document_id: int) -> list[DocumentVersion]:
     rows = await fetchall(
         conn,

@@ -42,12 +42,31 @@ async def first_seq(conn: Conn, meeting_id: int) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-async def after(conn: Conn, meeting_id: int, seq: int, limit: int = 1000) -> list[Event]:
+async def page(conn: Conn, meeting_id: int, seq: int, limit: int, max_bytes: int
+               ) -> list[Event]:
+    """A page of the log after ``seq``: at most ``limit`` events, and at most ``max_bytes`` of
+    their data unless the first alone is more (then it comes by itself). The sizes are read
+    first, so that a page of large events (as logged before events carried only what changed)
+    is never loaded whole. Two statements."""
+    sizes = await fetchall(
+        conn,
+        "SELECT seq, length(CAST(data AS BLOB)) FROM events WHERE meeting_id = ? AND seq > ?"
+        " ORDER BY seq LIMIT ?",
+        (meeting_id, seq, limit),
+    )
+    if not sizes:
+        return []
+    last, total = sizes[0][0], 0
+    for row in sizes:
+        total += row[1]
+        if total > max_bytes and row[0] != sizes[0][0]:
+            break
+        last = row[0]
     rows = await fetchall(
         conn,
         "SELECT seq, event, data, at, actor_id FROM events WHERE meeting_id = ? AND seq > ?"
-        " ORDER BY seq LIMIT ?",
-        (meeting_id, seq, limit),
+        " AND seq <= ? ORDER BY seq",
+        (meeting_id, seq, last),
     )
     return [
         Event(meeting_id, r["seq"], r["event"], json.loads(r["data"]), r["at"], r["actor_id"])

@@ -13,7 +13,7 @@ from meeting_server.inputs import meeting_fields, participant_role
 from meeting_server.models import ATTENDANCE_STATUSES, MEETING_STATUSES
 from meeting_server.queries import meetings as queries
 from meeting_server.services import meetings as service
-from meeting_server.validate import MAX_ID, json_body, path_id
+from meeting_server.validate import MAX_ID, json_body, path_id, whole_number
 from meeting_server.views.common import (
     ask,
     clock,
@@ -24,7 +24,9 @@ from meeting_server.views.common import (
     signed_in,
 )
 
+#: A page of GET /events: at most this many events, and this many bytes of their data.
 EVENTS_PAGE = 1000
+EVENTS_PAGE_BYTES = 1024 * 1024
 
 
 async def list_meetings(request: Request) -> Response:
@@ -135,10 +137,10 @@ async def clear_presenter(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> Response:
-    raw = request.query_params.get("after", "0")
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+    after = whole_number(request.query_params.get("after", "0"))
+    if after is None or after > MAX_ID:
         await meeting_access(request)  # another meeting's log is 404 before a bad 'after'
         raise BadRequest("'after' must be a whole number.", "bad_query")
-    found, last = await ask(request, queries.events_after, path_id(request), int(raw),
-                            EVENTS_PAGE)
+    found, last = await ask(request, queries.events_after, path_id(request), after,
+                            EVENTS_PAGE, EVENTS_PAGE_BYTES)
     return ok({"events": [e.as_dict() for e in found], "last_seq": last})
