@@ -57,7 +57,7 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
         raise BadRequest("Send the file as multipart/form-data.", "not_multipart")
     declared = request.headers.get("content-length")
     known = declared is not None and declared.isascii() and declared.isdigit()
-    if known and int(declared or 0) > limit + OVERHEAD:
+    if known and (len(declared or "") > 19 or int(declared or 0) > limit + OVERHEAD):
         raise TooLarge("The file is larger than {mib} MiB.", values={"mib": limit // (1024 * 1024)})
 
     upload = Upload()

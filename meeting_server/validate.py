@@ -50,7 +50,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared is not None:
         if not (declared.isascii() and declared.isdigit()):
             raise BadRequest("Invalid Content-Length header.", "bad_request")
-        if int(declared) > limit:
+        if len(declared) > 19 or int(declared) > limit:
             raise TooLarge("The request body is over {kib} KiB.", values={"kib": limit // 1024})
     chunks, total = [], 0
     async for chunk in request.stream():

@@ -188,3 +188,22 @@ async def test_a_4300_digit_id_in_a_page_path_is_404(world: World) -> None:
     r = await world.secretary.get(f"/meetings/{world.meeting_id}/documents/{'9' * 4300}")
 
     assert r.status_code == 404
+
+
+QUERY_NUMBERS = [("/api/meetings/{m}/events", "after"), ("/api/tasks", "meeting_id"),
+                 ("/api/deadline", "meeting_id"), ("/api/search", "meeting_id")]
+
+
+@pytest.mark.parametrize("url,name", QUERY_NUMBERS, ids=[n for _, n in QUERY_NUMBERS])
+async def test_a_4300_digit_number_in_a_query_is_bad_query(world: World, url: str,
+                                                           name: str) -> None:
+    r = await world.secretary.get(url.format(m=world.meeting_id), params={name: "9" * 4300})
+
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query"
+
+
+async def test_a_4300_digit_content_length_is_too_large(world: World) -> None:
+    r = await world.secretary.post("/api/meetings", content=b"{}", headers={
+        "Content-Type": "application/json", "Content-Length": "9" * 4300})
+
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"

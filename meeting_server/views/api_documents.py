@@ -22,7 +22,7 @@ from meeting_server.queries import documents as queries
 from meeting_server.services import documents as service
 from meeting_server.store import agenda
 from meeting_server.uploads import receive
-from meeting_server.validate import MAX_ID, path_id
+from meeting_server.validate import MAX_ID, path_id, whole_number
 from meeting_server.views.common import (
     app_context,
     ask,
@@ -61,12 +61,11 @@ async def _made(file: Awaitable[Path]) -> Path:
 async def _document_version(request: Request) -> tuple[Document, DocumentVersion, Access]:
     """The document in the path at the ``?version=`` asked for (else the current one)."""
     raw = request.query_params.get("version")
-    if raw is not None and (not (raw.isascii() and raw.isdigit())
-                            or not 0 < int(raw) <= MAX_ID):
+    number = whole_number(raw) if raw is not None else None
+    if raw is not None and (number is None or not 0 < number <= MAX_ID):
         await ask(request, queries.document_access, path_id(request))  # 404 comes first
         raise BadRequest("'version' must be a positive whole number.", "bad_query")
-    return await ask(request, queries.document_version, path_id(request),
-                     int(raw) if raw is not None else None)
+    return await ask(request, queries.document_version, path_id(request), number)
 
 
 def _title(value: str | None, fallback: str) -> str:

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from meeting_server.errors import BadRequest, Invalid
 from meeting_server.queries import search as queries
 from meeting_server.store import search as store
-from meeting_server.validate import MAX_ID
+from meeting_server.validate import MAX_ID, whole_number
 from meeting_server.views.common import app_context, ask, ok, pages, signed_in
 
 
@@ -21,9 +21,10 @@ def _query(request: Request) -> tuple[str, int | None]:
         raise Invalid("The search text is over {chars} characters.",
                       "query_too_long", values={"chars": store.MAX_QUERY_CHARS})
     raw = request.query_params.get("meeting_id") or None
-    if raw is not None and not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_ID):
+    meeting_id = whole_number(raw) if raw is not None else None
+    if raw is not None and (meeting_id is None or not 0 < meeting_id <= MAX_ID):
         raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
-    return text, int(raw) if raw else None
+    return text, meeting_id
 
 
 def _results(request: Request, hits: list[store.Hit]) -> list[dict[str, Any]]:

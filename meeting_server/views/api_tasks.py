@@ -17,7 +17,7 @@ from meeting_server.services import conclusions as service
 from meeting_server.store.tasks import Due, TaskFilter
 from meeting_server.task_exports import tasks_csv, tasks_ics
 from meeting_server.timeutil import parse_date
-from meeting_server.validate import MAX_ID, Fields, json_body, path_id
+from meeting_server.validate import MAX_ID, Fields, json_body, path_id, whole_number
 from meeting_server.views.common import (
     ask,
     audit,
@@ -203,12 +203,12 @@ async def list_tasks(request: Request) -> Response:
         raise BadRequest("'status' must be one of {choices}.", "bad_query",
                          values={"choices": ', '.join(TASK_STATUSES)})
     meeting_raw = q.get("meeting_id") or None
-    if meeting_raw is not None and (
-            not (meeting_raw.isascii() and meeting_raw.isdigit()) or int(meeting_raw) > MAX_ID):
+    meeting_id = whole_number(meeting_raw) if meeting_raw is not None else None
+    if meeting_raw is not None and (meeting_id is None or meeting_id > MAX_ID):
         raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
     where = TaskFilter(
         status=status, overdue=_flag(q.get("overdue"), "overdue"),
-        meeting_id=int(meeting_raw) if meeting_raw else None,
+        meeting_id=meeting_id,
         due_before=_query_date(q.get("due_before"), "due_before"),
         due_after=_query_date(q.get("due_after"), "due_after"),
     )
@@ -239,10 +239,10 @@ async def preview_deadline(request: Request) -> Response:
     text = request.query_params.get("text", "")
     raw_meeting = request.query_params.get("meeting_id")
     if raw_meeting:
-        digits = raw_meeting.isascii() and raw_meeting.isdigit()
-        if not digits or not 0 < int(raw_meeting) <= MAX_ID:
+        meeting_id = whole_number(raw_meeting)
+        if meeting_id is None or not 0 < meeting_id <= MAX_ID:
             raise BadRequest("'meeting_id' must be a whole number.", "bad_query")
-        access = await ask(request, meeting_queries.meeting_access, int(raw_meeting))
+        access = await ask(request, meeting_queries.meeting_access, meeting_id)
         day = meeting_day(access.meeting)
     else:
         day = _query_date(request.query_params.get("date"), "date") or clock(request).today()

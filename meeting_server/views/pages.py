@@ -15,7 +15,7 @@ from meeting_server.queries import publications as publication_queries
 from meeting_server.queries import tasks as task_queries
 from meeting_server.redirects import same_origin_path
 from meeting_server.resources import data_path
-from meeting_server.validate import path_id
+from meeting_server.validate import path_id, whole_number
 from meeting_server.views.common import app_context, ask, clock, pages, signed_in
 
 
@@ -50,9 +50,9 @@ async def document(request: Request) -> Response:
                        path_id(request, "doc_id"))
     access, found, versions = viewed.access, viewed.document, viewed.versions
     shown = found.current
-    raw = request.query_params.get("version", "")
-    if raw.isascii() and raw.isdigit():
-        shown = next((v for v in versions if v.version == int(raw)), found.current)
+    number = whole_number(request.query_params.get("version", ""))
+    if number is not None:
+        shown = next((v for v in versions if v.version == number), found.current)
     raw_page = request.query_params.get("page", "1")
     digits = raw_page.isascii() and raw_page.isdigit() and 0 < len(raw_page) < 7
     page = int(raw_page) if digits else 1
