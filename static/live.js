@@ -108,7 +108,8 @@
       }
       case "agenda.current":
         state.current_item_id = d.current_item_id;
-        state.meeting = Object.assign({}, state.meeting, { current_item_at: d.current_item_at || null });
+        // since when: the event's time (meetings.current_item_at in the snapshot)
+        state.meeting = Object.assign({}, state.meeting, { current_item_at: d.current_item_id === null ? null : event.at });
         break;
       case "presenter.page":
         state.presenter = d.document_id === null ? null : d; break;

@@ -42,6 +42,8 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
                                 else c for c in state["conclusions"]]
     elif name == "agenda.current":
         state["current_item_id"] = data["current_item_id"]
+        state["meeting"] = {**state["meeting"], "current_item_at":
+                            event["at"] if data["current_item_id"] is not None else None}
     elif name == "presenter.page":
         state["presenter"] = None if data["document_id"] is None else data
     elif name in ("document.published", "document.version"):

@@ -130,11 +130,10 @@ async def set_current_item(db: Database, access: Access, item_id: int | None) ->
             if item is None or item.meeting_id != access.meeting.id:
                 raise Invalid("No such agenda item in this meeting.", "unknown_agenda_item",
                               field="agenda_item_id")
-        at = await meetings.set_current_item(tx, access.meeting.id, item_id)
-        await events.append(tx, access.meeting.id, "agenda.current",
-                            {"current_item_id": item_id,
-                             "current_item_at": at if item_id is not None else None},
-                            access.user.id)
+        event = await events.append(tx, access.meeting.id, "agenda.current",
+                                    {"current_item_id": item_id}, access.user.id)
+        # under discussion since the event's time, which the tablets apply it with
+        await meetings.set_current_item(tx, access.meeting.id, item_id, event.at)
 
 
 async def set_presenter(db: Database, access: Access, document_id: int, page: int) -> Presenter:

@@ -92,12 +92,11 @@ async def update(tx: Transaction, meeting_id: int, changes: dict[str, object]) -
     return _meeting(row)
 
 
-async def set_current_item(tx: Transaction, meeting_id: int, item_id: int | None) -> str:
-    """The item under discussion, from now on; returns when that was."""
-    at = tx.now_iso()
+async def set_current_item(tx: Transaction, meeting_id: int, item_id: int | None,
+                           since: str) -> None:
+    """The item under discussion, and since when."""
     await tx.execute("UPDATE meetings SET current_item_id = ?, current_item_at = ? WHERE id = ?",
-                     (item_id, at if item_id is not None else None, meeting_id))
-    return at
+                     (item_id, since if item_id is not None else None, meeting_id))
 
 
 async def presenter(conn: Conn, meeting_id: int) -> Presenter | None:
