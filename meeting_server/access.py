@@ -321,6 +321,11 @@ def task_access(user: User, task: Task | None, meeting: Meeting | None,
 
 # ── Minutes and notices ──────────────────────────────────────────────────────────────────────
 
+def tracks_notices(user: User) -> bool:
+    """The home page lists the conclusion notices due and late to staff, who issue them."""
+    return is_staff(user)
+
+
 def can_read_publication(user: User, publication: Publication, role: str | None,
                          unit_has_tasks: bool) -> bool:
     """A draft is for the meeting's chair and secretary (and staff); a published version for

@@ -136,6 +136,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
               name="publish"),
         Route("/api/publications/{id:int}/pdf", api_publications.pdf, name="publication_pdf"),
         Route("/api/publications/{id:int}/html", api_publications.html, name="publication_html"),
+        Route("/api/publications/{id:int}/verify", api_publications.verify,
+              name="verify_publication"),
         Route("/api/search", api_search.search, name="search"),
         WebSocketRoute("/ws/meetings/{id:int}", meeting_socket, name="meeting_socket"),
         Route("/login", pages.login, name="login"),

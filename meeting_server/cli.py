@@ -26,7 +26,8 @@ logger = logging.getLogger("meeting_server")
 
 # The demo city of agendas/demo (fictional), for the header of its minutes and notices.
 DEMO_ISSUER = {"issuer_parent": "UBND THÀNH PHỐ SÔNG LAM", "issuer": "VĂN PHÒNG",
-               "place": "Sông Lam"}
+               "issuer_symbol": "VP", "place": "Sông Lam"}
+DEMO_ORGANISATION = "Văn phòng UBND thành phố Sông Lam"
 
 
 def _settings_epilog() -> str:
@@ -176,13 +177,32 @@ def demo(settings: Settings) -> int:
     if (settings.data_dir / "meeting.db").exists():
         raise CommandError(f"{settings.data_dir} already holds data; demo needs a fresh dir")
     folder = data_path("agendas/demo")
+    settings, signing = _demo_signing(settings)
     meeting_id, people = asyncio.run(_demo_setup(settings, folder))
     lines = ["", "Demo meeting ready / Cuộc họp mẫu đã sẵn sàng:",
              f"  meeting id {meeting_id}", "  users (username / password / role):"]
     for username, password, role in people:
         lines.append(f"    {username:<14} {password}  {role}")
-    print("\n".join(lines) + "\n", flush=True)
+    print("\n".join([*lines, *signing]) + "\n", flush=True)
     return serve(settings)
+
+
+def _demo_signing(settings: Settings) -> tuple[Settings, list[str]]:
+    """Unless a certificate is configured, a self-signed test one in the data dir, so that the
+    demo's publications are signed; and the lines that say so."""
+    if settings.signing_certificate is not None:
+        return settings, [f"  publications are signed with {settings.signing_certificate}"]
+    from dataclasses import replace
+
+    from meeting_server.datadir import DataDir
+    from meeting_server.publishing.demo_certificate import make_demo_certificate
+
+    path = DataDir(settings.data_dir).demo_certificate
+    password = make_demo_certificate(path, DEMO_ORGANISATION, DEMO_ISSUER["place"])
+    return replace(settings, signing_certificate=path, signing_password=password), [
+        "  digital signatures: a SELF-SIGNED TEST certificate, for trying the demo only /",
+        "  chữ ký số: chứng thư tự ký để THỬ NGHIỆM, không có giá trị pháp lý:",
+        f"    {path} (password {password})"]
 
 
 async def _demo_setup(settings: Settings, folder: Path) -> tuple[int, list[tuple[str, str, str]]]:

@@ -23,8 +23,10 @@ from meeting_server.housekeeping import Housekeeping
 from meeting_server.live.hub import Hub
 from meeting_server.live.ws import Live
 from meeting_server.pdf.worker import PdfWorker
-from meeting_server.ratelimit import Limiter, MemoryLimiter
+from meeting_server.publishing.fonts import serif_font
 from meeting_server.publishing.render import Renderer
+from meeting_server.publishing.signing import load_signing
+from meeting_server.ratelimit import Limiter, MemoryLimiter
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
 from meeting_server.templating import Pages
@@ -97,7 +99,8 @@ async def open_context(settings: Settings, *, background: bool = True,
         context = AppContext(
             settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
             indexer=indexer, derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
-            renderer=Renderer(data_path("templates")),
+            renderer=Renderer(data_path("templates"),
+                              load_signing(settings, serif_font().path)),
             limiter=MemoryLimiter(settings.signin_delay, settings.signin_max_delay),
             recorder=recorder,
             abbreviations=Abbreviations.load(table_path(data)),

@@ -32,6 +32,7 @@ PUBLICATIONS = "publications"
 CACHE = "cache"
 TMP = "tmp"
 MANIFEST = "backup-manifest.json"
+DEMO_CERTIFICATE = "demo-signing.p12"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ LAYOUT: tuple[Entry, ...] = (
     Entry(f"{CACHE}/", "Page images (`cache/pages/`), stamped downloads and meeting books "
           "(`cache/stamped/`): made again on demand, safe to delete.", False),
     Entry(f"{TMP}/", "Uploads in progress; emptied when the server starts.", False),
+    Entry(DEMO_CERTIFICATE, "Only from `meeting-server demo`: its self-signed test certificate "
+          "for digital signatures (not for real documents).", False),
     Entry(MANIFEST, "Only in a backup, written last: every file of the backup with its size "
           "and SHA-256.", None),
 )
@@ -100,6 +103,10 @@ class DataDir:
     @property
     def tmp(self) -> Path:
         return self.root / TMP
+
+    @property
+    def demo_certificate(self) -> Path:
+        return self.root / DEMO_CERTIFICATE
 
     @property
     def manifest(self) -> Path:

@@ -10,6 +10,7 @@ from :data:`SETTINGS`, and the tests check both.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -97,6 +98,34 @@ def _origins(env: str, raw: str) -> tuple[str, ...]:
 
 def _url(env: str, raw: str) -> str:
     return raw.rstrip("/")
+
+
+def _lines(env: str, raw: str) -> str:
+    """Text whose lines are kept: a newline, or the two characters ``\\n`` (which fit in any
+    environment file), breaks the line; blanks around each line are dropped."""
+    lines = [line.strip() for line in raw.replace("\\n", "\n").splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _line_list(env: str, raw: str) -> tuple[str, ...]:
+    return tuple(line for line in _lines(env, raw).splitlines())
+
+
+def _symbol(env: str, raw: str) -> str:
+    """The issuing body's abbreviation in a document's symbol (``VP`` in ``152/TB-VP``)."""
+    if not re.fullmatch(r"[A-ZĐ0-9&]+(-[A-ZĐ0-9&]+)*", raw) or len(raw) > 30:
+        raise ConfigError(f"{env}: {raw!r} is not a symbol (capital letters and digits, "
+                          "parts joined by '-', e.g. VP or UBND)")
+    return raw
+
+
+def _optional_file(env: str, raw: str) -> Path | None:
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"{env}: {raw!r} is not a readable file")
+    return path
 
 
 # ------------------------------------------------------------------ the declarations
@@ -219,14 +248,42 @@ class Settings:
         "MEETING_WS_REPLAY_KB", None, "1024",
         "Most KiB of missed events a reconnecting tablet is sent one by one; more, and it gets "
         "a snapshot.", parse=_int(16, 1_048_576))
-    issuer_parent: str = setting("MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
-                                 "Governing body on publications (first header line).",
-                                 parse=_text)
-    issuer: str = setting("MEETING_ISSUER", None, "VĂN PHÒNG",
-                          "Issuing body on publications (second header line, bold).",
-                          parse=_text)
+    issuer_parent: str = setting(
+        "MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
+        "Governing body at the top of publications; a newline (or \\n) starts a new line.",
+        parse=_lines)
+    issuer: str = setting(
+        "MEETING_ISSUER", None, "VĂN PHÒNG",
+        "Issuing body under it, bold, with the short rule; a newline (or \\n) starts a new "
+        "line.", parse=_lines)
+    issuer_symbol: str = setting(
+        "MEETING_ISSUER_SYMBOL", None, "VP",
+        "The issuing body's abbreviation in document symbols: Số: 152/TB-VP.", parse=_symbol)
+    issuer_head: str = setting(
+        "MEETING_ISSUER_HEAD", None, "Chánh Văn phòng",
+        "Position of the issuing body's head; the signer's authority (KT., TL., TUQ.) is "
+        "derived from it.", parse=_text)
+    issuer_collective: str = setting(
+        "MEETING_ISSUER_COLLECTIVE", None, "",
+        "For a collective body (e.g. ỦY BAN NHÂN DÂN), its name after TM. in the signer "
+        "block; empty for a body led by its head.", parse=_text)
     place: str = setting("MEETING_PLACE", None, "Thành phố",
                          "Place name of the date line on publications.", parse=_text)
+    drafting_unit: str = setting(
+        "MEETING_DRAFTING_UNIT", None, "TH",
+        "Abbreviation of the drafting unit in the last recipient line: Lưu: VT, TH.",
+        parse=_text)
+    leadership_recipients: tuple[str, ...] = setting(
+        "MEETING_LEADERSHIP_RECIPIENTS", None, "Chủ tịch, các Phó Chủ tịch UBND thành phố",
+        "Recipient lines of the leadership on every notice; one per line (newline or \\n).",
+        parse=_line_list)
+    signing_certificate: Path | None = setting(
+        "MEETING_SIGNING_CERTIFICATE", None, "",
+        "PKCS#12 file (.p12, .pfx) of the issuing body's certificate; published PDFs are "
+        "signed with it (PAdES). Empty: published unsigned.", parse=_optional_file)
+    signing_password: str = setting(
+        "MEETING_SIGNING_PASSWORD", None, "",
+        "Password of the PKCS#12 file.", parse=_text, secret=True)
     log_level: str = setting("MEETING_LOG_LEVEL", "--log-level", "info",
                              "Logging level: debug, info, warning or error.",
                              parse=_choice("debug", "info", "warning", "error"))

@@ -95,7 +95,9 @@
   function apply(event) {
     const d = event.data;
     switch (event.event) {
-      case "meeting.updated": state.meeting = d.meeting; state.notice_due = d.notice_due; break;
+      case "meeting.updated":
+        state.meeting = d.meeting; state.notice_due = d.notice_due; state.notice_late = d.notice_late;
+        break;
       case "agenda.changed": state.agenda_items = place(state.agenda_items, d.agenda_item, "position"); break;
       case "agenda.item_deleted": {
         const gone = d.agenda_item_id;

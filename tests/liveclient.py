@@ -28,6 +28,7 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
     name, data = event["event"], event["data"]
     if name == "meeting.updated":
         state["meeting"], state["notice_due"] = data["meeting"], data["notice_due"]
+        state["notice_late"] = data["notice_late"]
     elif name == "agenda.changed":
         state["agenda_items"] = placed(state["agenda_items"], data["agenda_item"], "position")
     elif name == "agenda.item_deleted":

@@ -65,6 +65,9 @@ async def build_record(demo: Server) -> tuple[str, int, int, dict[str, str]]:
     for kind in ("minutes", "notice"):
         r = await secretary.post(f"/api/meetings/{mid}/publications", json={"kind": kind})
         assert r.status_code == 201, r.text
+        r = await secretary.patch(f"/api/publications/{r.json()['id']}",
+                                  json={"number": "152", "end_time": "11:30"})
+        assert r.status_code == 200, r.text
         r = await secretary.post(f"/api/publications/{r.json()['id']}/publish")
         assert r.status_code == 200, r.text
         published[str(r.json()["id"])] = r.json()["sha256"]

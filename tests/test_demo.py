@@ -29,6 +29,7 @@ class Demo:
     meeting_id: int
     people: dict[str, tuple[str, str]]  # username: (password, role)
     data_dir: Path
+    output: str
 
     @asynccontextmanager
     async def signed_in(self, username: str) -> AsyncIterator[httpx.AsyncClient]:
@@ -60,7 +61,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         meeting = MEETING.search(text)
         assert meeting, text
         people = {u: (p, r) for u, p, r in PERSON.findall(text)}
-        yield Demo(url, int(meeting.group(1)), people, data_dir)
+        yield Demo(url, int(meeting.group(1)), people, data_dir, text)
     # uvicorn re-raises SIGTERM after a graceful shutdown.
     assert proc.returncode in (0, -signal.SIGTERM), err_path.read_text()
     assert "Traceback" not in err_path.read_text(), err_path.read_text()
@@ -148,3 +149,8 @@ def test_demo_refuses_a_data_dir_that_holds_data(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "fresh" in result.stderr and "Serving on" not in result.stdout
+
+
+def test_demo_says_it_signs_with_a_self_signed_test_certificate(demo: Demo) -> None:
+    assert "SELF-SIGNED TEST certificate" in demo.output
+    assert (demo.data_dir / "demo-signing.p12").is_file()

@@ -287,7 +287,10 @@ async def test_published_notice_reaches_the_tablet_live(room: Room) -> None:
     secretary = await room.server.login(SECRETARY)
     r = await secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "notice"})
     assert r.status_code == 201, r.text
-    r = await secretary.post(f"/api/publications/{r.json()['id']}/publish")
+    url = f"/api/publications/{r.json()['id']}"
+    r = await secretary.patch(url, json={"number": "152"})
+    assert r.status_code == 200, r.text
+    r = await secretary.post(f"{url}/publish")
     assert r.status_code == 200, r.text
     await until(member.page, "window.MeetingLive.state().publications.length === 1")
     await expect(notice).to_be_visible()

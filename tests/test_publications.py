@@ -43,7 +43,7 @@ async def publish_the_example_notice(demo: Server) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     draft = r.json()
     r = await secretary.patch(f"/api/publications/{draft['id']}",
-                              json={"number": "125/TB-VP", "signer": {"name": "Lê Quang Huy"}})
+                              json={"number": "152", "date": "2019-07-09"})
     assert r.status_code == 200
     r = await secretary.post(f"/api/publications/{draft['id']}/publish")
     assert r.status_code == 200, r.text
@@ -87,11 +87,11 @@ async def test_published_pdf_is_the_one_its_hash_names(notice: Notice) -> None:
 
 
 @pytest.mark.parametrize("expected", [
-    MOTTO, "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Số: 125/TB-VP",
+    MOTTO, "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Số: 152/TB-VP",
     "Sở Thông tin và Truyền thông", "Văn phòng UBND thành phố", "Sở Tư pháp",
     "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "Các sở, ban, ngành thành phố",
     "trước ngày 15/8/2019", "trong tháng 7/2019", "thường xuyên",
-    "Nơi nhận:", "Lưu: VT", "Lê Quang Huy",
+    "Nơi nhận:", "Lưu: VT, TH.", "CHÁNH VĂN PHÒNG", "Lê Quang Huy",
 ])
 async def test_notice_of_the_example_has_units_deadlines_motto_recipients(
         notice: Notice, expected: str) -> None:
@@ -108,10 +108,26 @@ async def test_notice_pdf_is_not_blank(notice: Notice) -> None:
 
 
 async def minutes_draft(world: World) -> str:
+    """A draft of the world's minutes, ready to publish (the meeting ended at 11:30)."""
     r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
                                    json={"kind": "minutes"})
     assert r.status_code == 201, r.text
-    return f"/api/publications/{r.json()['id']}"
+    url = f"/api/publications/{r.json()['id']}"
+    r = await world.secretary.patch(url, json={"end_time": "11:30"})
+    assert r.status_code == 200, r.text
+    return url
+
+
+async def notice_draft(world: World, number: str = "7") -> dict[str, Any]:
+    """A draft of the world's notice with a number and a signer, ready to publish."""
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
+                                   json={"kind": "notice"})
+    assert r.status_code == 201, r.text
+    r = await world.secretary.patch(f"/api/publications/{r.json()['id']}", json={
+        "number": number, "signer": {"name": "Lê Văn Tám", "title": "Chánh Văn phòng"}})
+    assert r.status_code == 200, r.text
+    draft: dict[str, Any] = r.json()
+    return draft
 
 
 @pytest.mark.parametrize("path", ["", "/pdf", "/html"])
@@ -177,7 +193,7 @@ async def test_correction_supersedes_and_the_first_stays_readable(world: World) 
                                world.member.headers["authorization"].split()[1])
     await tablet.receive()
     create = f"/api/meetings/{world.meeting_id}/publications"
-    first = (await world.secretary.post(create, json={"kind": "notice"})).json()
+    first = await notice_draft(world)
     await world.secretary.post(f"/api/publications/{first['id']}/publish")
     event = await tablet.receive()
     assert event["event"] == "publication.published"
@@ -185,7 +201,7 @@ async def test_correction_supersedes_and_the_first_stays_readable(world: World) 
     second = (await world.secretary.post(create, json={"kind": "notice"})).json()
     assert second["version"] == 2 and second["supersedes"] == first["id"]
     await world.secretary.patch(f"/api/publications/{second['id']}",
-                                json={"introduction": "Bản đính chính."})
+                                json={"introduction": "Bản đính chính.", "number": "8"})
     await world.secretary.post(f"/api/publications/{second['id']}/publish")
     event = await tablet.receive()
     assert event["data"]["superseded_id"] == first["id"]
@@ -204,7 +220,9 @@ async def test_departments_with_tasks_read_the_notice(demo: Server) -> None:
     secretary, mid, _ = await enter_example(demo)
     notice = (await secretary.post(f"/api/meetings/{mid}/publications",
                                    json={"kind": "notice"})).json()
-    await secretary.post(f"/api/publications/{notice['id']}/publish")
+    await secretary.patch(f"/api/publications/{notice['id']}", json={"number": "152"})
+    r = await secretary.post(f"/api/publications/{notice['id']}/publish")
+    assert r.status_code == 200, r.text
     justice = await demo.login("pgd.stp")
     me = (await justice.get("/api/me")).json()["id"]
     await secretary.delete(f"/api/meetings/{mid}/participants/{me}")
@@ -228,10 +246,12 @@ async def test_hostile_text_comes_out_literally(world: World, kind: str) -> None
                                      "due_text": "thường xuyên"})
     draft = (await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
                                         json={"kind": kind})).json()
-    await world.secretary.patch(f"/api/publications/{draft['id']}", json={
-        "introduction": hostile, "number": hostile[:50], "recipients": [hostile],
+    r = await world.secretary.patch(f"/api/publications/{draft['id']}", json={
+        "introduction": hostile, "number": "9", "recipients": [hostile], "end_time": "11:30",
         "opinions": {str(item["id"]): hostile}, "signer": {"title": hostile, "name": hostile}})
-    await world.secretary.post(f"/api/publications/{draft['id']}/publish")
+    assert r.status_code == 200, r.text
+    r = await world.secretary.post(f"/api/publications/{draft['id']}/publish")
+    assert r.status_code == 200, r.text
     html = (await world.member.get(f"/api/publications/{draft['id']}/html")).text
     assert "<script>" not in html and "49" not in html.replace("2019", "")
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}") >= 4

@@ -1,7 +1,8 @@
 """What a publication shows: a snapshot of the meeting record and the editable fields.
 
 The snapshot is taken when the draft is made (and on refresh); the fields are what the secretary
-and the chair edit. Publishing freezes both into HTML and PDF.
+and the chair edit. Publishing freezes both into HTML and PDF. The wording follows
+:mod:`meeting_server.publishing.forms`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from datetime import date, datetime
 from typing import Any
 
 from meeting_server.deadlines import task_wording
+from meeting_server.publishing.forms import document_symbol, title_in_unit, vietnamese_date
 from meeting_server.settings import Settings
+
+__all__ = ["deadline_words", "default_fields", "short_date", "snapshot", "vietnamese_date"]
 
 ATTENDANCE_VI = {"present": "có mặt", "online": "dự trực tuyến", "absent": "vắng mặt",
                  "unknown": "chưa điểm danh"}
-
-
-def vietnamese_date(day: date) -> str:
-    """"ngày 05 tháng 7 năm 2019", as the date line of an administrative document."""
-    return f"ngày {day.day:02d} tháng {day.month} năm {day.year}"
+#: Who is listed as attending: present in the room or online; not the absent, and not those
+#: whose attendance was never recorded.
+ATTENDING = ("present", "online")
 
 
 def short_date(iso: str | None) -> str:
@@ -47,40 +49,56 @@ def snapshot(state: dict[str, Any]) -> dict[str, Any]:
     people = state["participants"]
     chair = next((p for p in people if p["role"] == "chair"), None)
     secretary = next((p for p in people if p["role"] == "secretary"), None)
+    others = [p for p in people if p["role"] not in ("chair", "secretary")]
     tasks_by_conclusion: dict[int, list[dict[str, Any]]] = {}
     units: dict[str, str] = {}
     for task in sorted(state["tasks"], key=lambda t: t["id"]):
+        if task["status"] == "cancelled":
+            continue
         tasks_by_conclusion.setdefault(task["conclusion_id"], []).append({
             "title": task["title"], "lead_unit": task["lead_unit_name"],
             "support_units": task["support_unit_names"], "due_date": task["due_date"],
             "due_text": task["due_text"], "ongoing": task["ongoing"],
             "deadline": deadline_words(task),
         })
-        units[task["lead_unit"]] = task["lead_unit_name"]
-        units.update(zip(task["support_units"], task["support_unit_names"], strict=True))
+        units.setdefault(task["lead_unit"], task["lead_unit_name"])
+        for code, name in zip(task["support_units"], task["support_unit_names"], strict=True):
+            units.setdefault(code, name)
     documents: dict[int, list[str]] = {}
     for doc in state["documents"]:
         documents.setdefault(doc["agenda_item_id"], []).append(doc["title"])
+    attending = [p for p in others if p["attendance"] in ATTENDING]
     return {
         "title": meeting["title"],
         "occasion": occasion(meeting["title"]),
         "location": meeting["location"],
         "starts_at": meeting["starts_at"],
+        "date_text": vietnamese_date(start.date()),
         "time_text": f"{start:%H} giờ {start:%M}, {vietnamese_date(start.date())}",
         "chair": _person(chair),
         "secretary": _person(secretary),
         "attendees": [{**_person(p), "attendance": ATTENDANCE_VI.get(p["attendance"], ""),
+                       "attending": p["attendance"] in ATTENDING,
                        "absent": p["attendance"] == "absent",
                        "reason": p["absence_reason"] or ""}
-                      for p in people if p["role"] not in ("chair", "secretary")],
+                      for p in others],
+        "attending_units": list(dict.fromkeys(p["unit_name"] for p in attending
+                                              if p["unit_name"])),
+        "attendees_by_unit": _by_unit(attending),
+        "absent": [{**_person(p), "reason": p["absence_reason"] or ""}
+                   for p in people if p["attendance"] == "absent"],
+        "unrecorded": [p["name"] for p in people if p["attendance"] not in
+                       (*ATTENDING, "absent")],
         "agenda": [{"id": item["id"], "position": item["position"], "title": item["title"],
                     "presenter": item["presenter"], "documents": documents.get(item["id"], [])}
                    for item in state["agenda_items"]],
         "conclusions": [{"number": c["number"], "text": c["text"],
+                         "agenda_item_id": c["agenda_item_id"],
                          "tasks": tasks_by_conclusion.get(c["id"], [])}
                         for c in sorted(state["conclusions"], key=lambda c: c["number"])],
-        "units_with_tasks": sorted(units.values()),
-        "participant_units": sorted({p["unit_name"] for p in people if p["unit_name"]}),
+        "units_with_tasks": list(units.values()),
+        "participant_units": list(dict.fromkeys(p["unit_name"] for p in people
+                                                if p["unit_name"])),
     }
 
 
@@ -90,39 +108,64 @@ def _person(person: dict[str, Any] | None) -> dict[str, Any]:
     return {"name": person["name"], "title": person["title"], "unit": person["unit_name"] or ""}
 
 
+def _by_unit(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Attendees grouped by unit, in the order the units first appear, each person's title
+    without the unit's name; people of no unit last."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for p in sorted(people, key=lambda p: p["unit_name"] is None):
+        unit = p["unit_name"] or ""
+        groups.setdefault(unit, []).append(
+            {"name": p["name"], "title": title_in_unit(p["title"], unit)})
+    return [{"unit": unit, "people": found} for unit, found in groups.items()]
+
+
+def _default_signer(record: dict[str, Any], head: str) -> dict[str, str]:
+    """Who signs a notice, first guess: the participant who heads the issuing body, else a
+    deputy; else nobody yet (publishing asks for a name)."""
+    people = [record["chair"], record["secretary"], *record["attendees"]]
+    for prefix in (head, f"Phó {head}"):
+        for person in people:
+            if person["name"] and person["title"].casefold().startswith(prefix.casefold()):
+                return {"title": person["title"], "name": person["name"]}
+    return {"title": head, "name": ""}
+
+
 def default_fields(kind: str, record: dict[str, Any], settings: Settings,
                    today: date) -> dict[str, Any]:
-    """Editable parts with sensible first drafts, in the house style of a city office."""
+    """Editable parts with first drafts, as a city office writes them. An empty
+    ``introduction`` means the one written from the record (attendance included)."""
     chair = record["chair"]
-    chair_words = f"{chair['title']} {chair['name']}".strip() or "chủ trì cuộc họp"
-    attendees = ", ".join(sorted({a["unit"] for a in record["attendees"] if a["unit"]}))
+    chair_line = " ".join(f"{chair['title']} {chair['name']}".split())
+    recipients = [f"{chair_line} (để báo cáo)"] if chair_line else []
     if kind == "notice":
-        introduction = (
-            f"Vào lúc {record['time_text']}, tại {record['location'] or 'trụ sở'}, "
-            f"{chair_words} đã chủ trì {record['occasion']}."
-            + (f" Tham dự cuộc họp có đại diện lãnh đạo: {attendees}." if attendees else "")
-            + f" Sau khi nghe báo cáo và ý kiến của các đại biểu dự họp, {chair_words} "
-            "kết luận như sau:"
-        )
-        recipients = (["Như trên"] + record["units_with_tasks"]
-                      + [u for u in record["participant_units"]
-                         if u not in record["units_with_tasks"]] + ["Lưu: VT"])
-        signer_title = "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG"
+        signer = _default_signer(record, settings.issuer_head)
+        recipients += [*settings.leadership_recipients, *record["units_with_tasks"]]
+        issuer_name = settings.issuer.splitlines()[0].capitalize() if settings.issuer else ""
+        closing = f"{issuer_name} thông báo để các cơ quan, đơn vị biết, thực hiện./.".strip()
     else:
-        introduction = f"Biên bản {record['occasion']}."
-        recipients = ["Các thành viên dự họp", "Lưu: VT"]
-        signer_title = "CHỦ TRÌ"
+        signer = {"title": "", "name": ""}
+        recipients.append("Các đại biểu dự họp")
+        closing = ""
+    recipients.append(f"Lưu: VT, {settings.drafting_unit}".rstrip(", "))
     return {
         "issuer_parent": settings.issuer_parent,
         "issuer": settings.issuer,
+        "symbol": document_symbol(kind, settings.issuer_symbol),
+        "issuer_head": settings.issuer_head,
+        "issuer_collective": settings.issuer_collective,
         "place": settings.place,
         "number": "",
-        "date": today.isoformat(),
-        "introduction": introduction,
+        # The minutes are of the day of the meeting; the notice is dated when it is issued.
+        "date": (today if kind == "notice" else date.fromisoformat(record["starts_at"][:10])
+                 ).isoformat(),
+        "addressees": "",
+        "introduction": "",
         "opinions": {str(item["id"]): "" for item in record["agenda"]},
-        "closing": ("Văn phòng thông báo để các cơ quan, đơn vị biết, thực hiện./."
-                    if kind == "notice" else "Cuộc họp kết thúc vào lúc …, cùng ngày./."),
-        "signer_title": signer_title,
-        "signer_name": chair["name"] if kind == "minutes" else "",
+        "closing": closing,
+        "end_time": "",
+        "signer_title": signer["title"],
+        "signer_name": signer["name"],
+        "signer_authority": "",
         "recipients": recipients,
+        "replaces": None,
     }

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from meeting_server import access
@@ -18,7 +18,16 @@ from meeting_server.models import (
     Unit,
     User,
 )
-from meeting_server.store import agenda, documents, events, meetings, state, tasks, users
+from meeting_server.store import (
+    agenda,
+    documents,
+    events,
+    meetings,
+    publications,
+    state,
+    tasks,
+    users,
+)
 
 
 async def meeting_access(conn: Conn, user: User, meeting_id: int) -> Access:
@@ -109,14 +118,36 @@ async def events_after(conn: Conn, user: User, meeting_id: int, after: int, limi
 class Home:
     meetings: list[dict[str, Any]]
     open_tasks: list[dict[str, Any]]
+    #: For those who issue them: the conclusion notices of meetings held, not yet published.
+    notices: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def home(conn: Conn, user: User, today: date) -> Home:
-    """The home page: the caller's meetings (as ``summaries``) and their unit's open tasks.
-    Four statements (three without a unit)."""
-    found = await summaries(conn, user)
+    """The home page: the caller's meetings (as ``summaries``), their unit's open tasks, and
+    for staff the conclusion notices due and late. Five statements at most."""
+    visible = await meetings.list_visible(conn, access.scope(user))
+    found = await _summaries(conn, visible)
+    notices = await _notices_due(conn, visible, today) if access.tracks_notices(user) else []
     if user.unit is None:
-        return Home(found, [])
+        return Home(found, [], notices)
     mine = await tasks.visible(conn, access.scope(user), tasks.TaskFilter(unit_id=user.unit.id),
                                today)
-    return Home(found, [t.as_dict(today) for t in mine if t.status not in CLOSED_STATUSES])
+    return Home(found, [t.as_dict(today) for t in mine if t.status not in CLOSED_STATUSES],
+                notices)
+
+
+async def _notices_due(conn: Conn, visible: list[Meeting], today: date
+                       ) -> list[dict[str, Any]]:
+    """Meetings held by ``today`` without a published notice, the latest due first: each with
+    its due date, the days left (negative: late) and whether it is late. One statement."""
+    held = [m for m in visible if datetime.fromisoformat(m.starts_at).date() <= today]
+    published = await publications.first_notices(conn, [m.id for m in held])
+    due = []
+    for meeting in held:
+        if meeting.id in published:
+            continue
+        day = date.fromisoformat(state.notice_due(meeting))
+        due.append({"meeting": meeting.as_dict(), "due": day.isoformat(),
+                    "days_left": (day - today).days,
+                    "late": state.notice_late(meeting, None, today)})
+    return sorted(due, key=lambda n: n["due"])

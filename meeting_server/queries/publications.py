@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from meeting_server import access
 from meeting_server.access import PublicationAccess
 from meeting_server.db import Conn
@@ -27,3 +29,22 @@ async def frozen_html(conn: Conn, user: User, publication_id: int
     if standing.publication.status == "draft":
         return standing, None
     return standing, await publications.html(conn, publication_id)
+
+
+@dataclass(frozen=True)
+class PublicationPage:
+    standing: PublicationAccess
+    #: For a draft its editors see: the next number of its symbol in its year.
+    suggested_number: int | None
+
+
+async def publication_page(conn: Conn, user: User, publication_id: int) -> PublicationPage:
+    """The publication page: the standing, and the number the secretary is offered. One or
+    two statements."""
+    standing = await publication_access(conn, user, publication_id)
+    fields = standing.publication.fields
+    if not standing.can_edit or not fields.get("symbol"):
+        return PublicationPage(standing, None)
+    year = str(fields.get("date", ""))[:4]
+    return PublicationPage(standing, await publications.next_number(conn, fields["symbol"],
+                                                                    year))

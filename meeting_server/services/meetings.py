@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from meeting_server.access import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Invalid, NotFound
 from meeting_server.models import Meeting, MeetingRole, Participant, Presenter, User
-from meeting_server.store import agenda, documents, events, meetings, users
-from meeting_server.store.state import notice_due
+from meeting_server.store import agenda, documents, events, meetings, publications, users
+from meeting_server.store.state import notice_due, notice_late
 
 
 async def create_meeting(db: Database, user: User, title: str, starts_at: datetime,
@@ -27,7 +27,8 @@ async def create_meeting_in(tx: Transaction, actor: int | None, title: str, star
     meeting = await meetings.create(tx, title, starts_at.isoformat(), location, chair_id, actor)
     if chair_id is not None:
         await meetings.upsert_participant(tx, meeting.id, chair_id, "chair")
-    await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting), actor)
+    await events.append(tx, meeting.id, "meeting.updated",
+                        meeting_data(meeting, None, tx.clock.today()), actor)
     if chair_id is not None:
         await _participant_added(tx, meeting.id, chair_id, actor)
     return meeting
@@ -39,7 +40,9 @@ async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) 
             await _active_user(tx, changes["chair_id"], "chair_id")
         meeting = await meetings.update(tx, access.meeting.id,
                                         {**changes, **_times(tx, access.meeting, changes)})
-        await events.append(tx, meeting.id, "meeting.updated", meeting_data(meeting),
+        first_notice = (await publications.first_notices(tx, [meeting.id])).get(meeting.id)
+        await events.append(tx, meeting.id, "meeting.updated",
+                            meeting_data(meeting, first_notice, tx.clock.today()),
                             access.user.id)
         previous = access.meeting.chair_id
         if "chair_id" in changes and previous is not None and previous != changes["chair_id"]:
@@ -52,8 +55,10 @@ async def update_meeting(db: Database, access: Access, changes: dict[str, Any]) 
         return meeting
 
 
-def meeting_data(meeting: Meeting) -> dict[str, Any]:
-    return {"meeting": meeting.as_dict(), "notice_due": notice_due(meeting)}
+def meeting_data(meeting: Meeting, first_notice_at: str | None, today: date) -> dict[str, Any]:
+    """``meeting.updated``: the meeting, when its notice is due and whether it is late."""
+    return {"meeting": meeting.as_dict(), "notice_due": notice_due(meeting),
+            "notice_late": notice_late(meeting, first_notice_at, today)}
 
 
 def _times(tx: Transaction, meeting: Meeting, changes: dict[str, Any]) -> dict[str, Any]:

@@ -70,13 +70,51 @@ async def update_draft(tx: Transaction, publication_id: int, *, fields: dict[str
 
 
 async def publish(tx: Transaction, publication_id: int, html_text: str, sha256: str, size: int,
-                  published_by: int) -> None:
+                  published_by: int, fields: dict[str, Any]) -> None:
+    """Freeze the draft with its final ``fields`` (what publishing added: the signature)."""
     at = tx.now_iso()
     await tx.execute(
         "UPDATE publications SET status = 'published', html = ?, sha256 = ?, size = ?,"
-        " published_at = ?, published_by = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
-        (html_text, sha256, size, at, published_by, at, publication_id),
+        " fields = ?, published_at = ?, published_by = ?, updated_at = ?"
+        " WHERE id = ? AND status = 'draft'",
+        (html_text, sha256, size, json.dumps(fields, ensure_ascii=False), at, published_by, at,
+         publication_id),
     )
+
+
+# A document's number is its registration number of the year: the same symbol (TB-VP) and
+# year never give it twice. Drafts hold no number yet; published and superseded ones do.
+_NUMBERED = (
+    " FROM publications WHERE status != 'draft' AND json_extract(fields, '$.symbol') = ?"
+    " AND substr(json_extract(fields, '$.date'), 1, 4) = ?"
+)
+
+
+async def number_taken(conn: Conn, symbol: str, number: int, year: str,
+                       except_id: int) -> int | None:
+    """The publication, other than ``except_id``, already issued as ``number``/``symbol`` in
+    ``year``, if any."""
+    row = await fetchone(
+        conn, f"SELECT id{_NUMBERED} AND CAST(json_extract(fields, '$.number') AS INTEGER) = ?"
+              " AND id != ? LIMIT 1", (symbol, year, number, except_id))
+    return int(row[0]) if row else None
+
+
+async def next_number(conn: Conn, symbol: str, year: str) -> int:
+    """One more than the highest number issued with ``symbol`` in ``year`` (1 for the first)."""
+    row = await fetchone(
+        conn, f"SELECT coalesce(max(CAST(json_extract(fields, '$.number') AS INTEGER)), 0) + 1"
+              f"{_NUMBERED}", (symbol, year))
+    return int(row[0]) if row else 1
+
+
+async def first_notices(conn: Conn, meeting_ids: list[int]) -> dict[int, str]:
+    """For each of the meetings that has one, when its conclusion notice was first published."""
+    rows = await fetchall(
+        conn, "SELECT meeting_id, min(published_at) FROM publications WHERE kind = 'notice'"
+              " AND published_at IS NOT NULL AND meeting_id IN (SELECT value FROM json_each(?))"
+              " GROUP BY meeting_id", (json.dumps(meeting_ids),))
+    return {int(r[0]): str(r[1]) for r in rows}
 
 
 async def supersede(tx: Transaction, publication_id: int) -> None:

@@ -26,6 +26,13 @@ def notice_due(meeting: Meeting) -> str:
     return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
 
 
+def notice_late(meeting: Meeting, first_notice_at: str | None, today: date) -> bool:
+    """Whether the conclusion notice is late: published after its due date, or not published
+    and the due date past (``first_notice_at``: when it was first published, if it was)."""
+    issued = date.fromisoformat(first_notice_at[:10]) if first_notice_at else today
+    return issued > date.fromisoformat(notice_due(meeting))
+
+
 async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool, today: date
                         ) -> dict[str, Any]:
     """The full state; drafts of publications only for those who may edit them; tasks due
@@ -48,6 +55,9 @@ async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool, toda
         "tasks": [t.as_dict(today) for t in assigned],
         "publications": [p.summary() for p in published],
         "notice_due": notice_due(meeting),
+        "notice_late": notice_late(meeting, min(
+            (p.published_at for p in published if p.kind == "notice" and p.published_at),
+            default=None), today),
     }
 
 

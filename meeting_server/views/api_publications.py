@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
-from meeting_server.errors import Invalid
+from meeting_server.errors import Conflict, Invalid
 from meeting_server.models import PUBLICATION_KINDS, Publication
+from meeting_server.publishing.forms import AUTHORITIES
 from meeting_server.publishing.render import TITLES, Renderer
+from meeting_server.publishing.signing import verify as verify_signature
 from meeting_server.queries import publications as queries
 from meeting_server.services import publications as service
 from meeting_server.validate import Fields, json_body, path_id
@@ -51,8 +56,8 @@ def _strings(body: Fields, name: str, limit: int) -> list[str]:
     body.seen.add(name)
     if not isinstance(value, list) or len(value) > limit or not all(
             isinstance(v, str) and len(v) <= 300 and "\x00" not in v for v in value):
-        raise Invalid(f"The field '{name}' must be a list of at most {limit} short texts.",
-                      "invalid_field", field=name)
+        raise Invalid("The field '{name}' must be a list of at most {limit} short texts.",
+                      "invalid_field", values={"name": name, "limit": limit}, field=name)
     return [v.strip() for v in value if v.strip()]
 
 
@@ -67,14 +72,52 @@ def _opinions(body: Fields) -> dict[str, str]:
     return {k: v.strip() for k, v in value.items()}
 
 
+_NUMBER = re.compile(r"0*([1-9][0-9]{0,5})(?:/(.+))?")
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _number(body: Fields, symbol: str) -> str:
+    """The document's number: "152", or "152/TB-VP" with the draft's own symbol; or empty."""
+    text = body.text("number", max_len=50, allow_empty=True)
+    if not text:
+        return ""
+    found = _NUMBER.fullmatch(text)
+    if found is None or (found[2] is not None and found[2] != symbol):
+        raise Invalid("The number is written in digits, e.g. 152 ({symbol} is added to it).",
+                      "invalid_field", values={"symbol": symbol}, field="number")
+    return found[1]
+
+
+def _signer(body: Fields) -> dict[str, str]:
+    signer = body.data["signer"]
+    body.seen.add("signer")
+    if not isinstance(signer, dict) or set(signer) - {"title", "name", "authority"} or not all(
+            isinstance(v, str) and len(v) <= 200 and "\x00" not in v for v in signer.values()):
+        raise Invalid("'signer' is an object with title, name and authority.",
+                      "invalid_field", field="signer")
+    if signer.get("authority", "") not in ("", *AUTHORITIES):
+        raise Invalid("'signer.authority' is TL, TUQ, or empty to derive it from the position.",
+                      "invalid_field", field="signer.authority")
+    names = {"title": "signer_title", "name": "signer_name", "authority": "signer_authority"}
+    return {names[key]: " ".join(value.split()) for key, value in signer.items()}
+
+
 async def update(request: Request) -> Response:
     standing = await ask(request, queries.publication_access, path_id(request))
     body = await json_body(request)
     changes: dict[str, Any] = {}
-    for name, limit in (("number", 50), ("introduction", MAX_TEXT), ("closing", 2000),
-                        ("place", 100), ("issuer", 200), ("issuer_parent", 200)):
+    for name, limit in (("introduction", MAX_TEXT), ("closing", 2000), ("place", 100),
+                        ("issuer", 200), ("issuer_parent", 200), ("addressees", 1000)):
         if body.has(name):
             changes[name] = body.text(name, max_len=limit, allow_empty=True)
+    if body.has("number"):
+        changes["number"] = _number(body, str(standing.publication.fields.get("symbol", "")))
+    if body.has("end_time"):
+        end = body.text("end_time", max_len=5, allow_empty=True)
+        if end and not _CLOCK.fullmatch(end):
+            raise Invalid("The end time is HH:MM, e.g. 11:30.", "invalid_field",
+                          field="end_time")
+        changes["end_time"] = end
     if body.has("date"):
         day = body.day("date")
         assert day is not None
@@ -84,16 +127,7 @@ async def update(request: Request) -> Response:
     if body.has("recipients"):
         changes["recipients"] = _strings(body, "recipients", 60)
     if body.has("signer"):
-        signer = body.data["signer"]
-        body.seen.add("signer")
-        if not isinstance(signer, dict) or set(signer) - {"title", "name"} or not all(
-                isinstance(v, str) and len(v) <= 200 and "\x00" not in v
-                for v in signer.values()):
-            raise Invalid("'signer' is {title, name}.", "invalid_field", field="signer")
-        if "title" in signer:
-            changes["signer_title"] = signer["title"].strip()
-        if "name" in signer:
-            changes["signer_name"] = signer["name"].strip()
+        changes.update(_signer(body))
     body.done()
     standing.require_edit()
     if not changes:
@@ -124,8 +158,9 @@ async def pdf(request: Request) -> Response:
     found = (await ask(request, queries.publication_access, path_id(request))).publication
     if found.status == "draft":
         html = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
-                                          found.version)
-        data = await renderer(request).pdf(html, service.metadata(found, clock(request).now()))
+                                          found.version,
+                                          service.metadata(found, clock(request).now()))
+        data = (await renderer(request).pdf(html)).data
         return Response(data, media_type="application/pdf", headers={
             "Content-Disposition": content_disposition(_filename(found)),
             "Cache-Control": "private, no-store"})
@@ -148,3 +183,23 @@ async def html(request: Request) -> Response:
         text = frozen
     return HTMLResponse(text, headers={"Cache-Control": "private, no-cache",
                                        "Content-Security-Policy": "script-src 'none'"})
+
+async def verify(request: Request) -> Response:
+    """The published file's digital signature, checked by pyHanko against the issuing body's
+    certificate, and whether the file is still the one whose SHA-256 was frozen."""
+    found = (await ask(request, queries.publication_access, path_id(request))).publication
+    if found.status == "draft" or found.sha256 is None:
+        raise Conflict("A draft is not signed; publish it first.", "not_published")
+    context = app_context(request)
+    try:
+        data = await asyncio.to_thread(context.files.publication_path(found.sha256).read_bytes)
+    except FileNotFoundError:
+        data = b""
+    signing = context.renderer.signing
+    checked = await asyncio.to_thread(verify_signature, data,
+                                      signing.trusted if signing else (), settings(request).zone)
+    matches = hashlib.sha256(data).hexdigest() == found.sha256
+    if not matches and checked["valid"]:
+        checked["problem"] = "The stored file is not the one published: its SHA-256 differs."
+    return ok({"id": found.id, "sha256": found.sha256, "sha256_matches": matches, **checked,
+               "valid": bool(checked["valid"] and matches)})

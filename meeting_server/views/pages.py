@@ -7,8 +7,9 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from meeting_server import access
 from meeting_server.models import TASK_STATUSES
-from meeting_server.publishing.render import TITLES
+from meeting_server.publishing.render import TITLES, publication_people
 from meeting_server.queries import documents as document_queries
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.queries import publications as publication_queries
@@ -26,9 +27,10 @@ async def login(request: Request) -> Response:
 
 async def home(request: Request) -> Response:
     found = await ask(request, meeting_queries.home, clock(request).today())
+    user = await signed_in(request)
     return pages(request).render(request, "home.html", {
-        "user": await signed_in(request), "meetings": found.meetings,
-        "open_tasks": found.open_tasks,
+        "user": user, "meetings": found.meetings, "open_tasks": found.open_tasks,
+        "notices": found.notices, "tracks_notices": access.tracks_notices(user),
     })
 
 
@@ -77,7 +79,7 @@ async def console(request: Request) -> Response:
                     "unit_name": u.unit.name if u.unit else None} for u in found.people],
         "pairable": found.pairable,
         "days_left": (due - today).days, "notice_published": published,
-        "notice_late": published is None and due < today,
+        "notice_late": current["notice_late"],
     })
 
 
@@ -96,13 +98,17 @@ async def task_tracker(request: Request) -> Response:
 
 
 async def publication(request: Request) -> Response:
-    standing = await ask(request, publication_queries.publication_access, path_id(request))
+    page = await ask(request, publication_queries.publication_page, path_id(request))
+    standing = page.standing
     found = standing.publication
-    body = app_context(request).renderer.body(found.kind, found.snapshot, found.fields,
-                                              found.status, found.version)
+    renderer = app_context(request).renderer
+    body = renderer.body(found.kind, found.snapshot, found.fields, found.status, found.version)
     return pages(request).render(request, "publication.html", {
         "user": standing.user, "publication": found, "body": body,
         "title": TITLES[found.kind], "editable": standing.can_edit,
+        "suggested_number": page.suggested_number, "signs": renderer.signing is not None,
+        "signature": found.fields.get("signature"),
+        "people": publication_people(found.snapshot),
     })
 
 
