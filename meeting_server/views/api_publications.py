@@ -21,6 +21,7 @@ from meeting_server.validate import Fields, json_body, path_id
 from meeting_server.views.common import (
     app_context,
     ask,
+    audit,
     clock,
     content_disposition,
     db,
@@ -147,6 +148,8 @@ async def publish(request: Request) -> Response:
     lead = standing.require_lead()
     published = await service.publish(db(request), app_context(request).files, renderer(request),
                                       lead, standing.publication)
+    audit(request, lead.user, "publish", "publication", published.id, lead.meeting.id,
+          f"{published.kind} v{published.version}")
     return ok(published.as_dict())
 
 
@@ -155,7 +158,10 @@ def _filename(found: Publication) -> str:
 
 
 async def pdf(request: Request) -> Response:
-    found = (await ask(request, queries.publication_access, path_id(request))).publication
+    standing = await ask(request, queries.publication_access, path_id(request))
+    found = standing.publication
+    audit(request, standing.user, "download", "publication", found.id, found.meeting_id,
+          f"{found.kind} v{found.version} {found.status}")
     if found.status == "draft":
         html = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
                                           found.version,
@@ -175,6 +181,8 @@ async def pdf(request: Request) -> Response:
 async def html(request: Request) -> Response:
     standing, frozen = await ask(request, queries.frozen_html, path_id(request))
     found = standing.publication
+    audit(request, standing.user, "view", "publication", found.id, found.meeting_id,
+          f"{found.kind} v{found.version} {found.status}")
     if found.status == "draft":
         text = renderer(request).document(found.kind, found.snapshot, found.fields, "draft",
                                           found.version)

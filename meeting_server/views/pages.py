@@ -17,7 +17,7 @@ from meeting_server.queries import tasks as task_queries
 from meeting_server.redirects import same_origin_path
 from meeting_server.resources import data_path
 from meeting_server.validate import path_id, whole_number
-from meeting_server.views.common import app_context, ask, clock, pages, signed_in
+from meeting_server.views.common import app_context, ask, audit, clock, pages, signed_in
 
 
 async def login(request: Request) -> Response:
@@ -42,6 +42,7 @@ async def meeting(request: Request) -> Response:
                                if d["agenda_item_id"] == item["id"]]}
         for item in current["agenda_items"]
     ]
+    audit(request, access.user, "view", "meeting", access.meeting.id, access.meeting.id)
     return pages(request).render(request, "meeting.html", {
         "user": access.user, "access": access, "state": current, "items": items,
     })
@@ -59,6 +60,8 @@ async def document(request: Request) -> Response:
     digits = raw_page.isascii() and raw_page.isdigit() and 0 < len(raw_page) < 7
     page = int(raw_page) if digits else 1
     page = max(1, min(page, shown.page_count))
+    audit(request, access.user, "view", "document", found.id, access.meeting.id,
+          f"version {shown.version}")
     return pages(request).render(request, "document.html", {
         "user": access.user, "access": access, "meeting": access.meeting, "document": found,
         "shown": shown, "page": page, "newer": shown.version < found.current.version,
@@ -103,6 +106,8 @@ async def publication(request: Request) -> Response:
     found = standing.publication
     renderer = app_context(request).renderer
     body = renderer.body(found.kind, found.snapshot, found.fields, found.status, found.version)
+    audit(request, standing.user, "view", "publication", found.id, found.meeting_id,
+          f"{found.kind} v{found.version} {found.status}")
     return pages(request).render(request, "publication.html", {
         "user": standing.user, "publication": found, "body": body,
         "title": TITLES[found.kind], "editable": standing.can_edit,
