@@ -107,6 +107,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
         Route("/api/documents/{id:int}", api_documents.get_document, name="document"),
         Route("/api/documents/{id:int}/pages/{page:int}", api_documents.page_image,
               name="page_image"),
+        Route("/api/documents/{id:int}/page-sizes", api_documents.page_sizes,
+              name="page_sizes"),
         Route("/api/documents/{id:int}/file", api_documents.download, name="document_file"),
         Route("/api/meetings/{id:int}/book", api_documents.book, name="meeting_book"),
         Route("/api/meetings/{id:int}/conclusions", api_tasks.add_conclusion, methods=["POST"],

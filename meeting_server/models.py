@@ -164,13 +164,15 @@ class PageSize:
 
 @dataclass(frozen=True)
 class DocumentVersion:
+    """A version as listed; its pages' sizes are read apart (``store.documents.page_sizes``),
+    when a viewer asks for them: a 2,000-page document's would weigh on every list."""
+
     document_id: int
     version: int
     sha256: str
     filename: str
     size: int
     page_count: int
-    page_sizes: tuple[PageSize, ...]
     pdf_title: str | None
     pdf_author: str | None
     note: str
@@ -184,7 +186,6 @@ class DocumentVersion:
             "filename": self.filename,
             "size": self.size,
             "page_count": self.page_count,
-            "page_sizes": [p.as_dict() for p in self.page_sizes],
             "pdf_title": self.pdf_title,
             "pdf_author": self.pdf_author,
             "note": self.note,

@@ -15,7 +15,8 @@ const SHELL_FILES = ["/static/app.css", "/static/api.js", "/static/app.js", "/st
                      "/static/meeting.js", "/static/viewer.js", "/static/console.js",
                      "/static/tracker.js"];
 const MEETING_PATH = /^\/meetings\/(\d+)(\/|$)/;
-const PAGE_IMAGE = /^\/api\/documents\/\d+\/pages\/\d+$/;
+// Page images, and each document's page sizes (the viewer's): with ?version= they never change.
+const PAGE_IMAGE = /^\/api\/documents\/\d+\/(pages\/\d+|page-sizes)$/;
 const NOT_KEPT = ["/login", "/pair", "/sw.js", "/health"];
 const EARLIER = ["shell-v1", "pages-v1", "html-v1"];  // the first version's caches
 

@@ -51,9 +51,14 @@
   }
   const kept = Number(sessionStorage.getItem(pageKey));
   if (!params.has("page") && kept >= 1 && kept <= pageCount) page = kept;
-  // Each page's [width, height], from a JSON block (the pages allow no inline script).
-  const sizesBlock = document.getElementById("page-sizes");
-  const PAGE_SIZES = sizesBlock ? JSON.parse(sizesBlock.textContent) : [];
+  // Each page's [width, height, rotation], asked for once per version (the service worker
+  // keeps it), never in the page, which weighs the same for 2 pages or 2,000. Until it comes
+  // the image has its place from the page (its aspect-ratio).
+  let PAGE_SIZES = [];
+  fetch("/api/documents/" + docId + "/page-sizes?version=" + version)
+    .then((response) => response.ok ? response.json() : null)
+    .then((found) => { if (found) { PAGE_SIZES = found.page_sizes; applyFit(); } })
+    .catch(() => { /* offline and never kept: each page keeps its own size */ });
 
   function src(n) { return "/api/documents/" + docId + "/pages/" + n + "?version=" + version; }
 
@@ -70,14 +75,7 @@
     if (newest) newest.href = "?page=" + page;
     const size = PAGE_SIZES[page - 1];
     if (size) img.style.aspectRatio = size[0] + " / " + size[1];
-    for (const thumb of document.querySelectorAll("#thumbnails button")) {
-      if (Number(thumb.dataset.page) === page) {
-        thumb.setAttribute("aria-current", "true");
-        const strip = thumb.parentElement;  // scroll the strip only, never the page
-        strip.scrollLeft = thumb.offsetLeft - strip.offsetLeft - strip.clientWidth / 2;
-      }
-      else thumb.removeAttribute("aria-current");
-    }
+    markThumb(page);
     for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) { new Image().src = src(k); }
     applyFit();
     // While starting, the page goes out once the room's state has this document (below): a
@@ -214,8 +212,43 @@
     if (e.key === "ArrowLeft" || e.key === "PageUp") step(-1);
   });
   if (follow) follow.addEventListener("change", () => setFollowing(follow.checked, true));
+  // Thumbnails are made up to the page shown and as the strip is scrolled, THUMBS at a time,
+  // and each image loads when it comes into view: a long document costs what is looked at.
   const thumbnails = document.getElementById("thumbnails");
+  const THUMBS = 24;
+  function makeThumbs(upTo) {
+    const made = document.createDocumentFragment();
+    for (let n = thumbnails.children.length + 1; n <= Math.min(upTo, pageCount); n++) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.page = String(n);
+      const image = document.createElement("img");
+      image.loading = "lazy";
+      image.alt = "";
+      image.src = src(n);
+      const label = document.createElement("span");
+      label.textContent = String(n);
+      button.append(image, label);
+      made.append(button);
+    }
+    thumbnails.append(made);
+  }
+  function markThumb(n) {
+    if (!thumbnails) return;
+    makeThumbs(n + THUMBS);
+    const before = thumbnails.querySelector('[aria-current="true"]');
+    if (before) before.removeAttribute("aria-current");
+    const thumb = thumbnails.children[n - 1];
+    thumb.setAttribute("aria-current", "true");
+    // scroll the strip only, never the page
+    thumbnails.scrollLeft = thumb.offsetLeft - thumbnails.offsetLeft - thumbnails.clientWidth / 2;
+  }
   if (thumbnails) {
+    thumbnails.addEventListener("scroll", () => {
+      if (thumbnails.scrollLeft + thumbnails.clientWidth > thumbnails.scrollWidth - 300) {
+        makeThumbs(thumbnails.children.length + THUMBS);
+      }
+    }, { passive: true });
     thumbnails.addEventListener("click", (event) => {
       const thumb = event.target.closest("button[data-page]");
       if (!thumb) return;

@@ -394,3 +394,23 @@ async def test_presenter_pages_turned_while_reconnecting_reach_the_room(
     chair.link.restore()
     await expect(chair.page.locator('#live-status[data-online="true"]')).to_be_visible()
     await expect_page_shown(member, 3, 4)
+
+
+async def test_the_thumbnail_strip_of_a_long_document_grows_as_it_is_scrolled(
+        world: World, tablet: OpenTablet) -> None:
+    item = await add_item(world, "Hồ sơ dài")
+    r = await world.secretary.post(f"/api/agenda-items/{item}/documents", files={
+        "file": ("ho-so.pdf", pdfs.many_pages(200), "application/pdf")})
+    assert r.status_code == 201, r.text
+    member = await tablet("snv")
+    await member.open_live(f"/meetings/{world.meeting_id}/documents/{r.json()['id']}")
+    await expect_page_shown(member, 1, 200)
+    thumbnails = member.page.locator("#thumbnails button")
+    made = await thumbnails.count()
+    assert 0 < made < 200
+
+    await member.page.locator("#thumbnails").evaluate("strip => { strip.scrollLeft = 1e9; }")
+
+    await expect(thumbnails).to_have_count(made + 24)
+    await thumbnails.nth(made + 3).click()  # one made by scrolling: it turns to its page
+    await expect_page_shown(member, made + 4, 200)

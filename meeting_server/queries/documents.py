@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from meeting_server.access import Access
 from meeting_server.db import Conn
 from meeting_server.errors import NotFound
-from meeting_server.models import AgendaItem, Document, DocumentVersion, User
+from meeting_server.models import AgendaItem, Document, DocumentVersion, PageSize, User
 from meeting_server.queries.meetings import meeting_access
 from meeting_server.store import agenda, documents
 
@@ -51,22 +51,42 @@ async def document_version(conn: Conn, user: User, document_id: int, number: int
     return document, found, standing
 
 
+async def page_sizes(conn: Conn, user: User, document_id: int, number: int | None
+                     ) -> tuple[DocumentVersion, str]:
+    """``GET /api/documents/{id}/page-sizes``: the version asked for (else the current one) and
+    its pages' sizes as stored (a JSON array). Three or four statements."""
+    _, version, _ = await document_version(conn, user, document_id, number)
+    sizes = await documents.page_sizes(conn, document_id, version.version)
+    assert sizes is not None
+    return version, sizes
+
+
 @dataclass(frozen=True)
 class DocumentPage:
     access: Access
     document: Document
     versions: list[DocumentVersion]
+    #: The version shown (the one asked for if it exists, else the current one), its page
+    #: shown (within it) and that page's size; the others' sizes the viewer asks for apart.
+    shown: DocumentVersion
+    page: int
+    size: PageSize | None
 
 
-async def document_page(conn: Conn, user: User, meeting_id: int, document_id: int
-                        ) -> DocumentPage:
-    """The document viewer: the meeting's document with its versions. Three statements."""
+async def document_page(conn: Conn, user: User, meeting_id: int, document_id: int,
+                        number: int | None, page: int) -> DocumentPage:
+    """The document viewer: the meeting's document with its versions, the version ``number``
+    (else the current one) at ``page`` (within it) and that page's size. Four statements."""
     standing = await meeting_access(conn, user, meeting_id)
     found = await documents.get(conn, document_id)
     if found is None:
         raise NotFound("Document not found.")
     standing.require_own(found.meeting_id, "Document not found.")
-    return DocumentPage(standing, found, await documents.versions(conn, document_id))
+    versions = await documents.versions(conn, document_id)
+    shown = next((v for v in versions if v.version == number), found.current)
+    page = max(1, min(page, shown.page_count))
+    size = await documents.page_size(conn, document_id, shown.version, page)
+    return DocumentPage(standing, found, versions, shown, page, size)
 
 
 async def book(conn: Conn, user: User, meeting_id: int

@@ -10,7 +10,7 @@ from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Document, DocumentVersion, PageSize
 
 _VERSION_COLUMNS = (
-    "v.document_id, v.version, v.sha256, v.filename, v.size, v.page_count, v.page_sizes,"
+    "v.document_id, v.version, v.sha256, v.filename, v.size, v.page_count,"
     " v.pdf_title, v.pdf_author, v.note, v.uploaded_by, v.uploaded_at"
 )
 _DOCUMENT_SQL = (
@@ -22,9 +22,8 @@ _DOCUMENT_SQL = (
 
 
 def _version(row: sqlite3.Row) -> DocumentVersion:
-    sizes = tuple(PageSize(w, h, r) for w, h, r in json.loads(row["page_sizes"]))
     return DocumentVersion(row["document_id"], row["version"], row["sha256"], row["filename"],
-                           row["size"], row["page_count"], sizes, row["pdf_title"],
+                           row["size"], row["page_count"], row["pdf_title"],
                            row["pdf_author"], row["note"], row["uploaded_by"],
                            row["uploaded_at"])
 
@@ -57,6 +56,28 @@ async def list_for_meetings(conn: Conn, meeting_ids: Sequence[int]) -> list[Docu
 async def get(conn: Conn, document_id: int) -> Document | None:
     row = await fetchone(conn, f"{_DOCUMENT_SQL} WHERE d.id = ?", (document_id,))
     return _document(row) if row else None
+
+
+async def page_sizes(conn: Conn, document_id: int, version: int) -> str | None:
+    """The version's pages as stored, a JSON array of ``[width, height, rotation]`` (points,
+    as displayed): for the viewer, sent as it is."""
+    row = await fetchone(conn, "SELECT page_sizes FROM document_versions"
+                               " WHERE document_id = ? AND version = ?", (document_id, version))
+    return str(row[0]) if row else None
+
+
+async def page_size(conn: Conn, document_id: int, version: int, page: int) -> PageSize | None:
+    """One page's size, read by SQLite from the stored array (1-based ``page``)."""
+    row = await fetchone(
+        conn,
+        "SELECT json_extract(page_sizes, '$[' || ? || ']') FROM document_versions"
+        " WHERE document_id = ? AND version = ?",
+        (page - 1, document_id, version),
+    )
+    if row is None or row[0] is None:
+        return None
+    width, height, rotation = json.loads(row[0])
+    return PageSize(width, height, rotation)
 
 
 async def ids_for_item(conn: Conn, agenda_item_id: int) -> list[int]:

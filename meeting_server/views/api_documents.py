@@ -58,14 +58,21 @@ async def _made(file: Awaitable[Path]) -> Path:
         raise service.http_error(error) from None
 
 
-async def _document_version(request: Request) -> tuple[Document, DocumentVersion, Access]:
-    """The document in the path at the ``?version=`` asked for (else the current one)."""
+async def _version_asked(request: Request) -> int | None:
+    """The ``?version=`` asked for (None: the current one); a bad one is 400, after the 404
+    of a document the caller may not see."""
     raw = request.query_params.get("version")
     number = whole_number(raw) if raw is not None else None
     if raw is not None and (number is None or not 0 < number <= MAX_ID):
         await ask(request, queries.document_access, path_id(request))  # 404 comes first
         raise BadRequest("'version' must be a positive whole number.", "bad_query")
-    return await ask(request, queries.document_version, path_id(request), number)
+    return number
+
+
+async def _document_version(request: Request) -> tuple[Document, DocumentVersion, Access]:
+    """The document in the path at the ``?version=`` asked for (else the current one)."""
+    return await ask(request, queries.document_version, path_id(request),
+                     await _version_asked(request))
 
 
 def _title(value: str | None, fallback: str) -> str:
@@ -128,6 +135,22 @@ def _created(document: Document) -> dict[str, object]:
 async def get_document(request: Request) -> Response:
     document, versions = await ask(request, queries.document_detail, path_id(request))
     return ok({**document.as_dict(), "versions": [v.as_dict() for v in versions]})
+
+
+async def page_sizes(request: Request) -> Response:
+    """Each page's ``[width, height, rotation]`` in points as displayed, for the viewer: asked
+    for once per version (immutable with ``?version=``), never put in pages or the state."""
+    version, sizes = await ask(request, queries.page_sizes, path_id(request),
+                               await _version_asked(request))
+    etag = f'"{version.sha256[:20]}-sizes"'
+    pinned = "version" in request.query_params
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE if pinned else "private, no-cache",
+               "Vary": "Cookie, Authorization"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    body = (f'{{"document_id":{version.document_id},"version":{version.version},'
+            f'"page_count":{version.page_count},"page_sizes":{sizes}}}')
+    return Response(body, media_type="application/json", headers=headers)
 
 
 async def page_image(request: Request) -> Response:

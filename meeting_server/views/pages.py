@@ -49,23 +49,19 @@ async def meeting(request: Request) -> Response:
 
 
 async def document(request: Request) -> Response:
-    viewed = await ask(request, document_queries.document_page, path_id(request),
-                       path_id(request, "doc_id"))
-    access, found, versions = viewed.access, viewed.document, viewed.versions
-    shown = found.current
-    number = whole_number(request.query_params.get("version", ""))
-    if number is not None:
-        shown = next((v for v in versions if v.version == number), found.current)
     raw_page = request.query_params.get("page", "1")
     digits = raw_page.isascii() and raw_page.isdigit() and 0 < len(raw_page) < 7
-    page = int(raw_page) if digits else 1
-    page = max(1, min(page, shown.page_count))
+    viewed = await ask(request, document_queries.document_page, path_id(request),
+                       path_id(request, "doc_id"),
+                       whole_number(request.query_params.get("version", "")),
+                       int(raw_page) if digits else 1)
+    access, found, shown, page = viewed.access, viewed.document, viewed.shown, viewed.page
     audit(request, access.user, "view", "document", found.id, access.meeting.id,
           f"version {shown.version}")
     return pages(request).render(request, "document.html", {
         "user": access.user, "access": access, "meeting": access.meeting, "document": found,
         "shown": shown, "page": page, "newer": shown.version < found.current.version,
-        "sizes": [[p.width, p.height] for p in shown.page_sizes],
+        "size": viewed.size,
     })
 
 
