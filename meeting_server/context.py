@@ -95,7 +95,7 @@ async def open_context(settings: Settings, *, background: bool = True,
         housekeeping = Housekeeping(db, recorder, settings)
         stack.push_async_callback(housekeeping.close)
         if background:
-            housekeeping.start()
+            await housekeeping.start()
         context = AppContext(
             settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
             indexer=indexer, derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),

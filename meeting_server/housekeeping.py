@@ -44,7 +44,9 @@ class Housekeeping:
         self.settings = settings
         self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Sweep once now (before the server answers anything), then run in the background."""
+        await sweep(self.db, self.settings)
         self._task = asyncio.get_running_loop().create_task(self._run(), name="housekeeping")
 
     async def close(self) -> None:
@@ -57,7 +59,7 @@ class Housekeeping:
         await self.recorder.flush()
 
     async def _run(self) -> None:
-        next_sweep = time.monotonic()
+        next_sweep = time.monotonic() + self.settings.sweep_minutes * 60
         while True:
             try:
                 if time.monotonic() >= next_sweep:
