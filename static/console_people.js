@@ -34,6 +34,14 @@
       const who = el("td");
       who.appendChild(el("div", {}, p.name));
       who.appendChild(el("div", { class: "meta" }, [p.title, t(p.role)].filter(Boolean).join(" · ")));
+      const tools = el("div", { class: "row-tools" });
+      if (pairable.has(p.user_id)) {
+        tools.appendChild(el("button", { type: "button", class: "secondary pair", "data-user-id": p.user_id, "data-name": p.name }, t("Pair tablet")));
+      }
+      if (data.manage) {
+        tools.appendChild(el("button", { type: "button", class: "link remove-participant", "data-user-id": p.user_id, "data-name": p.name }, t("Remove")));
+      }
+      if (tools.childElementCount) who.appendChild(tools);
       tr.appendChild(who);
       const cell = el("td");
       const select = el("select", { class: "attendance", "data-user-id": p.user_id, "aria-label": p.name });
@@ -45,14 +53,6 @@
       cell.appendChild(select);
       if (p.attendance === "absent" && p.absence_reason) cell.appendChild(el("div", { class: "meta" }, p.absence_reason));
       tr.appendChild(cell);
-      const tools = el("td", { class: "row-tools" });
-      if (pairable.has(p.user_id)) {
-        tools.appendChild(el("button", { type: "button", class: "secondary pair", "data-user-id": p.user_id, "data-name": p.name }, t("Pair tablet")));
-      }
-      if (data.manage) {
-        tools.appendChild(el("button", { type: "button", class: "link remove-participant", "data-user-id": p.user_id, "data-name": p.name }, t("Remove")));
-      }
-      tr.appendChild(tools);
       return tr;
     }));
     if (adding) {

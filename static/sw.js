@@ -25,11 +25,14 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // Caches of earlier versions of this worker go (the first one kept pages of no known owner).
+  // Caches of earlier versions of this worker go (the first one kept pages of no known owner);
+  // the pages open while it was installed are kept too, as if they had come through it.
   event.waitUntil(caches.keys().then((keys) => Promise.all(
     keys.filter((k) => EARLIER.includes(k) || (k.startsWith("shell-") && k !== SHELL))
       .map((k) => caches.delete(k))))
-    .then(() => self.clients.claim()));
+    .then(() => self.clients.claim())
+    .then(() => self.clients.matchAll({ type: "window" }))
+    .then((open) => Promise.all(open.map((client) => keepOpenPage(client.url)))));
 });
 
 function meetingCache(id) { return "meeting-" + id; }
@@ -109,6 +112,16 @@ async function navigation(request, url) {
     if (url.search) await cache.put(url.origin + url.pathname, response.clone());
   }
   return response;
+}
+
+async function keepOpenPage(address) {
+  const url = new URL(address);
+  if (url.origin !== location.origin || url.pathname.startsWith("/api/") || NOT_KEPT.includes(url.pathname)) return;
+  try {
+    await navigation(new Request(url.href, { credentials: "same-origin" }), url);
+  } catch (error) {
+    // offline already: nothing to keep
+  }
 }
 
 async function kept(url, name) {

@@ -290,6 +290,13 @@
     followPresenter(state);
     renderPresenting();
   });
+  // The service worker took over after this page loaded: ask for the pages again, through it,
+  // so that they are kept for reading offline.
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      for (let k = page; k <= Math.min(page + 2, pageCount); k++) fetch(src(k)).catch(() => {});
+    });
+  }
   show(page);
   showWholePage();
   if (askedToPresent && presenting === "off") startPresenting(present);
