@@ -192,6 +192,7 @@ async def html(request: Request) -> Response:
     return HTMLResponse(text, headers={"Cache-Control": "private, no-cache",
                                        "Content-Security-Policy": "script-src 'none'"})
 
+
 async def verify(request: Request) -> Response:
     """The published file's digital signature, checked by pyHanko against the issuing body's
     certificate, and whether the file is still the one whose SHA-256 was frozen."""
