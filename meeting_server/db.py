@@ -212,7 +212,7 @@ class Database:
         assert self._writer is not None
         async with self._lock:
             tx = Transaction(self._writer, self.clock)
-            await self._writer.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield tx
             except BaseException:
@@ -220,6 +220,20 @@ class Database:
                 raise
             await self._commit()
             self._notify(tx.events)  # in commit order: still holding the writer
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE; if the caller is cancelled meanwhile, the BEGIN still runs in the
+        connection's thread: wait for it and roll back, so the writer is never left inside a
+        transaction that nobody owns."""
+        assert self._writer is not None
+        begin = asyncio.ensure_future(self._writer.execute("BEGIN IMMEDIATE"))
+        try:
+            await asyncio.shield(begin)
+        except asyncio.CancelledError:
+            await asyncio.wait([begin])
+            if not begin.cancelled() and begin.exception() is None:
+                await self._rollback()
+            raise
 
     async def _commit(self) -> None:
         """COMMIT; if it fails, roll back so that the writer is usable again, and re-raise."""

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Expired pairing codes and sessions are kept this long (to tell "expired" from "unknown").
 GRACE = timedelta(days=1)
+#: How long shutting down waits for a flush or sweep in progress before cancelling it.
+STOP_TIMEOUT = 30.0
 
 
 async def sweep(db: Database, settings: Settings) -> None:
@@ -43,6 +45,7 @@ class Housekeeping:
         self.recorder = recorder
         self.settings = settings
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
         """Sweep once now (before the server answers anything), then run in the background."""
@@ -50,9 +53,12 @@ class Housekeeping:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="housekeeping")
 
     async def close(self) -> None:
-        """Stop the task and flush what is left."""
+        """Stop the task (letting a flush in progress finish) and flush what is left."""
         if self._task is not None:
-            self._task.cancel()
+            self._stopping.set()
+            done, _ = await asyncio.wait([self._task], timeout=STOP_TIMEOUT)
+            if not done:
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
@@ -60,17 +66,27 @@ class Housekeeping:
 
     async def _run(self) -> None:
         next_sweep = time.monotonic() + self.settings.sweep_minutes * 60
-        while True:
+        while not self._stopping.is_set():
             try:
                 if time.monotonic() >= next_sweep:
                     next_sweep = time.monotonic() + self.settings.sweep_minutes * 60
                     await sweep(self.db, self.settings)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.recorder.wanted.wait(),
-                                           self.settings.audit_flush_seconds)
-                await self.recorder.flush()
+                await self._pause(self.recorder.wanted)
+                if not self._stopping.is_set():
+                    await self.recorder.flush()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("housekeeping failed; trying again at the next interval")
-                await asyncio.sleep(self.settings.audit_flush_seconds)
+                await self._pause(self._stopping)
+
+    async def _pause(self, event: asyncio.Event) -> None:
+        """Until ``event`` is set, the server stops, or the flush interval has passed."""
+        waits = {asyncio.ensure_future(event.wait()), asyncio.ensure_future(self._stopping.wait())}
+        try:
+            await asyncio.wait(waits, timeout=self.settings.audit_flush_seconds,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)

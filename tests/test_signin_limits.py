@@ -134,7 +134,7 @@ async def test_wrong_pairing_codes_back_off_per_address(server: Server) -> None:
 
 async def test_guessing_from_many_addresses_does_not_keep_the_real_user_out(
         server: Server) -> None:
-    for n in range(1, 60):
+    for n in range(1, 13):
         attacker = client_from(server, f"203.0.113.{n}")
         for _ in range(3):
             await guess(attacker)
@@ -147,12 +147,14 @@ async def test_guessing_from_many_addresses_does_not_keep_the_real_user_out(
 async def test_guessing_from_many_addresses_backs_off_on_the_account(server: Server) -> None:
     frozen(server)
     statuses = []
-    for n in range(1, 60):
+    for n in range(1, 13):
         attacker = client_from(server, f"203.0.113.{n}")
         statuses += [(await guess(attacker)).status_code for _ in range(3)]
 
-    assert statuses.count(401) < 60 + server.settings.signin_account_failures
-    assert statuses.count(429) > 100
+    # Each new address is checked once (the real user's must be); then the account's bucket.
+    free = server.settings.signin_account_failures
+    assert statuses.count(401) <= 12 + free
+    assert statuses.count(429) >= 36 - 12 - free
 
 
 async def test_the_back_off_ends_and_doubles(server: Server) -> None:
