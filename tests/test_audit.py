@@ -114,7 +114,7 @@ async def test_the_audit_log_filters_by_user_and_pages_back(world: World) -> Non
         await world.member.get(f"/meetings/{world.meeting_id}")
     await world.chair.get(f"/meetings/{world.meeting_id}")
 
-    mine = {"user_id": world.users["snv"], "action": "view"}
+    mine: dict[str, Any] = {"user_id": world.users["snv"], "action": "view"}
     first = await entries(world, **mine, limit=2)
     r = await world.admin.get("/api/audit", params={**mine, "limit": 2})
     rest = await entries(world, **mine, before=r.json()["next_before"])
