@@ -44,13 +44,17 @@
   const params = new URLSearchParams(location.search);
   let presenting = canLead && sessionStorage.getItem(presentingKey) === String(docId) ? "on" : "off";
   const askedToPresent = canLead && params.get("present") === "1";
-  if (params.has("present")) {  // a link that asks to present does it once, not on each reload
+  const kept = Number(sessionStorage.getItem(pageKey));
+  if (!params.has("page") && kept >= 1 && kept <= pageCount) page = kept;
+  // A link that asks to present does it once, not on each reload; the page asked for is then
+  // the page being read, which sessionStorage keeps. What is left of the address (the path, and
+  // an older version if asked) is one the service worker keeps the page under.
+  if (params.has("present") || params.has("page")) {
     params.delete("present");
+    params.delete("page");
     const rest = params.toString();
     history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
   }
-  const kept = Number(sessionStorage.getItem(pageKey));
-  if (!params.has("page") && kept >= 1 && kept <= pageCount) page = kept;
   // Each page's [width, height, rotation], asked for once per version (the service worker
   // keeps it), never in the page, which weighs the same for 2 pages or 2,000. Until it comes
   // the image has its place from the page (its aspect-ratio).

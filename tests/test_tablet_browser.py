@@ -120,7 +120,7 @@ async def test_the_meeting_page_shows_the_status_and_follows_the_presenter(
     r = await world.chair.put(f"/api/meetings/{world.meeting_id}/presenter",
                               json={"document_id": doc, "page": 3})
     assert r.status_code == 200, r.text
-    await member.page.wait_for_url(re.compile(rf"/documents/{doc}\?page=3$"))
+    await member.page.wait_for_url(re.compile(rf"/documents/{doc}\b"))
     await member.wait_live()
     await expect_page_shown(member, 3, 4)
 
