@@ -8,6 +8,8 @@ import getpass
 import logging
 import os
 import secrets
+import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -64,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                                formatter_class=argparse.RawDescriptionHelpFormatter,
                                epilog=_settings_epilog())
     _add_setting_flags(demo, every)
+    demo.add_argument("--keep", action="store_true",
+                      help="keep the temporary data dir when the demo stops (without --data-dir "
+                           "it is made for the demo, and removed when it stops)")
 
     migrate = commands.add_parser("migrate", help="apply pending database migrations")
     _add_setting_flags(migrate, ["data_dir"])
@@ -112,9 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "serve"
     overrides = {s.name: getattr(args, s.name, None) for s in SETTINGS}
+    temporary: Path | None = None  # the demo's own data dir, made here
     if command == "demo":
         if overrides.get("data_dir") is None:
-            overrides["data_dir"] = tempfile.mkdtemp(prefix="meeting-demo-")
+            temporary = Path(tempfile.mkdtemp(prefix="meeting-demo-"))
+            overrides["data_dir"] = str(temporary)
         for name, value in DEMO_ISSUER.items():
             if f"MEETING_{name.upper()}" not in os.environ:
                 overrides[name] = value
@@ -129,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "serve":
             return serve(settings)
         if command == "demo":
-            return demo(settings)
+            return demo(settings, temporary, args.keep)
         return asyncio.run(_offline(command, args, settings))
     except (CommandError, HTTPError) as exc:
         print(f"meeting-server: {exc}", file=sys.stderr)
@@ -171,7 +178,32 @@ def serve(settings: Settings, banner: str = "") -> int:
     return 0
 
 
-def demo(settings: Settings) -> int:
+def demo(settings: Settings, temporary: Path | None = None, keep: bool = False) -> int:
+    """The demo meeting on a fresh data dir, served; ``temporary``: a data dir made for it,
+    removed when the demo stops unless ``keep``."""
+    try:
+        return _demo(settings, temporary, keep)
+    except _Stopped:
+        pass
+    finally:
+        if temporary is not None and not keep:
+            shutil.rmtree(temporary, ignore_errors=True)
+    # Stopped by SIGTERM, once the data dir is gone: end as the signal ends a process.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM while the demo serves: unwinds to remove its data dir (the default action would
+    end the process at once)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped()
+
+
+def _demo(settings: Settings, temporary: Path | None, keep: bool) -> int:
     from meeting_server.resources import data_path
 
     if (settings.data_dir / "meeting.db").exists():
@@ -183,7 +215,16 @@ def demo(settings: Settings) -> int:
              f"  meeting id {meeting_id}", "  users (username / password / role):"]
     for username, password, role in people:
         lines.append(f"    {username:<14} {password}  {role}")
-    print("\n".join([*lines, *signing]) + "\n", flush=True)
+    if temporary is None:
+        where = f"  data dir {settings.data_dir}"
+    elif keep:
+        where = f"  data dir {temporary} (kept when the demo stops / giữ lại khi dừng)"
+    else:
+        where = (f"  data dir {temporary} (removed when the demo stops; --keep keeps it /"
+                 " xóa khi dừng, --keep để giữ lại)")
+        # uvicorn ends a SIGTERM by raising it again once it has shut down: here that unwinds
+        signal.signal(signal.SIGTERM, _stop)
+    print("\n".join([*lines, *signing, where]) + "\n", flush=True)
     return serve(settings)
 
 
