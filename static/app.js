@@ -43,6 +43,7 @@
   if (signOut) {
     signOut.addEventListener("click", async () => {
       signOut.disabled = true;
+      if (window.MeetingLive) window.MeetingLive.stop();
       try { await fetch("/api/session", { method: "DELETE" }); } catch (e) { /* offline */ }
       await api.forgetEverything();
       window.location.replace("/login");

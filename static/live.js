@@ -200,7 +200,7 @@
       onMessage(message);
     };
     ws.onclose = function (event) {
-      if (ws !== socket) return;
+      if (ws !== socket || stopped) return;
       if (everOpened) wasOffline = true;  // it was open: say so when it is back
       setStatus(false);
       clearInterval(pingTimer);
@@ -215,6 +215,8 @@
     state: () => state,
     lastSeq: () => lastSeq,
     send: (obj) => socket && socket.readyState === 1 && socket.send(JSON.stringify(obj)),
+    // Signing out: no reconnection, and no reload when the server closes the socket (1008).
+    stop: () => { stopped = true; clearTimeout(reconnectTimer); if (socket) socket.close(); },
     t: t,
   };
   document.addEventListener("visibilitychange", () => {
