@@ -22,6 +22,7 @@ import logging
 import weakref
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meeting_server import auth
@@ -59,9 +60,8 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
-            await _send_json(send, 400, error_body(
-                "bad_idempotency_key", "Idempotency-Key must be 1-200 printable ASCII characters."
-            ))
+            await _send_json(send, 400, error_body("bad_idempotency_key", _say(
+                scope, "Idempotency-Key must be 1-200 printable ASCII characters.")))
             return
         db: Database = scope["app"].context.db
         lock = self._locks.setdefault((caller, key), asyncio.Lock())
@@ -86,7 +86,7 @@ class IdempotencyMiddleware:
             if request_hash != digest.hexdigest():
                 await _send_json(send, 422, error_body(
                     "idempotency_key_reused",
-                    "This Idempotency-Key was used for a different request.",
+                    _say(scope, "This Idempotency-Key was used for a different request."),
                 ))
                 return
             await send({"type": "http.response.start", "status": status,
@@ -129,7 +129,7 @@ class IdempotencyMiddleware:
                 except Exception:
                     logger.exception("commit failed for %s %s", scope["method"], scope["path"])
                     await _send_json(send, 500, error_body(
-                        "server_error", "The change could not be saved; try again."))
+                        "server_error", _say(scope, "The change could not be saved; try again.")))
                     return
             elif status < 500:
                 headers = [(k.decode("latin-1"), v.decode("latin-1"))
@@ -148,7 +148,7 @@ class IdempotencyMiddleware:
                 except Exception:
                     logger.exception("commit failed for %s %s", scope["method"], scope["path"])
                     await _send_json(send, 500, error_body(
-                        "server_error", "The change could not be saved; try again."))
+                        "server_error", _say(scope, "The change could not be saved; try again.")))
                     return
         await self._reply(send, captured)
 
@@ -180,6 +180,12 @@ def _caller(headers: dict[str, str], settings: Settings) -> str | None:
     if not credential:
         return None
     return auth.token_hash(settings, credential)
+
+
+def _say(scope: Scope, message: str) -> str:
+    """``message`` in the caller's language, as every error message of the API is."""
+    pages = scope["app"].context.pages
+    return str(pages.translations.gettext(pages.api_language(Request(scope)))(message))
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

@@ -91,6 +91,9 @@ def error_messages() -> dict[str, str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
             first = node.args[0]
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if name in ("error_body", "_say") and len(node.args) == 2:
+                first = node.args[1]  # error_body(code, message); _say(scope, message)
+                name = "HTTPError" if isinstance(first, ast.Constant) else None
             if name in ERRORS and isinstance(first, ast.Constant):
                 found[str(first.value)] = where
             elif name in ERRORS and isinstance(first, ast.JoinedStr):
