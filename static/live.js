@@ -82,7 +82,6 @@
     }
   }
 
-
   // The list with item (if any) put at its key ("position", "number") and the others numbered
   // 1..n around it, in their order: what the server does. Events carry only what changed.
   function place(list, item, key) {

@@ -41,15 +41,6 @@ async def update_unit(request: Request) -> Response:
     return ok(unit.as_dict())
 
 
-async def update_unit(request: Request) -> Response:
-    access.require_admin(await signed_in(request))
-    body = await json_body(request)
-    name = body.text("name", max_len=200)
-    body.done()
-    unit = await accounts.rename_unit(db(request), path_id(request), name)
-    return ok(unit.as_dict())
-
-
 async def list_users(request: Request) -> Response:
     access.require_staff(await signed_in(request))
     async with db(request).read() as conn:
