@@ -117,9 +117,17 @@ async def test_the_meeting_page_shows_the_status_and_follows_the_presenter(
     assert r.status_code == 200, r.text
     await expect(status).to_have_text("Đang họp")
     await expect(member.page.locator("#meeting-timer")).to_contain_text("Thời gian họp")
+    # Not following: the page says what the room is shown, live.
+    follow = member.page.get_by_label("Theo người trình bày đến tài liệu")
+    await follow.uncheck()
     r = await world.chair.put(f"/api/meetings/{world.meeting_id}/presenter",
                               json={"document_id": doc, "page": 3})
     assert r.status_code == 200, r.text
+    await expect(member.page.locator("#presenting-banner")).to_contain_text(
+        "Đang trình chiếu: Tài liệu A, trang 3")
+    assert f"/meetings/{world.meeting_id}" == member.page.url.removeprefix(member.link.url)
+    # Following: to the document, at the presenter's page.
+    await follow.click()  # checked: the page goes at once
     await member.page.wait_for_url(re.compile(rf"/documents/{doc}\b"))
     await member.wait_live()
     await expect_page_shown(member, 3, 4)
