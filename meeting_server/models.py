@@ -37,9 +37,11 @@ class Unit:
     id: int
     code: str
     name: str
+    #: A deactivated unit keeps its tasks and users but is given no new ones.
+    active: bool = True
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "code": self.code, "name": self.name}
+        return {"id": self.id, "code": self.code, "name": self.name, "active": self.active}
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@
   }
 
   // Deactivating asks once more, on the button itself; reactivating does not.
-  for (const button of document.querySelectorAll(".set-active")) {
+  for (const button of document.querySelectorAll(".set-active, .set-unit-active")) {
     const label = button.textContent;
     button.addEventListener("click", () => {
       const activate = button.dataset.active === "true";
@@ -68,8 +68,9 @@
         return;
       }
       const row = button.closest("tr");
+      const url = row.dataset.userId ? "/api/users/" + row.dataset.userId : "/api/units/" + row.dataset.unitId;
       api.act(button, row.querySelector(".actions .error"), async (key) => {
-        await api.call("PATCH", "/api/users/" + row.dataset.userId, { active: activate }, { key });
+        await api.call("PATCH", url, { active: activate }, { key });
         location.reload();
       });
     });

@@ -70,6 +70,23 @@ async def test_a_unit_is_added_and_renamed(world: World, screens: Screens) -> No
         {"code": u["code"], "name": u["name"]} for u in units]
 
 
+async def test_a_deactivated_unit_is_no_longer_offered(world: World, screens: Screens) -> None:
+    admin = await screens.open("admin", "/admin", LAPTOP)
+    row = admin.page.locator("#units tr").filter(has_text="STP")
+    await row.get_by_role("button", name="Ngừng hoạt động").click()
+    await row.get_by_role("button", name="Bấm lần nữa để ngừng hoạt động").click()
+    row = admin.page.locator("#units tr").filter(has_text="STP")
+    await expect(row.locator(".status")).to_have_text("ngừng hoạt động")
+    await expect(row.get_by_role("button", name="Cho hoạt động lại")).to_be_visible()
+    offered = await admin.page.locator("#user-form select[name=unit] option").evaluate_all(
+        "(options) => options.map((o) => o.value)")
+    assert "STP" not in offered and "SNV" in offered
+    secretary = await screens.open("thuky", f"/meetings/{world.meeting_id}/console", LAPTOP)
+    leads = await secretary.page.locator("#task-form select[name=lead_unit] option").evaluate_all(
+        "(options) => options.map((o) => o.value)")
+    assert "STP" not in leads and "SNV" in leads
+
+
 async def test_a_user_is_added_edited_and_deactivated(world: World, screens: Screens) -> None:
     admin = await screens.open("admin", "/admin", LAPTOP)
     form = admin.page.locator("#user-form")

@@ -70,6 +70,27 @@ async def test_an_administrator_renames_a_unit(world: World) -> None:
     assert (await world.admin.patch("/api/units/9999", json={"name": "x"})).status_code == 404
 
 
+async def test_a_deactivated_unit_keeps_its_tasks_but_gets_no_new_ones(world: World) -> None:
+    units = (await world.admin.get("/api/units")).json()["units"]
+    stp = next(u for u in units if u["code"] == "STP")
+    r = await world.secretary.post(f"/api/conclusions/{await conclusion(world)}/tasks", json={
+        "title": "Việc cũ", "lead_unit": "STP", "due_text": "thường xuyên"})
+    old = r.json()["id"]
+    r = await world.admin.patch(f"/api/units/{stp['id']}", json={"active": False})
+    assert r.status_code == 200 and r.json()["active"] is False
+    r = await world.secretary.post(f"/api/conclusions/{await conclusion(world)}/tasks", json={
+        "title": "Việc mới", "lead_unit": "STP", "due_text": "thường xuyên"},
+        headers={"Accept-Language": "vi"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "inactive_unit"
+    assert r.json()["error"]["message"].startswith("Đơn vị 'STP' đã ngừng hoạt động")
+    r = await world.secretary.patch(f"/api/tasks/{old}", json={"title": "Việc cũ, sửa tên"})
+    assert r.status_code == 200 and r.json()["lead_unit"] == "STP"
+    r = await world.admin.post("/api/users", json={
+        "username": "moi", "name": "Người mới", "role": "member", "unit": "STP",
+        "password": "correct horse battery"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "inactive_unit"
+
+
 async def test_a_paired_tablet_lands_on_its_meeting(world: World) -> None:
     r = await world.member.get("/meetings/next")
     assert r.status_code == 303 and r.headers["location"] == f"/meetings/{world.meeting_id}"

@@ -29,19 +29,26 @@ async def add_unit_in(tx: Transaction, code: str, name: str) -> Unit:
     return unit
 
 
-async def rename_unit(db: Database, unit_id: int, name: str) -> Unit:
-    """A unit's name, as its tasks, users and publications drafted from now on show it."""
+async def update_unit(db: Database, unit_id: int, changes: dict[str, Any]) -> Unit:
+    """A unit's name (as its tasks, users and publications drafted from now on show it), or
+    whether it is active."""
+    changes = {k: int(v) if k == "active" else v for k, v in changes.items()}
     async with db.transaction() as tx:
-        unit = await users.rename_unit(tx, unit_id, name)
+        unit = await users.update_unit(tx, unit_id, changes)
         if unit is None:
             raise NotFound("Unit not found.")
         return unit
 
 
-async def unit_id(db_conn: Any, code: str | None) -> int | None:
+async def unit_id(db_conn: Any, code: str | None, keep: int | None = None) -> int | None:
+    """The id of the unit ``code``, which must be active unless it is ``keep`` (the unit
+    already given)."""
     if code is None:
         return None
     unit = await users.unit_by_code(db_conn, code)
+    if unit is not None and not unit.active and unit.id != keep:
+        raise Invalid("The unit '{code}' is deactivated; choose another.", "inactive_unit",
+                      values={"code": code}, field="unit")
     if unit is None:
         raise Invalid("No unit with code '{code}'.", "unknown_unit",
                       values={"code": code}, field="unit")
@@ -73,10 +80,12 @@ async def update_user(db: Database, user_id: int, changes: dict[str, Any]) -> Us
     if "password" in changes:
         changes["password_hash"] = await auth.hash_password(changes.pop("password"))
     async with db.transaction() as tx:
-        if await users.get_user(tx, user_id) is None:
+        before = await users.get_user(tx, user_id)
+        if before is None:
             raise NotFound("User not found.")
         if "unit" in changes:
-            changes["unit_id"] = await unit_id(tx, changes.pop("unit"))
+            changes["unit_id"] = await unit_id(tx, changes.pop("unit"),
+                                               before.unit.id if before.unit else None)
         if "active" in changes:
             changes["active"] = 1 if changes["active"] else 0
         await users.update_user(tx, user_id, changes)

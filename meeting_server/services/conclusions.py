@@ -68,12 +68,17 @@ async def delete_conclusion(db: Database, access: Access, conclusion: Conclusion
                             access.user.id)
 
 
-async def unit_ids(tx: Transaction, codes: list[str], field: str) -> list[int]:
+async def unit_ids(tx: Transaction, codes: list[str], field: str,
+                   keep: frozenset[int] = frozenset()) -> list[int]:
+    """The ids of the units ``codes``, each active unless it is in ``keep`` (the task's)."""
     found = []
     for code in codes:
         unit = await users.unit_by_code(tx, code)
         if unit is None:
             raise Invalid("No unit with code '{code}'.", "unknown_unit",
+                          values={"code": code}, field=field)
+        if not unit.active and unit.id not in keep:
+            raise Invalid("The unit '{code}' is deactivated; choose another.", "inactive_unit",
                           values={"code": code}, field=field)
         found.append(unit.id)
     return found
@@ -114,11 +119,12 @@ async def update_task(db: Database, user: User, task: Task, changes: dict[str, A
             changes.update(due.columns())
             if due.schedule is not None:
                 changes["due_date"] = due.schedule.next_due(await tasks.reported(tx, task.id))
+        given = frozenset([task.lead_unit.id, *(u.id for u in task.support_units)])
         if "lead_unit" in changes:
             (changes["lead_unit_id"],) = await unit_ids(tx, [changes.pop("lead_unit")],
-                                                        "lead_unit")
+                                                        "lead_unit", given)
         if "support_units" in changes:
-            ids = await unit_ids(tx, changes.pop("support_units"), "support_units")
+            ids = await unit_ids(tx, changes.pop("support_units"), "support_units", given)
             lead = changes.get("lead_unit_id", task.lead_unit.id)
             await tasks.set_support_units(tx, task.id, [u for u in ids if u != lead])
         if "status" in changes:

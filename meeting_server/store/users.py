@@ -25,14 +25,19 @@ def user_from_row(row: sqlite3.Row) -> User:
                 bool(row["active"]))
 
 
+def _unit(row: sqlite3.Row) -> Unit:
+    return Unit(row["id"], row["code"], row["name"], bool(row["active"]))
+
+
 async def list_units(conn: Conn) -> list[Unit]:
-    rows = await fetchall(conn, "SELECT id, code, name FROM units ORDER BY code")
-    return [Unit(r["id"], r["code"], r["name"]) for r in rows]
+    """Every unit, deactivated ones too (they keep their tasks and users)."""
+    rows = await fetchall(conn, "SELECT id, code, name, active FROM units ORDER BY code")
+    return [_unit(r) for r in rows]
 
 
 async def unit_by_code(conn: Conn, code: str) -> Unit | None:
-    row = await fetchone(conn, "SELECT id, code, name FROM units WHERE code = ?", (code,))
-    return Unit(row["id"], row["code"], row["name"]) if row else None
+    row = await fetchone(conn, "SELECT id, code, name, active FROM units WHERE code = ?", (code,))
+    return _unit(row) if row else None
 
 
 async def add_unit(tx: Transaction, code: str, name: str) -> Unit | None:
@@ -45,11 +50,15 @@ async def add_unit(tx: Transaction, code: str, name: str) -> Unit | None:
     return Unit(row[0], code, name) if row else None
 
 
-async def rename_unit(tx: Transaction, unit_id: int, name: str) -> Unit | None:
-    """The unit with its new name; None when there is no such unit."""
-    row = await tx.fetchone("UPDATE units SET name = ? WHERE id = ? RETURNING id, code, name",
-                            (name, unit_id))
-    return Unit(row[0], row[1], row[2]) if row else None
+async def update_unit(tx: Transaction, unit_id: int, changes: dict[str, object]
+                      ) -> Unit | None:
+    """The unit with its new ``name`` or ``active``; None when there is no such unit."""
+    assert changes and set(changes) <= {"name", "active"}, changes
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    row = await tx.fetchone(
+        f"UPDATE units SET {assignments} WHERE id = ? RETURNING id, code, name, active",
+        (*changes.values(), unit_id))
+    return _unit(row) if row else None
 
 
 async def list_users(conn: Conn) -> list[User]:

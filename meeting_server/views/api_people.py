@@ -35,9 +35,15 @@ async def create_unit(request: Request) -> Response:
 async def update_unit(request: Request) -> Response:
     access.require_admin(await signed_in(request))
     body = await json_body(request)
-    name = body.text("name", max_len=200)
+    changes: dict[str, object] = {}
+    if body.has("name"):
+        changes["name"] = body.text("name", max_len=200)
+    if body.has("active"):
+        changes["active"] = body.boolean("active")
     body.done()
-    unit = await accounts.rename_unit(db(request), path_id(request), name)
+    if not changes:
+        raise Invalid("Nothing to change.", "empty_change")
+    unit = await accounts.update_unit(db(request), path_id(request), changes)
     return ok(unit.as_dict())
 
 
