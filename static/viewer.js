@@ -86,6 +86,19 @@
     // page turn sent now could reach the server before the request that starts presenting.
     if (presenting === "on") window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
     renderPresenting();
+    announcePage();
+  }
+
+  // Other scripts on this page (reading readiness, private notes) learn which page is shown:
+  // once on load and whenever it changes (window.MeetingViewer.current holds the last one).
+  let announced = "";
+  function announcePage() {
+    const key = version + ":" + page + ":" + pageCount;
+    if (key === announced) return;
+    announced = key;
+    const detail = { documentId: docId, version: version, page: page, pageCount: pageCount };
+    window.MeetingViewer = { current: detail };  // for a script that loads after the first event
+    document.dispatchEvent(new CustomEvent("viewer:page", { detail: detail }));
   }
 
   function step(delta) {
