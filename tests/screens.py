@@ -4,11 +4,14 @@ allowed, and the meeting data the tests start from."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pdfs
-from browser_support import WAIT, FlakyLink, Tablet, new_tablet
+import pytest
+import pytest_asyncio
+from browser_support import CHROMIUM, LOOP, WAIT, FlakyLink, Tablet, new_tablet
 from playwright.async_api import Browser, Dialog
 
 from conftest import Server, World
@@ -18,6 +21,12 @@ PORTRAIT = {"width": 820, "height": 1180}
 LANDSCAPE = {"width": 1180, "height": 820}
 #: While a tablet's Wi-Fi is down, Chromium logs its failed reconnections and requests.
 OFFLINE_NOISE = ["WebSocket connection to", "Failed to load resource: net::"]
+#: ``pytestmark`` of a module of browser tests that open screens.
+BROWSER_TESTS = [
+    LOOP,
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
 
 
 @dataclass
@@ -122,3 +131,14 @@ async def conclusion_with_task(world: World) -> tuple[int, int]:
 
 
 __all__ = ["WAIT", "LAPTOP", "LANDSCAPE", "OFFLINE_NOISE", "PORTRAIT", "Screens", "cache_is_kept"]
+
+
+@pytest_asyncio.fixture(loop_scope="session", name="screens")
+async def screens_of_the_test(browser: Browser, world: World) -> AsyncIterator[Screens]:
+    """The test's screens, checked for page errors and dialogs, and closed, at its end."""
+    opened = Screens(browser, world.server)
+    try:
+        yield opened
+        opened.check()
+    finally:
+        await opened.close()

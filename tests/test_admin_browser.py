@@ -4,37 +4,23 @@ the errors of these pages in Vietnamese, inline."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-import pytest_asyncio
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
-    CHROMIUM,
-    LOOP,
     chromium,
     server_in_the_sessions_loop,
     world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, expect
-from screens import LAPTOP, Screens
+from playwright.async_api import expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
+    LAPTOP,
+    Screens,
+    screens_of_the_test,
+)
 
 from conftest import PASSWORD, World
 
-pytestmark = [
-    LOOP,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def screens(browser: Browser, world: World) -> AsyncIterator[Screens]:
-    opened = Screens(browser, world.server)
-    try:
-        yield opened
-        opened.check()
-    finally:
-        await opened.close()
+pytestmark = BROWSER_TESTS
 
 
 async def test_an_administrators_home_page_is_not_a_members(

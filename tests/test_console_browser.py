@@ -5,41 +5,31 @@ errors in Vietnamese, inline."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pdfs
-import pytest
-import pytest_asyncio
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
-    CHROMIUM,
-    LOOP,
     Tablet,
     chromium,
     server_in_the_sessions_loop,
     until,
     world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, Locator, expect
-from screens import LAPTOP, Screens, conclusion_with_task, document, item, state
+from playwright.async_api import Locator, expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
+    LAPTOP,
+    Screens,
+    conclusion_with_task,
+    document,
+    item,
+    screens_of_the_test,
+    state,
+)
 
 from conftest import World
 
-pytestmark = [
-    LOOP,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def screens(browser: Browser, world: World) -> AsyncIterator[Screens]:
-    opened = Screens(browser, world.server)
-    try:
-        yield opened
-        opened.check()
-    finally:
-        await opened.close()
+pytestmark = BROWSER_TESTS
 
 
 async def console(world: World, screens: Screens, username: str = "thuky") -> Tablet:

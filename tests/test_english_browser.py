@@ -4,42 +4,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-import pytest_asyncio
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
-    CHROMIUM,
-    LOOP,
     Tablet,
     chromium,
     server_in_the_sessions_loop,
     world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, expect
-from screens import LAPTOP, Screens, conclusion_with_task, document, item
+from playwright.async_api import expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
+    LAPTOP,
+    Screens,
+    conclusion_with_task,
+    document,
+    item,
+    screens_of_the_test,
+)
 from test_i18n import KEYS
 
 from conftest import World
 
-pytestmark = [
-    LOOP,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 #: An identifier as code writes it: what a page shows when it prints a key.
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def screens(browser: Browser, world: World) -> AsyncIterator[Screens]:
-    opened = Screens(browser, world.server)
-    try:
-        yield opened
-        opened.check()
-    finally:
-        await opened.close()
 
 
 def message_ids(text: str) -> list[str]:

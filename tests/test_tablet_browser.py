@@ -7,47 +7,30 @@ Each test opens its own contexts at tablet size (screens.py), signed in with a s
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest
-import pytest_asyncio
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
-    CHROMIUM,
-    LOOP,
     chromium,
     expect_page_shown,
     server_in_the_sessions_loop,
     until,
     world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, expect
-from screens import (
+from playwright.async_api import expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
     LANDSCAPE,
     OFFLINE_NOISE,
     Screens,
     cache_is_kept,
     document,
     item,
+    screens_of_the_test,
     state,
 )
 
 from conftest import World
 
-pytestmark = [
-    LOOP,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def screens(browser: Browser, world: World) -> AsyncIterator[Screens]:
-    opened = Screens(browser, world.server)
-    try:
-        yield opened
-        opened.check()
-    finally:
-        await opened.close()
+pytestmark = BROWSER_TESTS
 
 
 def viewer(world: World, doc: int, query: str = "") -> str:

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
 
 import pdfs
-import pytest
-import pytest_asyncio
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
-    CHROMIUM,
-    LOOP,
     Tablet,
     chromium,
     expect_page_shown,
@@ -24,28 +19,24 @@ from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     until,
     world_in_the_sessions_loop,
 )
-from playwright.async_api import Browser, Locator, Page, expect
-from screens import LAPTOP, OFFLINE_NOISE, Screens, cache_is_kept, document, item
+from playwright.async_api import Locator, Page, expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
+    LAPTOP,
+    OFFLINE_NOISE,
+    Screens,
+    cache_is_kept,
+    document,
+    item,
+    screens_of_the_test,
+)
 
 from conftest import World
 
-pytestmark = [
-    LOOP,
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 TITLE = "Phiên họp giao ban công tác cải cách hành chính tháng 12"
 
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def screens(browser: Browser, world: World) -> AsyncIterator[Screens]:
-    opened = Screens(browser, world.server)
-    try:
-        yield opened
-        opened.check()
-    finally:
-        await opened.close()
 
 
 async def upload(page: Page, item_title: str, title: str) -> None:
