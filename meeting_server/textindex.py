@@ -1,8 +1,8 @@
 """Page text for search, extracted in the background after a document is accepted.
 
-An upload is answered once the PDF is checked; pypdf's text extraction (seconds for a long
-document) runs here afterwards, one document at a time so it never takes more than one worker
-slot. Text is keyed by content (SHA-256). At start-up every stored file without text is queued
+An upload is answered once the PDF is checked; PDFium's text extraction (a quarter of a second
+for the 117-page thesis of the corpus) runs here afterwards, one document at a time so it never
+takes more than one worker slot. Text is keyed by content (SHA-256). At start-up every stored file without text is queued
 again, so a crash in between loses nothing.
 """
 

@@ -6,11 +6,11 @@ import struct
 import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pdfs
+import pypdfium2 as pdfium
 import pytest
-from pypdf import PageObject, PdfReader
+from pypdf import PdfReader
 
 from meeting_server.pdf import (
     CORRUPT_PDF,
@@ -260,15 +260,17 @@ async def test_page_tree_larger_than_it_says(worker: PdfWorker, tmp_path: Path) 
 
 def test_text_failure_on_one_page_gives_empty_text(monkeypatch: pytest.MonkeyPatch,
                                                    samples: Path) -> None:
-    # pypdf is lenient enough that no small file makes extract_text raise: simulate it.
-    extract_text = PageObject.extract_text
+    # PDFium reads what it can of any page that opens: simulate a page whose text fails.
+    get_textpage = pdfium.PdfPage.get_textpage
+    calls = []
 
-    def fails_on_page_two(page: PageObject, *args: Any, **kwargs: Any) -> str:
-        if page.page_number == 1:
-            raise ValueError("broken font")
-        return extract_text(page, *args, **kwargs)
+    def fails_on_page_two(page: pdfium.PdfPage) -> pdfium.PdfTextPage:
+        calls.append(page)
+        if len(calls) == 2:
+            raise pdfium.PdfiumError("broken font")
+        return get_textpage(page)
 
-    monkeypatch.setattr(PageObject, "extract_text", fails_on_page_two)
+    monkeypatch.setattr(pdfium.PdfPage, "get_textpage", fails_on_page_two)
 
     texts = extract_texts(str(samples / pdfs.FOUR_PAGES))
 
