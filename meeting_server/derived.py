@@ -18,13 +18,21 @@ from pathlib import Path
 
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import FONT_MISSING, PdfError
-from meeting_server.pdf.render import render_pages
+from meeting_server.pdf.render import PageTarget, render_pages
 from meeting_server.pdf.stamp import BookEntry, build_book, stamp_pdf
 from meeting_server.pdf.worker import PdfWorker
 
 logger = logging.getLogger(__name__)
 
 PREFETCH = 3
+#: The widths a tablet may ask for (``?w=``), by its screen and pixel ratio; the server's
+#: MEETING_PAGE_WIDTH is among them (the default, and the one drawn ahead of time).
+WIDTHS = (800, 1200, 1600)
+#: Thumbnails are small images of their own.
+THUMB_WIDTH = 160
+#: Pages drawn ahead in one worker job (one open of the PDF) in the background; small, so
+#: that a tablet asking for one of them waits for a few pages at most.
+BACKGROUND_CHUNK = 4
 #: How long a failure to make a file is remembered, and how many failures at most.
 FAILURE_SECONDS = 3600.0
 MAX_FAILURES = 10_000
@@ -39,42 +47,83 @@ class Derived:
         self._jobs: dict[str, asyncio.Future[None]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._failed: dict[str, tuple[float, PdfError]] = {}  # key: (until, error)
+        self.widths = tuple(sorted({*WIDTHS, THUMB_WIDTH, width}))
+        self._ahead: asyncio.Queue[tuple[str, int, int]] = asyncio.Queue()
+        self._ahead_task: asyncio.Task[None] | None = None
 
-    def page_dir(self, sha256: str) -> Path:
-        folder = self.files.data.pages(sha256, self.width)
+    def page_dir(self, sha256: str, width: int | None = None) -> Path:
+        folder = self.files.data.pages(sha256, width or self.width)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
+
+    def first_page_target(self, sha256: str) -> PageTarget | None:
+        """Where the upload's check draws page 1 (at the default width), unless it is there."""
+        if self.page_path(sha256, 1).exists():
+            return None
+        return PageTarget(str(self.page_dir(sha256)), self.width, self.fmt)
+
+    def draw_ahead(self, sha256: str, page_count: int, first: int = 2) -> None:
+        """Draw every page at the default width in the background, `first` onwards (the page
+        presented, or 2 after the check drew page 1), then the pages before it, in reading
+        order; a few pages per job, one document after the other, so a single worker slot
+        is taken and a tablet's own request is never queued behind a whole document."""
+        first = max(1, min(first, page_count))
+        order = [*range(first, page_count + 1), *range(1, first)]
+        for start in range(0, len(order), BACKGROUND_CHUNK):
+            chunk = order[start:start + BACKGROUND_CHUNK]
+            self._ahead.put_nowait((sha256, chunk[0], chunk[-1]))
+        if self._ahead_task is None or self._ahead_task.done():
+            self._ahead_task = asyncio.ensure_future(self._drawing_ahead())
+
+    async def _drawing_ahead(self) -> None:
+        while not self._ahead.empty():
+            sha256, low, high = self._ahead.get_nowait()
+            wanted = [n for n in range(low, high + 1) if not self.page_path(sha256, n).exists()
+                      and f"page:{sha256}:{self.width}:{n}" not in self._jobs]
+            if wanted and self._failure(f"prefetch:{sha256}") is None:
+                await self._prefetch(sha256, wanted)
+
+    async def wait_drawn(self) -> None:
+        """Wait until the pages queued by `draw_ahead` are drawn (for tests and benches)."""
+        while self._ahead_task is not None and not self._ahead_task.done():
+            await asyncio.shield(self._ahead_task)
 
     def stamped_dir(self) -> Path:
         folder = self.files.data.stamped()
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def page_path(self, sha256: str, page: int) -> Path:
-        return self.page_dir(sha256) / f"{page}.{self.fmt}"
+    def page_path(self, sha256: str, page: int, width: int | None = None) -> Path:
+        return self.page_dir(sha256, width) / f"{page}.{self.fmt}"
 
-    async def page(self, sha256: str, page: int, page_count: int) -> Path:
-        """The image of a page, rendering it (and prefetching the next ones) if needed."""
-        path = self.page_path(sha256, page)
+    async def page(self, sha256: str, page: int, page_count: int,
+                   width: int | None = None) -> Path:
+        """The image of a page at `width` (one of `widths`; default: the server's), rendering
+        it if needed; at the default width the next pages are prefetched too."""
+        width = width or self.width
+        path = self.page_path(sha256, page, width)
         if not path.exists():
-            key = f"page:{sha256}:{page}"
-            await self._once(key, lambda: self._render(sha256, [page]), key)
+            key = f"page:{sha256}:{width}:{page}"
+            await self._once(key, lambda: self._render(sha256, [page], width),
+                             f"page:{sha256}:{page}")
+        if width != self.width:
+            return path
         following = [n for n in range(page + 1, min(page + PREFETCH, page_count) + 1)
                      if not self.page_path(sha256, n).exists()
-                     and f"page:{sha256}:{n}" not in self._jobs]
+                     and f"page:{sha256}:{width}:{n}" not in self._jobs]
         if following and self._failure(f"prefetch:{sha256}") is None:
             self._spawn(self._prefetch(sha256, following))
         return path
 
-    async def _render(self, sha256: str, pages: list[int]) -> None:
-        out = self.page_dir(sha256)
-        await self.worker.run(render_pages, str(self.files.path(sha256)), pages, self.width,
-                              self.fmt, str(out), "")
+    async def _render(self, sha256: str, pages: list[int], width: int | None = None) -> None:
+        out = self.page_dir(sha256, width)
+        await self.worker.run(render_pages, str(self.files.path(sha256)), pages,
+                              width or self.width, self.fmt, str(out), "")
 
     async def _prefetch(self, sha256: str, pages: list[int]) -> None:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
-        keys = [f"page:{sha256}:{n}" for n in pages]
+        keys = [f"page:{sha256}:{self.width}:{n}" for n in pages]
         for key in keys:
             self._jobs[key] = future
         try:
@@ -166,6 +215,9 @@ class Derived:
         task.add_done_callback(self._background.discard)
 
     async def close(self) -> None:
+        if self._ahead_task is not None:
+            self._ahead_task.cancel()
+            await asyncio.gather(self._ahead_task, return_exceptions=True)
         for task in list(self._background):
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -16,6 +17,23 @@ MIN_WIDTH = 16
 MAX_WIDTH = 4096
 # A page's long side is at most this many times `width` pixels (strips and banners).
 MAX_ASPECT = 2.0
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    """Where and how `render_first_page` draws page 1: `{out_dir}/1.{fmt}` at `width`."""
+
+    out_dir: str
+    width: int
+    fmt: str
+
+    def path(self, number: int = 1) -> str:
+        return os.path.join(self.out_dir, f"{number}.{self.fmt}")
+
+
+def render_first_page(path: str, target: PageTarget) -> str:
+    """Open `path` once with PDFium and draw page 1 to `target` (see `render_pages`)."""
+    return render_pages(path, [1], target.width, target.fmt, target.out_dir, "")[0]
 
 
 def render_pages(

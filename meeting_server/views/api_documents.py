@@ -20,7 +20,7 @@ from meeting_server.pdf import FONT_MISSING, PdfError
 from meeting_server.pdf.stamp import BookEntry
 from meeting_server.queries import documents as queries
 from meeting_server.services import documents as service
-from meeting_server.store import agenda
+from meeting_server.store import agenda, meetings
 from meeting_server.uploads import receive
 from meeting_server.validate import MAX_ID, path_id, whole_number
 from meeting_server.views.common import (
@@ -91,8 +91,9 @@ async def upload(request: Request) -> Response:
     except Invalid:
         files.discard(form.file)
         raise
+    derived = _derived(request)
     info = await service.inspect(app_context(request).worker, files, form.file,
-                                 cfg.max_pdf_pages)
+                                 cfg.max_pdf_pages, derived.first_page_target(form.file.sha256))
     async with db(request).read() as conn:
         if await agenda.get(conn, item.id) is None:
             files.discard(form.file)
@@ -100,6 +101,7 @@ async def upload(request: Request) -> Response:
     document = await service.publish(db(request), files, item, title, form.filename, form.file,
                                      info, access.user.id)
     app_context(request).indexer.enqueue(document.current.sha256)
+    derived.draw_ahead(document.current.sha256, document.current.page_count)
     audit(request, access.user, "publish", "document", document.id, document.meeting_id,
           "version 1")
     return ok(_created(document), 201)
@@ -115,11 +117,18 @@ async def upload_version(request: Request) -> Response:
     if len(note) > 2000 or "\x00" in note:
         files.discard(form.file)
         raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
+    derived = _derived(request)
     info = await service.inspect(app_context(request).worker, files, form.file,
-                                 settings(request).max_pdf_pages)
+                                 settings(request).max_pdf_pages,
+                                 derived.first_page_target(form.file.sha256))
     updated = await service.add_version(db(request), files, document, form.filename, note,
                                         form.file, info, access.user.id)
     app_context(request).indexer.enqueue(updated.current.sha256)
+    async with db(request).read() as conn:  # the page presented first, if it is this document
+        presented = await meetings.presenter(conn, updated.meeting_id)
+    derived.draw_ahead(updated.current.sha256, updated.current.page_count,
+                       presented.page if presented and presented.document_id == updated.id
+                       else 2)
     audit(request, access.user, "publish", "document", updated.id, updated.meeting_id,
           f"version {updated.version}")
     return ok(_created(updated), 201)
@@ -160,14 +169,29 @@ async def page_image(request: Request) -> Response:
         raise NotFound("The document has {pages} pages.", "page_not_found",
                        values={"pages": version.page_count})
     derived = _derived(request)
-    etag = f'"{version.sha256[:20]}-{derived.width}-{page}"'
+    width = _width_asked(request, derived)
+    # Content-addressed: the version's file, the width and the page; the same bytes forever.
+    etag = f'"{version.sha256[:20]}-{width}-{page}"'
     pinned = "version" in request.query_params
     headers = {"ETag": etag, "Cache-Control": IMMUTABLE if pinned else "private, no-cache",
                "Vary": "Cookie, Authorization"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    path = await _made(derived.page(version.sha256, page, version.page_count))
+    path = await _made(derived.page(version.sha256, page, version.page_count, width))
     return FileResponse(path, headers=headers, media_type=f"image/{derived.fmt}")
+
+
+def _width_asked(request: Request, derived: Derived) -> int:
+    """The image width asked for with ``?w=`` (one of the server's few widths), else the
+    server's default; any other is 400, so the cache holds a handful of sizes per page."""
+    raw = request.query_params.get("w")
+    if raw is None:
+        return derived.width
+    width = whole_number(raw)
+    if width not in derived.widths:
+        raise BadRequest("'w' must be one of {widths}.", "bad_query",
+                         values={"widths": ", ".join(map(str, derived.widths))})
+    return width
 
 
 def stamp_text(user: User, at: datetime) -> str:
