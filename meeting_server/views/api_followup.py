@@ -1,0 +1,66 @@
+"""The follow-up item of a meeting: generated from earlier meetings' open tasks, and the
+chair's decisions on them."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from meeting_server.errors import Invalid
+from meeting_server.models import CLOSED_STATUSES
+from meeting_server.queries import followup as queries
+from meeting_server.services import followup as service
+from meeting_server.validate import MAX_ID, json_body, path_id
+from meeting_server.views.common import ask, clock, db, meeting_access, ok
+
+
+async def create(request: Request) -> Response:
+    """``POST /api/meetings/{id}/follow-up`` ``{meeting_ids?}``: the secretary adds the item."""
+    standing = await meeting_access(request)
+    standing.require_manage()
+    body = await json_body(request)
+    raw = body.data.get("meeting_ids")
+    body.seen.add("meeting_ids")
+    body.done()
+    asked = None
+    if raw is not None:
+        if (not isinstance(raw, list) or not 0 < len(raw) <= service.MAX_SOURCES
+                or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID
+                           for v in raw)):
+            raise Invalid("The field 'meeting_ids' must be a list of meeting ids.",
+                          "invalid_field", values={"name": "meeting_ids"},
+                          field="meeting_ids")
+        asked = list(raw)
+    item, made = await service.create(db(request), standing, asked)
+    return ok({"agenda_item": item.as_dict(),
+               "source_meeting_ids": list(made.source_meeting_ids)}, 201)
+
+
+async def candidates(request: Request) -> Response:
+    found = await ask(request, queries.candidates, path_id(request))
+    return ok({"meetings": found})
+
+
+async def show(request: Request) -> Response:
+    """``GET /api/agenda-items/{id}/follow-up``."""
+    return ok(await ask(request, queries.followup_view, path_id(request),
+                        clock(request).today()))
+
+
+async def decide(request: Request) -> Response:
+    """``POST /api/agenda-items/{id}/follow-up/decisions`` ``{task_id, decision, note?,
+    due_date?, lead_unit?, status?}``: the chair or the secretary."""
+    body = await json_body(request)
+    task_id = body.ident("task_id")
+    decision = body.choice("decision", service.DECISIONS)
+    note = body.text("note", required=False, max_len=2000, allow_empty=True) or ""
+    due_date = body.day("due_date", required=False, nullable=True)
+    lead_unit = body.text("lead_unit", required=False, max_len=32, nullable=True)
+    status = body.choice("status", CLOSED_STATUSES, required=False)
+    body.done()
+    found, standing, task = await ask(request, queries.decision_target, path_id(request),
+                                      task_id)
+    standing.require_lead()
+    recorded, _ = await service.decide(db(request), standing, found, task, decision, note,
+                                       due_date, lead_unit, status)
+    return ok(recorded, 201)
