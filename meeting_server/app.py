@@ -46,6 +46,7 @@ register_url_convertor("int", PathInt())
 def routes() -> list[Route | Mount | WebSocketRoute]:
     return [
         Route("/health", api_misc.health, name="health"),
+        Route("/health/ready", api_misc.ready, name="ready"),
         Route("/api/openapi.json", api_misc.openapi, name="openapi"),
         Route("/api/session", api_auth.sign_in, methods=["POST"], name="sign_in"),
         Route("/api/session", api_auth.sign_out, methods=["DELETE"], name="sign_out"),

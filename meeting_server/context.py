@@ -20,6 +20,7 @@ from meeting_server.db import Database
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.housekeeping import Housekeeping
+from meeting_server.live import bus
 from meeting_server.live.hub import Hub
 from meeting_server.live.ws import Live
 from meeting_server.pdf.worker import PdfWorker
@@ -27,6 +28,7 @@ from meeting_server.publishing.fonts import serif_font
 from meeting_server.publishing.render import Renderer
 from meeting_server.publishing.signing import load_signing
 from meeting_server.ratelimit import Limiter, MemoryLimiter
+from meeting_server.ratelimit_redis import RedisLimiter
 from meeting_server.resources import data_path
 from meeting_server.settings import Settings
 from meeting_server.templating import Pages
@@ -89,8 +91,19 @@ async def open_context(settings: Settings, *, background: bool = True,
             await indexer.start()
         derived = Derived(files, worker, settings.page_width, settings.page_format)
         stack.push_async_callback(derived.close)
+        # With MEETING_REDIS_URL: events, revocations and sign-in limits shared (live/bus.py).
+        redis_client = bus.connect(settings.redis_url) if settings.redis_url else None
+        if redis_client is not None:
+            stack.push_async_callback(redis_client.aclose)
         hub = Hub(queue_size=settings.ws_queue_size)
         stack.push_async_callback(hub.close_all)
+        live, cluster = await bus.open_live(db, hub, redis_client, listen=background)
+        if cluster is not None:
+            stack.push_async_callback(cluster.close)
+        limiter: Limiter = (
+            MemoryLimiter(settings.signin_delay, settings.signin_max_delay)
+            if redis_client is None else
+            RedisLimiter(redis_client, settings.signin_delay, settings.signin_max_delay))
         recorder = Recorder(db)
         housekeeping = Housekeeping(db, recorder, settings)
         stack.push_async_callback(housekeeping.close)
@@ -98,10 +111,10 @@ async def open_context(settings: Settings, *, background: bool = True,
             await housekeeping.start()
         context = AppContext(
             settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
-            indexer=indexer, derived=derived, hub=hub, live=Live(db, hub), pages=Pages(),
+            indexer=indexer, derived=derived, hub=hub, live=live, pages=Pages(),
             renderer=Renderer(data_path("templates"),
                               load_signing(settings, serif_font().path)),
-            limiter=MemoryLimiter(settings.signin_delay, settings.signin_max_delay),
+            limiter=limiter,
             recorder=recorder,
             abbreviations=Abbreviations.load(table_path(data)),
         )

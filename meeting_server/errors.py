@@ -126,7 +126,7 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith("/api/") or path.startswith("/ws/") or path == "/health"
+    return path.startswith("/api/") or path.startswith("/ws/") or path.startswith("/health")
 
 
 async def _render(request: Request, status: int, code: str, error: HTTPError,

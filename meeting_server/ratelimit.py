@@ -7,8 +7,8 @@ without being checked: no password hash is computed and the database is not touc
 bucket is forgotten ``2 · max_delay`` after its last failure.
 
 :class:`Limiter` is the interface the sign-in service uses; :class:`MemoryLimiter` keeps the
-counters in this process (one server). A server run as several instances keeps them where all
-instances see them (Redis, or a table) behind the same three methods.
+counters in this process (one server); several instances share them in Redis
+(:class:`meeting_server.ratelimit_redis.RedisLimiter`, with ``MEETING_REDIS_URL``).
 
 Which buckets an attempt is counted in (:func:`sign_in_buckets`, :func:`pairing_buckets`) is
 the policy, written down in docs/security.md.
@@ -56,6 +56,16 @@ class Limiter(Protocol):
         ...
 
 
+def backoff(delay: float, max_delay: float, failures: int, free: int) -> float:
+    """The wait after ``failures`` failures in a bucket that lets ``free`` through."""
+    if failures < free:
+        return 0.0
+    exponent = failures - free
+    if exponent > 60:
+        return max_delay
+    return min(max_delay, delay * 2.0 ** exponent)
+
+
 class MemoryLimiter:
     """:class:`Limiter` with the counters in this process's memory."""
 
@@ -69,12 +79,7 @@ class MemoryLimiter:
 
     def backoff(self, failures: int, free: int) -> float:
         """The wait after ``failures`` failures in a bucket that lets ``free`` through."""
-        if failures < free:
-            return 0.0
-        exponent = failures - free
-        if exponent > 60:
-            return self.max_delay
-        return min(self.max_delay, self.delay * 2.0 ** exponent)
+        return backoff(self.delay, self.max_delay, failures, free)
 
     def _get(self, key: str, now: float) -> tuple[int, float] | None:
         found = self._failures.get(key)

@@ -128,6 +128,14 @@ def _optional_file(env: str, raw: str) -> Path | None:
     return path
 
 
+def _redis_url(env: str, raw: str) -> str:
+    """Empty (one instance), or a URL redis-py connects to: redis://, rediss:// or unix://."""
+    if raw and not re.fullmatch(r"(redis|rediss|unix)://\S+", raw):
+        raise ConfigError(f"{env}: {raw!r} is not a Redis URL (redis://host:6379/0, "
+                          "rediss://… or unix:///path/to/redis.sock)")
+    return raw
+
+
 # ------------------------------------------------------------------ the declarations
 
 
@@ -248,6 +256,11 @@ class Settings:
         "MEETING_WS_REPLAY_KB", None, "1024",
         "Most KiB of missed events a reconnecting tablet is sent one by one; more, and it gets "
         "a snapshot.", parse=_int(16, 1_048_576))
+    redis_url: str = setting(
+        "MEETING_REDIS_URL", None, "",
+        "Redis that several instances share (redis://host:6379/0): committed events, "
+        "revocations and sign-in limits go through it. Empty: one instance, nothing shared.",
+        parse=_redis_url, secret=True)
     issuer_parent: str = setting(
         "MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
         "Governing body at the top of publications; a newline (or \\n) starts a new line.",

@@ -36,6 +36,12 @@ async def last_seq(conn: Conn, meeting_id: int) -> int:
     return int(row[0]) if row else 0
 
 
+async def last_seqs(conn: Conn) -> dict[int, int]:
+    """Every meeting's last seq (what an instance has already seen when it starts listening)."""
+    rows = await fetchall(conn, "SELECT id, last_seq FROM meetings")
+    return {int(r[0]): int(r[1]) for r in rows}
+
+
 async def first_seq(conn: Conn, meeting_id: int) -> int:
     """The oldest seq the log still keeps (0 when empty)."""
     row = await fetchone(conn, "SELECT min(seq) FROM events WHERE meeting_id = ?", (meeting_id,))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from typing import Any
 
@@ -10,6 +12,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from meeting_server import __version__
+from meeting_server.errors import error_body
+from meeting_server.live.bus import ClusterLive
+from meeting_server.store import events
+from meeting_server.views.common import app_context
+
+logger = logging.getLogger(__name__)
+
+#: A database slower than this to answer is reported not ready.
+READY_TIMEOUT = 5.0
 
 SUMMARIES = {
     "sign_in": "Sign in with username and password; sets the session cookie",
@@ -47,6 +58,7 @@ SUMMARIES = {
     "verify_publication": "Check the published PDF's digital signature and SHA-256",
     "search": "Search what the caller may see, in Vietnamese with or without diacritics",
     "openapi": "This description", "health": "Liveness",
+    "ready": "Readiness for a load balancer: 200 while the database answers, else 503",
     "totp": "Whether two-factor sign-in is on for the caller",
     "totp_start": "A new TOTP secret and its QR code, pending until confirmed",
     "totp_confirm": "Confirm with a code: two-factor sign-in on; the recovery codes, once",
@@ -63,7 +75,7 @@ def describe(routes: list[Any]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         if not isinstance(route, Route) or not (route.path.startswith("/api")
-                                                or route.path == "/health"):
+                                                or route.path.startswith("/health")):
             continue
         path = _PARAM.sub(r"{\1}", route.path)
         params = [{"name": name, "in": "path", "required": True,
@@ -95,3 +107,22 @@ async def openapi(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
+    """Readiness, for a load balancer's health check: 200 while the database answers. Redis
+    is reported but does not fail it: without Redis an instance still serves its own sockets
+    and reads the other instances' events from the log (meeting_server/live/bus.py)."""
+    context = app_context(request)
+    try:
+        async with asyncio.timeout(READY_TIMEOUT):
+            async with context.db.read() as conn:
+                await events.last_seq(conn, 0)
+    except Exception as exc:
+        logger.warning("Not ready: the database does not answer: %r", exc)
+        return JSONResponse(error_body("not_ready", "The database does not answer."),
+                            status_code=503, headers={"Retry-After": "5"})
+    body = {"status": "ok", "database": "ok"}
+    if isinstance(context.live, ClusterLive):
+        body["redis"] = "ok" if await context.live.reachable() else "unreachable"
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
