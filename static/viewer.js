@@ -65,9 +65,24 @@
     .catch(() => { /* offline and never kept: each page keeps its own size */ });
 
   function src(n) { return "/api/documents/" + docId + "/pages/" + n + "?version=" + version; }
+  // Right-sized images: the browser takes the width the screen shows (the page is as wide as
+  // the screen) times its pixel ratio, among the server's few widths; each is kept for good
+  // (immutable, per version), so a page turned back to is not asked for again.
+  const WIDTHS = [800, 1200, 1600];
+  const SIZES = "100vw";
+  function srcset(n) { return WIDTHS.map((w) => src(n) + "&w=" + w + " " + w + "w").join(", "); }
+  const THUMB_WIDTH = 160;  // thumbnails are small images of their own
+  function prefetch(n) {
+    const image = new Image();
+    image.sizes = SIZES;
+    image.srcset = srcset(n);  // the same choice as the page's image: the same address
+    image.src = src(n);
+  }
 
   function show(n) {
     page = Math.max(1, Math.min(n, pageCount));
+    img.sizes = SIZES;
+    img.srcset = srcset(page);
     img.src = src(page);
     img.alt = window.MeetingLive.t("Page {n}", { n: page });
     number.textContent = window.MeetingLive.t("Page {n} of {total}", { n: page, total: pageCount });
@@ -80,7 +95,7 @@
     const size = PAGE_SIZES[page - 1];
     if (size) img.style.aspectRatio = size[0] + " / " + size[1];
     markThumb(page);
-    for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) { new Image().src = src(k); }
+    for (let k = page + 1; k <= Math.min(page + 2, pageCount); k++) prefetch(k);
     applyFit();
     // While starting, the page goes out once the room's state has this document (below): a
     // page turn sent now could reach the server before the request that starts presenting.
@@ -242,7 +257,7 @@
       const image = document.createElement("img");
       image.loading = "lazy";
       image.alt = "";
-      image.src = src(n);
+      image.src = src(n) + "&w=" + THUMB_WIDTH;
       const label = document.createElement("span");
       label.textContent = String(n);
       button.append(image, label);
@@ -311,7 +326,7 @@
   // so that they are kept for reading offline.
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      for (let k = page; k <= Math.min(page + 2, pageCount); k++) fetch(src(k)).catch(() => {});
+      for (let k = page; k <= Math.min(page + 2, pageCount); k++) prefetch(k);
     });
   }
   show(page);
