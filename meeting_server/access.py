@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from meeting_server.errors import Forbidden, Invalid, NotFound
+from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.models import Meeting, Publication, Task, User
 
 STAFF_ROLES: tuple[str, ...] = ("admin", "secretary")
@@ -255,6 +255,27 @@ def can_follow_live(user: User, role: str | None) -> bool:
     return can_see_meeting(user, role)
 
 
+# ── The speakers' list and votes ─────────────────────────────────────────────────────────────
+
+#: Who votes: the chair and the members (not the secretary, not guests). An absent one may
+#: give their vote to another for the meeting (a proxy), who then casts both.
+VOTING_ROLES: tuple[str, ...] = ("chair", "member")
+
+
+def can_vote(role: str | None) -> bool:
+    return role in VOTING_ROLES
+
+
+def require_for_self_or_lead(access: Access, user_id: int) -> None:
+    """A participant asks to speak, withdraws, gives their vote, for themselves; the chair and
+    the secretary do it for anyone. Ordering the list, giving and ending the floor, opening
+    and closing votes are the chair's and the secretary's (``Access.require_lead``)."""
+    if user_id != access.user.id:
+        access.require_lead()
+    elif not access.is_participant:
+        raise Forbidden("Only participants do this for themselves.", "not_participant")
+
+
 # ── Tasks ────────────────────────────────────────────────────────────────────────────────────
 
 def can_see_task(user: User, task: Task, role: str | None) -> bool:
@@ -373,3 +394,89 @@ def publication_access(user: User, publication: Publication | None, meeting: Mee
         raise NotFound("Publication not found.")
     standing = Access(user, meeting, role) if can_see_meeting(user, role) else None
     return PublicationAccess(user, publication, standing)
+
+
+# ── Private notes, the follow-up item, the leader's dashboard ────────────────────────────────
+# Private notes have no rule to ask: every read and write of a note is its author's own
+# (``store/notes.py`` selects by the caller's id), on a document the caller may read; no role,
+# staff included, reaches another user's notes.
+
+def may_follow_up_from(user: User, role: str | None) -> bool:
+    """The earlier meetings a follow-up item may take its tasks from: those the secretary
+    creating it may see (``role``: theirs in the earlier meeting)."""
+    return can_see_meeting(user, role)
+
+
+LEADER_SCOPES: tuple[str, ...] = ("city", "unit")
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """The units whose figures the leader's dashboard shows: every unit (``unit_id`` None),
+    or one."""
+
+    unit_id: int | None
+
+
+def dashboard_scope(user: User, leader_scope: str | None) -> DashboardScope:
+    """Staff and the city's chair (``leader_scope`` 'city') see every unit; the head of a
+    unit ('unit') their own unit only; anyone else is refused (403)."""
+    if is_staff(user) or leader_scope == "city":
+        return DashboardScope(None)
+    if leader_scope == "unit" and user.unit is not None:
+        return DashboardScope(user.unit.id)
+    raise Forbidden("Only the city's leaders and the heads of units see the dashboard.",
+                    "not_leader")
+
+
+def may_see_dashboard(user: User, leader_scope: str | None) -> bool:
+    """Whether the pages offer the dashboard."""
+    return is_staff(user) or leader_scope == "city" or (
+        leader_scope == "unit" and user.unit is not None)
+
+
+def require_leader_scope_change(caller: User, target: User | None, scope: str | None) -> None:
+    """Leaders are named by an administrator; a unit head must belong to a unit."""
+    require_admin(caller)
+    if target is None:
+        raise NotFound("User not found.")
+    if scope == "unit" and target.unit is None:
+        raise Invalid("A unit head must belong to a unit.", "no_unit", field="scope")
+
+
+# ── Written opinions (consultations) and reading readiness ───────────────────────────────────
+
+def require_consultation_manager(user: User) -> None:
+    """Sending a consultation, its summary, its reminders and its PDF are the secretary's."""
+    if not is_staff(user):
+        raise Forbidden("Only a secretary may manage requests for written opinions.")
+
+
+def can_see_consultation(user: User, asked: bool) -> bool:
+    """Staff see every consultation; a member those they are asked in (``asked``), and of
+    those only their own answer, never the others'."""
+    return is_staff(user) or asked
+
+
+def require_answer(asked: bool, open_now: bool) -> None:
+    """Only those asked answer, and only until the deadline."""
+    if not asked:
+        raise Forbidden("Only the people asked may answer.", "not_asked")
+    if not open_now:
+        raise Conflict("The deadline for answers has passed.", "consultation_closed")
+
+
+def can_see_reading(standing: Access) -> bool:
+    """Who opened which document and how far they read is for the meeting's secretary (and
+    staff) only: a member never sees anyone's reading, their own included through this."""
+    return standing.can_manage
+
+
+def require_reading(standing: Access) -> None:
+    if not can_see_reading(standing):
+        raise Forbidden("Only the meeting's secretary may see who has read the documents.")
+
+
+def can_report_reading(user: User, role: str | None) -> bool:
+    """Pages seen are reported by whoever may read the document."""
+    return can_see_meeting(user, role)

@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 import weakref
 from typing import Any
 
@@ -39,6 +40,9 @@ _KEPT_HEADERS = frozenset({"content-type", "location"})
 #: Paths whose answers hold a token, a pairing code, a TOTP secret or recovery codes.
 NOT_RECORDED = frozenset({"/api/session", "/api/session/pair", "/api/pairing-codes",
                           "/api/me/totp", "/api/me/totp/confirm"})
+#: Ballots: the stored hash of the body (a handful of possible choices) would tie the caller
+#: to the choice of a secret vote. A ballot cannot be cast twice anyway (409 already_voted).
+NOT_RECORDED_PATTERN = re.compile(r"/api/votes/[0-9]+/ballots")
 
 
 class IdempotencyMiddleware:
@@ -50,7 +54,8 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in MUTATING
-                or scope["path"] in NOT_RECORDED):
+                or scope["path"] in NOT_RECORDED
+                or NOT_RECORDED_PATTERN.fullmatch(scope["path"])):
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)

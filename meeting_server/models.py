@@ -24,6 +24,10 @@ EventName = Literal[
     "document.published", "document.version", "attendance.changed", "participant.added",
     "participant.removed", "conclusion.saved", "conclusion.deleted", "task.assigned",
     "task.updated", "publication.published",
+    "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
+    "floor.limit_set", "vote.opened", "vote.cast", "vote.closed", "proxy.granted",
+    "proxy.revoked",
+    "followup.created", "followup.decided",
 ]
 USER_ROLES: Final[tuple[UserRole, ...]] = get_args(UserRole)
 MEETING_ROLES: Final[tuple[MeetingRole, ...]] = get_args(MeetingRole)

@@ -100,6 +100,12 @@ def _url(env: str, raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _database_url(env: str, raw: str) -> str:
+    if raw and not raw.startswith(("sqlite:///", "postgresql://", "postgres://")):
+        raise ConfigError(f"{env} must start with sqlite:/// or postgresql://")
+    return raw
+
+
 def _lines(env: str, raw: str) -> str:
     """Text whose lines are kept: a newline, or the two characters ``\\n`` (which fit in any
     environment file), breaks the line; blanks around each line are dropped."""
@@ -170,6 +176,11 @@ class Settings:
     data_dir: Path = setting(
         "MEETING_DATA_DIR", "--data-dir", "./var",
         "Directory for the database, documents, publications and caches.", parse=_path)
+    database_url: str = setting(
+        "MEETING_DATABASE_URL", None, "",
+        "Where the database is: empty for SQLite in the data dir, sqlite:///PATH, or "
+        "postgresql://USER:PASSWORD@HOST:PORT/NAME for PostgreSQL (docs/deployment.md).",
+        parse=_database_url, secret=True)
     host: str = setting("MEETING_HOST", "--host", "127.0.0.1", "Interface to listen on.",
                         parse=_text)
     port: int = setting("MEETING_PORT", "--port", "8000", "TCP port to listen on.",
@@ -261,6 +272,10 @@ class Settings:
         "Redis that several instances share (redis://host:6379/0): committed events, "
         "revocations and sign-in limits go through it. Empty: one instance, nothing shared.",
         parse=_redis_url, secret=True)
+    speaking_seconds: int = setting(
+        "MEETING_SPEAKING_SECONDS", None, "180",
+        "Default time a speaker is given, in seconds; the chair may set another per meeting.",
+        parse=_int(10, 3600))
     issuer_parent: str = setting(
         "MEETING_ISSUER_PARENT", None, "ỦY BAN NHÂN DÂN THÀNH PHỐ",
         "Governing body at the top of publications; a newline (or \\n) starts a new line.",
@@ -297,6 +312,40 @@ class Settings:
     signing_password: str = setting(
         "MEETING_SIGNING_PASSWORD", None, "",
         "Password of the PKCS#12 file.", parse=_text, secret=True)
+    smtp_host: str = setting(
+        "MEETING_SMTP_HOST", None, "",
+        "SMTP server that notification emails go through; empty: notifications in-app only.",
+        parse=_text)
+    smtp_port: int = setting("MEETING_SMTP_PORT", None, "587", "Port of the SMTP server.",
+                             parse=_int(1, 65535))
+    smtp_username: str = setting("MEETING_SMTP_USERNAME", None, "",
+                                 "User name for the SMTP server; empty: no login.",
+                                 parse=_text)
+    smtp_password: str = setting("MEETING_SMTP_PASSWORD", None, "",
+                                 "Password for the SMTP server.", parse=_text, secret=True)
+    smtp_from: str = setting(
+        "MEETING_SMTP_FROM", None, "Phòng họp không giấy <no-reply@localhost>",
+        "From address of notification emails.", parse=_text)
+    smtp_security: str = setting(
+        "MEETING_SMTP_SECURITY", None, "starttls",
+        "starttls (upgrade the connection), tls (TLS from the start) or none.",
+        parse=_choice("starttls", "tls", "none"))
+    notify_seconds: float = setting(
+        "MEETING_NOTIFY_SECONDS", None, "60",
+        "Seconds between runs of the notifier (deadlines, reminders, emails).",
+        parse=_seconds)
+    notify_due_days: int = setting(
+        "MEETING_NOTIFY_DUE_DAYS", None, "3",
+        "Days before a task's deadline that its units are told it is approaching.",
+        parse=_int(0, 365))
+    consultation_remind_days: int = setting(
+        "MEETING_CONSULTATION_REMIND_DAYS", None, "1",
+        "Days before a consultation's deadline that those who have not answered are reminded "
+        "(0: on the day).", parse=_int(0, 60))
+    reading_remind_hours: int = setting(
+        "MEETING_READING_REMIND_HOURS", None, "24",
+        "Hours before a meeting that participants who have not opened its documents are "
+        "reminded (0: never).", parse=_int(0, 24 * 14))
     log_level: str = setting("MEETING_LOG_LEVEL", "--log-level", "info",
                              "Logging level: debug, info, warning or error.",
                              parse=_choice("debug", "info", "warning", "error"))

@@ -6,6 +6,7 @@ import asyncio
 import json
 from typing import Any
 
+import floor_votes_client
 from websockets.asyncio.client import ClientConnection, connect
 
 #: How long to wait for a message before failing: far more than a loaded machine needs.
@@ -75,7 +76,7 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
                 p = {**p, "status": "superseded", "superseded_by": data["publication"]["id"]}
             kept.append(p)
         state["publications"] = kept + [data["publication"]]
-    else:
+    elif not floor_votes_client.apply(state, event):
         raise AssertionError(f"unknown event {name}")
 
 

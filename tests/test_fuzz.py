@@ -28,7 +28,7 @@ from meeting_server.app import routes
 from conftest import Server, Template, World, derive_template, served
 
 #: For each API route (name): its path with the prepared meeting's ids (from the facts), and
-#: who calls it: "admin", "secretary" or None (nobody signed in).
+#: who calls it: "admin", "secretary", "member" (snv) or None (nobody signed in).
 ROUTE_PATHS: dict[str, tuple[str, str | None]] = {
     "openapi": ("/api/openapi.json", None),
     "sign_in": ("/api/session", None),
@@ -89,6 +89,40 @@ ROUTE_PATHS: dict[str, tuple[str, str | None]] = {
     "publication_html": ("/api/publications/{publication}/html", "secretary"),
     "verify_publication": ("/api/publications/{publication}/verify", "secretary"),
     "search": ("/api/search", "secretary"),
+    "notes": ("/api/documents/{document}/notes", "secretary"),
+    "notes_pdf": ("/api/documents/{document}/notes/pdf", "secretary"),
+    "save_note": ("/api/documents/{document}/notes/1", "secretary"),
+    "delete_note": ("/api/documents/{document}/notes/1", "secretary"),
+    "create_followup": ("/api/meetings/{meeting}/follow-up", "secretary"),
+    "followup_candidates": ("/api/meetings/{meeting}/follow-up-candidates", "secretary"),
+    "followup": ("/api/agenda-items/{item}/follow-up", "secretary"),
+    "followup_decide": ("/api/agenda-items/{item}/follow-up/decisions", "secretary"),
+    "dashboard": ("/api/dashboard", "secretary"),
+    "set_leader_scope": ("/api/users/{snv}/leader-scope", "admin"),
+    "request_floor": ("/api/meetings/{meeting}/floor", "secretary"),
+    "floor_order": ("/api/meetings/{meeting}/floor/order", "secretary"),
+    "floor_limit": ("/api/meetings/{meeting}/floor/limit", "secretary"),
+    "withdraw_floor": ("/api/floor/{floor}", "secretary"),
+    "give_floor": ("/api/floor/{floor}/give", "secretary"),
+    "end_floor": ("/api/floor/{floor}/end", "secretary"),
+    "open_vote": ("/api/meetings/{meeting}/votes", "secretary"),
+    "vote": ("/api/votes/{vote}", "secretary"),
+    "cast_ballot": ("/api/votes/{vote}/ballots", "secretary"),
+    "close_vote": ("/api/votes/{vote}/close", "secretary"),
+    "grant_proxy": ("/api/meetings/{meeting}/proxies", "secretary"),
+    "revoke_proxy": ("/api/meetings/{meeting}/proxies/{snv}", "secretary"),
+    "consultations": ("/api/consultations", "secretary"),
+    "create_consultation": ("/api/consultations", "secretary"),
+    "consultation": ("/api/consultations/{consultation}", "secretary"),
+    "answer_consultation": ("/api/consultations/{consultation}/answer", "member"),
+    "remind_consultation": ("/api/consultations/{consultation}/reminders", "secretary"),
+    "consultation_pdf": ("/api/consultations/{consultation}/pdf", "secretary"),
+    "report_reading": ("/api/reading", "member"),
+    "reading": ("/api/meetings/{meeting}/reading", "secretary"),
+    "notifications": ("/api/notifications", "member"),
+    "read_all_notifications": ("/api/notifications/read", "member"),
+    "read_notification": ("/api/notifications/1/read", "member"),
+    "user_email": ("/api/users/{snv}/email", "member"),
 }
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -103,7 +137,7 @@ def api_routes() -> list[tuple[str, str]]:
 CHANGING = [(method, name) for method, name in api_routes() if method in WRITES]
 #: Routes whose every answer costs seconds (a draft's PDF is rendered by WeasyPrint each time)
 #: get a few examples only.
-COSTLY = {"publication_pdf"}
+COSTLY = {"publication_pdf", "consultation_pdf", "notes_pdf"}
 READING = [(method, name) for method, name in api_routes()
            if method == "GET" and name not in COSTLY]
 READING_COSTLY = [(method, name) for method, name in api_routes()
@@ -138,11 +172,18 @@ async def prepare(server: Server, facts: dict[str, Any]) -> dict[str, Any]:
         "title": "Việc", "lead_unit": "SNV", "due_text": "thường xuyên"}))
     publication = await created(await world.secretary.post(f"/api/meetings/{mid}/publications",
                                                            json={"kind": "minutes"}))
+    floor = await created(await world.member.post(f"/api/meetings/{mid}/floor", json={}))
+    vote = await created(await world.chair.post(f"/api/meetings/{mid}/votes",
+                                                json={"question": "Biểu quyết"}))
+    consultation = await created(await world.secretary.post("/api/consultations", json={
+        "title": "Xin ý kiến", "question": "Đồng ý?", "deadline": "2099-01-01T08:00:00+07:00",
+        "recipients": [facts["users"]["snv"]]}))
     units = (await world.admin.get("/api/units")).json()["units"]
     return {**facts, "ids": {
         "meeting": mid, "snv": facts["users"]["snv"], "item": item, "document": document,
         "conclusion": conclusion, "task": task, "publication": publication,
-        "unit": next(u["id"] for u in units if u["code"] == "SNV")}}
+        "unit": next(u["id"] for u in units if u["code"] == "SNV"),
+        "floor": floor, "vote": vote, "consultation": consultation}}
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +201,8 @@ async def fuzz_world(fuzz_template: Template, tmp_path: Any) -> AsyncIterator[Wo
 
 async def caller(world: World, name: str) -> tuple[str, httpx.AsyncClient]:
     path, who = ROUTE_PATHS[name]
-    client = {"admin": world.admin, "secretary": world.secretary}.get(who or "")
+    client = {"admin": world.admin, "secretary": world.secretary,
+              "member": world.member}.get(who or "")
     return path.format(**world.server.facts["ids"]), client or world.server.client()
 
 
@@ -180,7 +222,11 @@ FIELDS = ["username", "password", "code", "user_id", "name", "role", "unit", "ti
           "duration_minutes", "position", "agenda_item_id", "document_id", "page", "text",
           "number", "lead_unit", "support_units", "responsible", "due_date", "due_text", "note",
           "kind", "introduction", "opinions", "signer", "recipients", "date",
-          "second_factor_roles", "idle_minutes"]
+          "second_factor_roles", "idle_minutes", "question", "options", "secret",
+          "allow_change", "quorum", "majority", "threshold", "choice", "for_user_id", "order",
+          "limit_seconds", "from_user_id", "to_user_id", "deadline", "answer", "comment",
+          "pages", "email", "version", "strokes", "meeting_ids", "task_id", "decision",
+          "scope"]
 ODD_TEXT = st.text(st.characters(exclude_categories=[]), max_size=40)  # surrogates and NUL too
 SCALARS = st.one_of(
     st.sampled_from(["null", "true", "false", "0", "-1", "1.5", "1e400", "-0", "9" * 5000,

@@ -12,9 +12,11 @@ from meeting_server.store import (
     agenda,
     conclusions,
     documents,
+    floor,
     meetings,
     publications,
     tasks,
+    votes,
 )
 
 NOTICE_WORKING_DAYS = 5
@@ -58,6 +60,8 @@ async def meeting_state(conn: Conn, meeting: Meeting, include_drafts: bool, toda
         "notice_late": notice_late(meeting, min(
             (p.published_at for p in published if p.kind == "notice" and p.published_at),
             default=None), today),
+        "floor": await floor.state(conn, meeting.id),
+        **await votes.state(conn, meeting.id),
     }
 
 
