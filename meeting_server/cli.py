@@ -270,7 +270,13 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
 
     if command == "migrate":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        version = database.apply_migrations(settings.db_path)
+        found = database.open_database(settings.database_url, settings.db_path)
+        if found.dialect == "sqlite":
+            version = database.apply_migrations(found.path)
+        else:
+            from meeting_server import db_postgres
+
+            version = await db_postgres.apply_migrations(settings.database_url)
         print(f"database at schema version {version}")
         return 0
     if command == "backup":
@@ -312,11 +318,11 @@ def _check_agenda(folder: Path) -> None:
 
 
 async def _reindex(settings: Settings) -> int:
-    from meeting_server.db import Database
+    from meeting_server.db import open_database
     from meeting_server.store import search
     from meeting_server.timeutil import Clock
 
-    db = Database(settings.db_path, Clock(settings.zone))
+    db = open_database(settings.database_url, settings.db_path, Clock(settings.zone))
     await db.open()
     try:
         async with db.transaction() as tx:

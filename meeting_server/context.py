@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from meeting_server.abbreviations import Abbreviations, table_path
 from meeting_server.audit import Recorder
 from meeting_server.datadir import DataDir
-from meeting_server.db import Database
+from meeting_server.db import Database, open_database
 from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.housekeeping import Housekeeping
@@ -73,7 +73,7 @@ async def open_context(settings: Settings, *, background: bool = True,
     """
     clock = Clock(settings.zone)
     async with AsyncExitStack() as stack:
-        db = Database(settings.db_path, clock)
+        db = open_database(settings.database_url, settings.db_path, clock)
         await db.open()
         stack.push_async_callback(db.close)
         data = DataDir(settings.data_dir)

@@ -3,6 +3,10 @@
 Writes go through ``async with db.transaction() as tx:``, which holds the single writer, runs
 ``BEGIN IMMEDIATE`` and commits on exit. Events appended during the transaction are handed to the
 ``on_commit`` listeners only after the commit succeeded, still in commit order.
+
+This is the SQLite backend, the default; :func:`open_database` picks it or PostgreSQL
+(``meeting_server.db_postgres``) from ``MEETING_DATABASE_URL``. The store's SQL is written once,
+with ``?`` placeholders; the PostgreSQL backend translates what differs (see its module).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -27,6 +31,24 @@ logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 READERS = 3
+
+#: A row read by the store: by column name or by position. ``sqlite3.Row`` on SQLite; on
+#: PostgreSQL an ``asyncpg.Record``, which reads the same way.
+Row = sqlite3.Row
+
+
+class Executed(Protocol):
+    """What ``Transaction.execute`` answers: how many rows the statement changed."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Reader:
+    """A read connection of a backend other than SQLite (see ``db_postgres``)."""
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        raise NotImplementedError
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -100,7 +122,7 @@ def _configure(conn: sqlite3.Connection) -> None:
 class Transaction:
     """The writer connection inside ``BEGIN IMMEDIATE``, and the events it appended."""
 
-    conn: aiosqlite.Connection
+    conn: Any  # aiosqlite.Connection here; the PostgreSQL backend's subclass holds its own
     clock: Clock
     events: list[Event] = field(default_factory=list)
 
@@ -108,18 +130,24 @@ class Transaction:
         """The time written on what this transaction changes."""
         return self.clock.now_iso()
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Cursor:
-        return await self.conn.execute(sql, params)
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
+        cursor: aiosqlite.Cursor = await self.conn.execute(sql, params)
+        return cursor
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        return await fetchone(self.conn, sql, params)
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self.conn.executemany(sql, rows)
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        return await fetchall(self.conn, sql, params)
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """One trip to the connection's thread (execute + fetch), not three."""
+        return list(await self.conn.execute_fetchall(sql, params))
 
 
 CommitListener = Callable[[Sequence[Event]], None]
-Conn = aiosqlite.Connection | Transaction
+Conn = aiosqlite.Connection | Transaction | Reader
 
 
 @dataclass
@@ -152,10 +180,13 @@ class HeldWrites:
 
 
 class Database:
+    #: "sqlite" or "postgresql": for the few callers that must know (backup, search).
+    dialect = "sqlite"
+
     def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = path
         self.clock = clock or Clock()
-        self._writer: aiosqlite.Connection | None = None
+        self._writer: Any = None  # aiosqlite.Connection; the PostgreSQL one's own
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
         self._lock = asyncio.Lock()
@@ -211,7 +242,7 @@ class Database:
     async def _own_transaction(self) -> AsyncIterator[Transaction]:
         assert self._writer is not None
         async with self._lock:
-            tx = Transaction(self._writer, self.clock)
+            tx = self._new_transaction()
             await self._begin()
             try:
                 yield tx
@@ -221,12 +252,22 @@ class Database:
             await self._commit()
             self._notify(tx.events)  # in commit order: still holding the writer
 
+    def _new_transaction(self) -> Transaction:
+        return Transaction(self._writer, self.clock)
+
+    async def _run(self, statement: str) -> None:
+        """A statement without parameters on the writer (BEGIN, COMMIT, ROLLBACK)."""
+        assert self._writer is not None
+        await self._writer.execute(statement)
+
+    _BEGIN = "BEGIN IMMEDIATE"
+
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE; if the caller is cancelled meanwhile, the BEGIN still runs in the
         connection's thread: wait for it and roll back, so the writer is never left inside a
         transaction that nobody owns."""
         assert self._writer is not None
-        begin = asyncio.ensure_future(self._writer.execute("BEGIN IMMEDIATE"))
+        begin = asyncio.ensure_future(self._run(self._BEGIN))
         try:
             await asyncio.shield(begin)
         except asyncio.CancelledError:
@@ -238,7 +279,7 @@ class Database:
     async def _commit(self) -> None:
         """COMMIT; if it fails, roll back so that the writer is usable again, and re-raise."""
         assert self._writer is not None
-        commit = asyncio.ensure_future(self._writer.execute("COMMIT"))
+        commit = asyncio.ensure_future(self._run("COMMIT"))
         try:
             await asyncio.shield(commit)
         except asyncio.CancelledError:
@@ -254,7 +295,7 @@ class Database:
     async def _rollback(self) -> None:
         assert self._writer is not None
         try:
-            await asyncio.shield(self._writer.execute("ROLLBACK"))
+            await asyncio.shield(self._run("ROLLBACK"))
         except sqlite3.OperationalError:
             pass  # no transaction is active: SQLite already rolled it back
 
@@ -292,11 +333,11 @@ class Database:
         if held.tx is None:
             await self._lock.acquire()
             try:
-                await self._writer.execute("BEGIN IMMEDIATE")
+                await self._begin()
             except BaseException:
                 self._lock.release()
                 raise
-            held.tx = Transaction(self._writer, self.clock)
+            held.tx = self._new_transaction()
             try:
                 yield held.tx
             except BaseException:
@@ -321,12 +362,12 @@ class Database:
         await tx.execute(f"RELEASE {name}")
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Conn]:
         """A reader connection inside one read transaction (a consistent snapshot); inside a
         request scope whose writes are not committed yet, the writer, so that they are seen."""
         held = self._held.get()
         if held is not None and held.tx is not None and held.owner is asyncio.current_task():
-            yield held.tx.conn
+            yield held.tx
             return
         conn = await self._readers.get()
         try:
@@ -340,16 +381,33 @@ class Database:
 
 
 async def fetchone(conn: Conn, sql: str,
-                   params: Sequence[Any] = ()) -> sqlite3.Row | None:
+                   params: Sequence[Any] = ()) -> Row | None:
     rows = await fetchall(conn, sql, params)
     return rows[0] if rows else None
 
 
 async def fetchall(conn: Conn, sql: str,
-                   params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+                   params: Sequence[Any] = ()) -> list[Row]:
     """One trip to the connection's thread (execute + fetch), not three."""
-    c = conn.conn if isinstance(conn, Transaction) else conn
-    return list(await c.execute_fetchall(sql, params))
+    if isinstance(conn, Transaction | Reader):
+        return await conn.fetchall(sql, params)
+    return list(await conn.execute_fetchall(sql, params))
+
+
+def open_database(settings_url: str, path: Path, clock: Clock | None = None) -> Database:
+    """The database ``MEETING_DATABASE_URL`` names: SQLite at ``path`` (in the data dir) when
+    it is empty, or at the path of a ``sqlite:///…`` URL; PostgreSQL for ``postgresql://…``.
+    Not open yet: call ``open()``."""
+    url = settings_url.strip()
+    if url.startswith(("postgresql://", "postgres://")):
+        from meeting_server.db_postgres import PostgresDatabase
+
+        return PostgresDatabase(url, clock)
+    if url.startswith("sqlite:///"):
+        return Database(Path(url[len("sqlite:///"):]), clock)
+    if url:
+        raise ValueError(f"unknown database URL {url!r} (sqlite:///PATH or postgresql://...)")
+    return Database(path, clock)
 
 
 def backup(src: Path, dest: Path) -> None:

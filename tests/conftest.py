@@ -35,13 +35,15 @@ from typing import Any, TypeVar
 import httpx
 import hypothesis
 import pdfs
+import pg_support
 import pytest
 import uvicorn
 
 from meeting_server.agenda_import import import_agenda
 from meeting_server.app import MeetingApp, create_app
-from meeting_server.db import Database
+from meeting_server.db import open_database
 from meeting_server.live.protocol import MAX_MESSAGE_BYTES
+from meeting_server.live.transport import MeetingWebSocketProtocol
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.services import accounts
 from meeting_server.settings import Settings
@@ -102,7 +104,8 @@ class Server:
         sock.listen(128)
         config = uvicorn.Config(self.app, log_level="warning", ws_per_message_deflate=False,
                                 ws_max_size=MAX_MESSAGE_BYTES, lifespan="off",
-                                ws_ping_interval=20, ws_ping_timeout=20)
+                                ws_ping_interval=20, ws_ping_timeout=20,
+                                ws=MeetingWebSocketProtocol)
         self._uvicorn = uvicorn.Server(config)
         self._serving = asyncio.get_running_loop().create_task(
             self._uvicorn.serve(sockets=[sock]))
@@ -153,11 +156,14 @@ class Server:
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     values = {"data_dir": str(data_dir), "pdf_timeout": "20", **overrides}
+    url = pg_support.url_of(data_dir)  # a data dir of a test on PostgreSQL (see backend)
+    if url is not None:
+        values.setdefault("database_url", url)
     return Settings.load(environ={}, **values)
 
 
 async def add_admin(settings: Settings, username: str = "admin") -> None:
-    db = Database(settings.db_path)
+    db = open_database(settings.database_url, settings.db_path)
     await db.open()
     try:
         await accounts.add_user(db, username, "Quản trị viên", "admin", None, "", PASSWORD)
@@ -172,7 +178,7 @@ async def start_server(settings: Settings, send_buffer: int = 256 * 1024
     app = create_app(settings)
     config = uvicorn.Config(app, log_level="warning", ws_per_message_deflate=False,
                             ws_max_size=MAX_MESSAGE_BYTES, lifespan="on",
-                            ws_ping_interval=20, ws_ping_timeout=20)
+                            ws_ping_interval=20, ws_ping_timeout=20, ws=MeetingWebSocketProtocol)
     server = uvicorn.Server(config)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
@@ -213,6 +219,9 @@ class Template:
 
     def copy(self, data_dir: Path) -> None:
         shutil.copytree(self.path, data_dir)
+        if pg_support.url_of(self.path) is not None:  # its database too
+            assert pg_support.current is not None
+            pg_support.new_database(pg_support.current, data_dir, template=self.path)
 
     def save(self) -> None:
         record = {"sessions": self.sessions, "facts": self.facts}
@@ -251,6 +260,9 @@ def derive_template(factory: pytest.TempPathFactory, name: str, base: Template,
                     build: Callable[[Server], Awaitable[dict[str, Any]]]) -> Template:
     """The template ``name``: a copy of ``base`` changed once by ``build(server)``, whose
     answer becomes the facts; for a session-scoped fixture many tests start from."""
+
+    if pg_support.url_of(base.path) is not None:
+        name += "-postgresql"
 
     def make(folder: Path) -> Template:
         async def change() -> Template:
@@ -357,24 +369,95 @@ async def make_demo_template(folder: Path) -> Template:
     return Template(folder, sessions)
 
 
-@pytest.fixture(scope="session")
-def admin_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return shared_template(tmp_path_factory, "admin",
-                           lambda folder: in_a_thread(lambda: make_admin_template(folder)))
+def run_base(factory: pytest.TempPathFactory) -> Path:
+    """The run's temp base, shared by the xdist workers."""
+    root = factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+
+
+# Test modules whose tests that use the app (server, world, demo) run on both backends, as
+# ``test_x[sqlite]`` and ``test_x[postgresql]``; their browser tests stay on SQLite.
+POSTGRESQL_MODULES = {
+    "test_access", "test_audit", "test_auth", "test_bad_input", "test_console_opinions",
+    "test_deadline_docs", "test_deadlines", "test_documents", "test_error_language",
+    "test_event_log", "test_forms", "test_headers_and_exports", "test_hub",
+    "test_idempotency", "test_import_validation", "test_live", "test_login_safety",
+    "test_meeting_pages", "test_meetings_api", "test_nfc", "test_pages", "test_pairing",
+    "test_permissions", "test_protocol", "test_publication_rules", "test_publications",
+    "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
+    "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
+    "test_unusable_pdfs", "test_postgresql",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if ("backend" in metafunc.fixturenames and module in POSTGRESQL_MODULES
+            and metafunc.definition.get_closest_marker("browser") is None):
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True,
+                             scope="session")
 
 
 @pytest.fixture(scope="session")
-def world_template(tmp_path_factory: pytest.TempPathFactory,
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database the test's app runs on: "sqlite", or "postgresql" (a real server, see
+    tests/pg_support.py) for the tests of POSTGRESQL_MODULES."""
+    name: str = getattr(request, "param", "sqlite")
+    if name == "postgresql" and pg_support.current is None:
+        pg_support.current = pg_support.cluster(run_base(tmp_path_factory))
+    return name
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """The databases of this test's data dirs go when it ends (after its app stopped)."""
+    yield
+    if pg_support.current is not None and pg_support.made:
+        pg_support.drop_made(pg_support.current)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        pg_support.stop(run_base(factory))
+
+
+def backend_template(factory: pytest.TempPathFactory, name: str, backend: str,
+                     make: Callable[[Path], Template], fresh: bool = True) -> Template:
+    """``shared_template`` for the backend: on PostgreSQL a ``fresh`` template's folder has a
+    database of its own before ``make`` runs (one made from a copy has the copy's)."""
+    if backend == "sqlite":
+        return shared_template(factory, name, make)
+
+    def made(folder: Path) -> Template:
+        assert pg_support.current is not None
+        if fresh:
+            folder.mkdir(parents=True)
+            pg_support.new_database(pg_support.current, folder)
+        return make(folder)
+
+    return shared_template(factory, f"{name}-postgresql", made)
+
+
+@pytest.fixture(scope="session")
+def admin_template(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Template:
+    return backend_template(tmp_path_factory, "admin", backend,
+                            lambda folder: in_a_thread(lambda: make_admin_template(folder)))
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory, backend: str,
                    admin_template: Template) -> Template:
-    return shared_template(
-        tmp_path_factory, "world",
-        lambda folder: in_a_thread(lambda: make_world_template(folder, admin_template)))
+    return backend_template(
+        tmp_path_factory, "world", backend,
+        lambda folder: in_a_thread(lambda: make_world_template(folder, admin_template)),
+        fresh=False)
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
-    return shared_template(tmp_path_factory, "demo",
-                           lambda folder: in_a_thread(lambda: make_demo_template(folder)))
+def demo_template(tmp_path_factory: pytest.TempPathFactory, backend: str) -> Template:
+    return backend_template(tmp_path_factory, "demo", backend,
+                            lambda folder: in_a_thread(lambda: make_demo_template(folder)))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -417,9 +500,10 @@ async def fixture_server(request: pytest.FixtureRequest, data_dir: Path) -> Asyn
 
 
 @pytest.fixture
-async def server(request: pytest.FixtureRequest, data_dir: Path) -> AsyncIterator[Server]:
+async def server(request: pytest.FixtureRequest, data_dir: Path,
+                 backend: str) -> AsyncIterator[Server]:
     """The app with one admin (``admin``, PASSWORD); the ``world`` fixture's data when the test
-    uses ``world`` too."""
+    uses ``world`` too; on the test's ``backend``."""
     async with fixture_server(request, data_dir) as started:
         yield started
 
@@ -507,11 +591,16 @@ def start_command(args: list[str], logs: Path) -> tuple[subprocess.Popen[bytes],
     """``python -m meeting_server ARGS --port 0`` with its output in ``logs``."""
     logs.mkdir(parents=True, exist_ok=True)
     out_path, err_path = logs / "stdout", logs / "stderr"
+    env = dict(os.environ)
+    if "--data-dir" in args:  # a data dir of a test on PostgreSQL: its database
+        url = pg_support.url_of(Path(args[args.index("--data-dir") + 1]))
+        if url is not None:
+            env["MEETING_DATABASE_URL"] = url
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "meeting_server", *args, "--port", "0",
              "--log-level", "warning"],
-            stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
         )
     return proc, out_path, err_path
 

@@ -75,7 +75,7 @@ async def delete(tx: Transaction, item: AgendaItem) -> None:
 
 
 async def _renumber(tx: Transaction, ids: list[int]) -> None:
-    await tx.conn.executemany(
+    await tx.executemany(
         "UPDATE agenda_items SET position = ? WHERE id = ?",
         [(n, item_id) for n, item_id in enumerate(ids, start=1)],
     )

@@ -51,7 +51,7 @@ class AuditRow:
 async def add(tx: Transaction, entries: Sequence[AuditEntry]) -> None:
     if not entries:
         return
-    await tx.conn.executemany(
+    await tx.executemany(
         "INSERT INTO audit_log (at, user_id, action, object_kind, object_id, meeting_id, detail,"
         " address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(e.at, e.user_id, e.action, e.object_kind, e.object_id, e.meeting_id, e.detail,

@@ -62,5 +62,5 @@ async def delete(tx: Transaction, conclusion: Conclusion) -> None:
 
 
 async def _renumber(tx: Transaction, ids: list[int]) -> None:
-    await tx.conn.executemany("UPDATE conclusions SET number = ? WHERE id = ?",
+    await tx.executemany("UPDATE conclusions SET number = ? WHERE id = ?",
                               [(n, cid) for n, cid in enumerate(ids, start=1)])

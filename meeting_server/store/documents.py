@@ -139,7 +139,7 @@ async def add_version(tx: Transaction, document_id: int, sha256: str, filename: 
 
 
 async def store_page_texts(tx: Transaction, sha256: str, texts: Sequence[str]) -> None:
-    await tx.conn.executemany(
+    await tx.executemany(
         "INSERT INTO page_texts (sha256, page, text) VALUES (?, ?, ?)"
         " ON CONFLICT (sha256, page) DO NOTHING",
         [(sha256, n, text) for n, text in enumerate(texts, start=1)],

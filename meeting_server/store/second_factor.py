@@ -78,7 +78,7 @@ async def accept_step(tx: Transaction, user_id: int, step: int) -> bool:
 
 async def replace_recovery_codes(tx: Transaction, user_id: int, hashes: Sequence[str]) -> None:
     await tx.execute("DELETE FROM recovery_codes WHERE user_id = ?", (user_id,))
-    await tx.conn.executemany(
+    await tx.executemany(
         "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES (?, ?, ?)",
         [(user_id, digest, tx.now_iso()) for digest in hashes])
 

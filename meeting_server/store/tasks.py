@@ -81,7 +81,7 @@ def visible_clause(seen: Scope) -> tuple[str, list[Any]]:
     meetings ``seen.user_id`` takes part in and those whose lead or supporting unit is
     ``seen.unit_id``."""
     if seen.everything:
-        return "1", []
+        return "1 = 1", []
     clause = "t.meeting_id IN (SELECT meeting_id FROM participants WHERE user_id = ?)"
     if seen.unit_id is None:
         return f"({clause})", [seen.user_id]
@@ -157,7 +157,7 @@ async def create(tx: Transaction, meeting_id: int, conclusion_id: int, title: st
 
 async def set_support_units(tx: Transaction, task_id: int, unit_ids: list[int]) -> None:
     await tx.execute("DELETE FROM task_support_units WHERE task_id = ?", (task_id,))
-    await tx.conn.executemany(
+    await tx.executemany(
         "INSERT INTO task_support_units (task_id, unit_id) VALUES (?, ?)",
         [(task_id, unit_id) for unit_id in dict.fromkeys(unit_ids)],
     )

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
-import aiosqlite
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 
@@ -15,7 +14,7 @@ from meeting_server import auth, ratelimit
 from meeting_server.access import Access
 from meeting_server.audit import AuditAction, AuditEntry
 from meeting_server.context import AppContext
-from meeting_server.db import Database
+from meeting_server.db import Conn, Database
 from meeting_server.models import User
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.settings import Settings
@@ -78,7 +77,7 @@ T = TypeVar("T")
 
 
 async def ask(request: Request,
-              query: Callable[Concatenate[aiosqlite.Connection, User, P], Awaitable[T]],
+              query: Callable[Concatenate[Conn, User, P], Awaitable[T]],
               *args: P.args, **kwargs: P.kwargs) -> T:
     """Sign the caller in, then answer ``query`` (a function of ``meeting_server.queries``)
     for them from one read transaction."""
