@@ -58,12 +58,17 @@ RECONCILE_SECONDS = 2.0
 OUTBOX_SIZE = 10_000
 READ_PAGE = 200
 SUBSCRIBE_WAIT = 10.0
+POOL_SIZE = 32
 RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
 
 
 def connect(url: str) -> redis.Redis:
-    """A Redis client for ``url`` (a pool; connects on first use)."""
-    return redis.Redis.from_url(url, health_check_interval=30, socket_connect_timeout=5)
+    """A Redis client for ``url``: a pool of at most :data:`POOL_SIZE` connections, which
+    waits for one to be free (up to 5 s) instead of failing; connects on first use."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url, max_connections=POOL_SIZE, timeout=5, health_check_interval=30,
+        socket_connect_timeout=5)
+    return redis.Redis.from_pool(pool)
 
 
 class ClusterLive(Live):
