@@ -386,7 +386,7 @@ POSTGRESQL_MODULES = {
     "test_permissions", "test_protocol", "test_publication_rules", "test_publications",
     "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
     "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
-    "test_unusable_pdfs", "test_postgresql",
+    "test_unusable_pdfs", "test_postgresql", "test_bus", "test_redis_limits",
 }
 
 
