@@ -332,3 +332,34 @@ async def test_the_comparison_would_see_a_named_votes_choices(
                 assert (await ballot(client, vote["id"], choice)).status_code == 200
     a, b = dump(first / "meeting.db"), dump(second / "meeting.db")
     assert a["vote_voters"] != b["vote_voters"]
+
+
+async def test_the_minutes_print_the_speakers_and_the_results(world: World) -> None:
+    chair, member, stp = await three_voters(world)
+    mid = world.meeting_id
+    r = await world.secretary.post(f"/api/meetings/{mid}/agenda-items",
+                                   json={"title": "Dự thảo Đề án chuyển đổi số"})
+    item_id = r.json()["id"]
+    await world.chair.put(f"/api/meetings/{mid}/current-item", json={"agenda_item_id": item_id})
+    asked = (await member.post(f"/api/meetings/{mid}/floor", json={})).json()
+    await world.chair.post(f"/api/floor/{asked['id']}/give")
+    await world.chair.post(f"/api/floor/{asked['id']}/end")
+    named = await open_vote(world, agenda_item_id=item_id, quorum="members")
+    for client, choice in [(chair, 0), (member, 0), (stp, 2)]:
+        await ballot(client, named["id"], choice)
+    await close(world, named["id"])
+    secret = await open_vote(world, secret=True, question="Nhân sự Trưởng ban")
+    for client, choice in [(chair, 1), (member, 1), (stp, 0)]:
+        await ballot(client, secret["id"], choice)
+    await close(world, secret["id"])
+
+    r = await world.secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "minutes"})
+    assert r.status_code == 201, r.text
+    html = (await world.secretary.get(f"/api/publications/{r.json()['id']}/html")).text
+    assert "Đại biểu phát biểu: Nguyễn Văn An" in html
+    assert "Thông qua Tờ trình số 12/TTr-SNV?" in html
+    assert "Đồng ý: 2/3 phiếu (66,7%)" in html
+    assert "Kết quả: thông qua" in html
+    assert "Biểu quyết của từng thành viên" in html
+    assert "Nhân sự Trưởng ban" in html and "bỏ phiếu kín" in html
+    assert "Kết quả: không thông qua" in html

@@ -97,8 +97,59 @@ def snapshot(state: dict[str, Any]) -> dict[str, Any]:
                          "tasks": tasks_by_conclusion.get(c["id"], [])}
                         for c in sorted(state["conclusions"], key=lambda c: c["number"])],
         "units_with_tasks": list(units.values()),
+        **floor_and_votes(state),
         "participant_units": list(dict.fromkeys(p["unit_name"] for p in people
                                                 if p["unit_name"])),
+    }
+
+
+def floor_and_votes(state: dict[str, Any]) -> dict[str, Any]:
+    """Who spoke on each agenda item, in the order they spoke (``speakers``, keyed by the item
+    id as text, "" for none), and the closed votes with their results (``votes``)."""
+    speakers: dict[str, list[dict[str, Any]]] = {}
+    spoken = [r for r in state.get("floor", {}).get("requests", [])
+              if r["status"] in ("speaking", "done")]
+    for r in sorted(spoken, key=lambda r: (r["started_at"] or "", r["id"])):
+        speakers.setdefault(str(r["agenda_item_id"] or ""), []).append(
+            {"name": r["name"], "title": r["title"], "unit": r["unit_name"] or ""})
+    return {"speakers": speakers,
+            "votes": [vote_record(v) for v in state.get("votes", []) if v["status"] == "closed"
+                      and v["result"] is not None]}
+
+
+QUORUM_VI = {"none": "", "present": "quá nửa số thành viên có mặt",
+             "members": "quá nửa tổng số thành viên"}
+MAJORITY_VI = {"cast": "số phiếu biểu quyết", "present": "số thành viên có mặt",
+               "members": "tổng số thành viên"}
+THRESHOLD_VI = {"half": "quá nửa", "two_thirds": "ít nhất hai phần ba"}
+
+
+def _share(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",").replace(",0", "") + "%"
+
+
+def vote_record(vote: dict[str, Any]) -> dict[str, Any]:
+    """A closed vote as the minutes print it, in words."""
+    result = vote["result"]
+    counts = [f"{label}: {n}/{result['cast']} phiếu ({_share(share)})" for label, n, share
+              in zip(vote["options"], result["counts"], result["percentages"], strict=True)]
+    rule = (f"{THRESHOLD_VI[vote['threshold']]} {MAJORITY_VI[vote['majority']]}"
+            f" ({result['majority_needed']} phiếu)")
+    quorum = ""
+    if vote["quorum"] != "none":
+        quorum = (f"Yêu cầu tham gia biểu quyết: {QUORUM_VI[vote['quorum']]}"
+                  f" ({result['quorum_needed']} phiếu); "
+                  + ("đủ" if result["quorum_met"] else "không đủ") + ".")
+    names = {o: label for o, label in enumerate(vote["options"])}
+    return {
+        "agenda_item_id": vote["agenda_item_id"], "question": vote["question"],
+        "kind": "bỏ phiếu kín" if vote["secret"] else "biểu quyết công khai",
+        "counts": counts, "rule": rule, "quorum": quorum,
+        "attendance": (f"{result['present']}/{result['eligible']} thành viên có mặt,"
+                       f" {result['cast']} phiếu biểu quyết"),
+        "passed": result["passed"], "first_option": vote["options"][0],
+        "ballots": [f"{b['name']}: {names.get(b['choice'], '')}" for b in
+                    result.get("ballots", [])],
     }
 
 
