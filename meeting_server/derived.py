@@ -18,7 +18,7 @@ from pathlib import Path
 
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import FONT_MISSING, PdfError
-from meeting_server.pdf.render import PageTarget, render_pages
+from meeting_server.pdf.render import PageTarget, render_pages, render_pages_behind
 from meeting_server.pdf.stamp import BookEntry, build_book, stamp_pdf
 from meeting_server.pdf.worker import PdfWorker
 
@@ -120,6 +120,11 @@ class Derived:
         await self.worker.run(render_pages, str(self.files.path(sha256)), pages,
                               width or self.width, self.fmt, str(out), "")
 
+    async def _behind(self, sha256: str, pages: list[int]) -> None:
+        out = self.page_dir(sha256)
+        await self.worker.run(render_pages_behind, str(self.files.path(sha256)), pages,
+                              self.width, self.fmt, str(out), "")
+
     async def _prefetch(self, sha256: str, pages: list[int]) -> None:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
@@ -127,7 +132,7 @@ class Derived:
         for key in keys:
             self._jobs[key] = future
         try:
-            await self._render(sha256, pages)
+            await self._behind(sha256, pages)
             future.set_result(None)
         except Exception as exc:
             logger.info("prefetch of %s pages %s failed: %s", sha256[:12], pages, exc)

@@ -2,8 +2,8 @@
 
 An upload is answered once the PDF is checked; PDFium's text extraction (a quarter of a second
 for the 117-page thesis of the corpus) runs here afterwards, one document at a time so it never
-takes more than one worker slot. Text is keyed by content (SHA-256). At start-up every stored file without text is queued
-again, so a crash in between loses nothing.
+takes more than one worker slot. Text is keyed by content (SHA-256). At start-up every stored
+file without text is queued again, so a crash in between loses nothing.
 """
 
 from __future__ import annotations

@@ -36,6 +36,15 @@ def render_first_page(path: str, target: PageTarget) -> str:
     return render_pages(path, [1], target.width, target.fmt, target.out_dir, "")[0]
 
 
+def render_pages_behind(
+    path: str, pages: list[int], width: int, fmt: str, out_dir: str, prefix: str
+) -> list[str]:
+    """`render_pages` at the lowest CPU priority: pages drawn ahead, in the background, give
+    way to what someone waits for (an upload's check, page text, a page asked for)."""
+    os.nice(19)
+    return render_pages(path, pages, width, fmt, out_dir, prefix)
+
+
 def render_pages(
     path: str, pages: list[int], width: int, fmt: str, out_dir: str, prefix: str
 ) -> list[str]:
