@@ -19,6 +19,10 @@ exist).
                                            attendance, drafts of publications; change tasks
     the meeting's chair, and the above     current item, presenter, conclusions and tasks,
                                            read, edit and publish drafts
+    the meeting's chair, and the above     the speakers' list (order, give, end, limit),
+                                           open and close votes, record proxies
+    a participant                          ask to speak and withdraw; vote if chair or
+                                           member (and for an absent member as proxy)
     the task's lead unit, task managers    report progress (only managers cancel)
     a unit with a lead or supporting role  see the task; read the meeting's published notice
     an administrator                       read the audit log; require a second factor of

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import inspect
 import json
 import os
 import re
@@ -387,13 +388,33 @@ POSTGRESQL_MODULES = {
     "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
     "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
     "test_unusable_pdfs", "test_postgresql", "test_bus", "test_redis_limits",
+    "test_floor", "test_votes",
 }
+
+
+# Search is SQLite's FTS5 index for now (on PostgreSQL it answers 503: docs/deployment.md).
+_SQLITE_FILE = re.compile(r"\bsqlite3\b|\bdb_path\b|meeting\.db|/search\b")
+
+
+def _reads_the_sqlite_file(metafunc: pytest.Metafunc) -> bool:
+    """Whether the test (or a function of its module that it calls) opens the SQLite file
+    itself, or searches: such a test checks SQLite and runs on it only."""
+    source = inspect.getsource(metafunc.function)
+    if _SQLITE_FILE.search(source):
+        return True
+    helpers = [name for name, value in vars(metafunc.module).items()
+               if inspect.isfunction(value) and value.__module__ == metafunc.module.__name__
+               and _SQLITE_FILE.search(inspect.getsource(value))]
+    return any(re.search(rf"\b{name}\(", source) for name in helpers)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
     if ("backend" in metafunc.fixturenames and module in POSTGRESQL_MODULES
-            and metafunc.definition.get_closest_marker("browser") is None):
+            and metafunc.definition.get_closest_marker("browser") is None
+            and not any(m.name == "parametrize" and "backend" in str(m.args[0])
+                        for m in metafunc.definition.iter_markers())
+            and not _reads_the_sqlite_file(metafunc)):
         metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True,
                              scope="session")
 

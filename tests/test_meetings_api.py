@@ -13,7 +13,7 @@ async def test_secretary_creates_meeting_and_sees_full_state(world: World) -> No
     state = r.json()
     assert set(state) == {"meeting", "agenda_items", "current_item_id", "presenter",
                           "participants", "documents", "conclusions", "tasks", "publications",
-                          "notice_due", "notice_late"}
+                          "notice_due", "notice_late", "floor", "votes", "proxies"}
     assert state["meeting"]["starts_at"] == "2019-07-05T08:00:00+07:00"
     assert state["notice_due"] == "2019-07-12"
     roles = {p["username"]: p["role"] for p in state["participants"]}

@@ -45,6 +45,10 @@ def test_event_names_are_those_of_the_design() -> None:
         "task.assigned",
         "task.updated",
         "publication.published",
+        # the speakers' list and votes (docs/voting.md)
+        "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
+        "floor.limit_set", "vote.opened", "vote.cast", "vote.closed", "proxy.granted",
+        "proxy.revoked",
     }
 
 
