@@ -143,6 +143,8 @@ def routes() -> list[Route | Mount | WebSocketRoute]:
               methods=["DELETE"], name="delete_note"),
         Route("/api/meetings/{id:int}/follow-up", api_followup.create, methods=["POST"],
               name="create_followup"),
+        Route("/api/meetings/{id:int}/follow-up", api_followup.items, methods=["GET"],
+              name="followup_items"),
         Route("/api/meetings/{id:int}/follow-up-candidates", api_followup.candidates,
               name="followup_candidates"),
         Route("/api/agenda-items/{id:int}/follow-up", api_followup.show, name="followup"),

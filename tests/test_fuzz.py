@@ -94,6 +94,7 @@ ROUTE_PATHS: dict[str, tuple[str, str | None]] = {
     "save_note": ("/api/documents/{document}/notes/1", "secretary"),
     "delete_note": ("/api/documents/{document}/notes/1", "secretary"),
     "create_followup": ("/api/meetings/{meeting}/follow-up", "secretary"),
+    "followup_items": ("/api/meetings/{meeting}/follow-up", "secretary"),
     "followup_candidates": ("/api/meetings/{meeting}/follow-up-candidates", "secretary"),
     "followup": ("/api/agenda-items/{item}/follow-up", "secretary"),
     "followup_decide": ("/api/agenda-items/{item}/follow-up/decisions", "secretary"),

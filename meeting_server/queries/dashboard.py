@@ -22,6 +22,7 @@ from typing import Any
 from meeting_server import access
 from meeting_server.db import Conn, fetchall, fetchone
 from meeting_server.models import Unit, User
+from meeting_server.store import leaders as users_leaders
 from meeting_server.store import users
 
 FIGURES = ("assigned", "done_on_time", "done_late", "overdue", "open", "cancelled")
@@ -110,3 +111,9 @@ async def dashboard(conn: Conn, user: User, since: date | None, until: date | No
 async def may_see(conn: Conn, user: User) -> bool:
     """Whether the pages offer the dashboard to ``user``. One statement."""
     return access.may_see_dashboard(user, await leader_scope(conn, user.id))
+
+
+async def leaders(conn: Conn, user: User) -> dict[int, str]:
+    """The administration page: who is named a leader, and of what. One statement."""
+    access.require_admin(user)
+    return await users_leaders.all_scopes(conn)

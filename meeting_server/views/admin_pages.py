@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server.models import USER_ROLES
+from meeting_server.queries import dashboard as dashboard_queries
 from meeting_server.queries import people as people_queries
 from meeting_server.views.common import ask, clock, pages, signed_in
 
@@ -15,7 +16,7 @@ async def administration(request: Request) -> Response:
     found = await ask(request, people_queries.administration)
     return pages(request).render(request, "admin.html", {
         "user": await signed_in(request), "units": found.units, "users": found.users,
-        "roles": USER_ROLES,
+        "roles": USER_ROLES, "leaders": await ask(request, dashboard_queries.leaders),
     })
 
 

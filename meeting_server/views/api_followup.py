@@ -64,3 +64,9 @@ async def decide(request: Request) -> Response:
     recorded, _ = await service.decide(db(request), standing, found, task, decision, note,
                                        due_date, lead_unit, status)
     return ok(recorded, 201)
+
+
+async def items(request: Request) -> Response:
+    """``GET /api/meetings/{id}/follow-up``: the ids of the meeting's follow-up items."""
+    return ok({"agenda_item_ids": await ask(request, queries.items_of_meeting,
+                                            path_id(request))})

@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from meeting_server import access
 from meeting_server.models import TASK_STATUSES
 from meeting_server.publishing.render import TITLES, publication_people
+from meeting_server.queries import dashboard as dashboard_queries
 from meeting_server.queries import documents as document_queries
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.queries import publications as publication_queries
@@ -17,6 +18,7 @@ from meeting_server.queries import tasks as task_queries
 from meeting_server.redirects import same_origin_path
 from meeting_server.resources import data_path
 from meeting_server.validate import path_id, whole_number
+from meeting_server.views import api_notifications
 from meeting_server.views.common import app_context, ask, audit, clock, pages, signed_in
 
 
@@ -31,6 +33,8 @@ async def home(request: Request) -> Response:
     return pages(request).render(request, "home.html", {
         "user": user, "meetings": found.meetings, "open_tasks": found.open_tasks,
         "notices": found.notices, "tracks_notices": access.tracks_notices(user),
+        "leads": await ask(request, dashboard_queries.may_see),
+        **await api_notifications.home_extras(request),
     })
 
 
