@@ -279,6 +279,10 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
             version = await db_postgres.apply_migrations(settings.database_url)
         print(f"database at schema version {version}")
         return 0
+    if command in ("backup", "restore") and settings.database_url.startswith("postgres"):
+        raise CommandError(f"{command} copies a SQLite database; on PostgreSQL back the "
+                           "database up with pg_dump and the data dir's files as docs/backup.md "
+                           "says (section 'On PostgreSQL')")
     if command == "backup":
         return await asyncio.to_thread(_backup, settings, args.dest)
     if command == "restore":

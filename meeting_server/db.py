@@ -47,6 +47,8 @@ class Executed(Protocol):
 class Reader:
     """A read connection of a backend other than SQLite (see ``db_postgres``)."""
 
+    dialect = "postgresql"
+
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         raise NotImplementedError
 
@@ -392,6 +394,11 @@ async def fetchall(conn: Conn, sql: str,
     if isinstance(conn, Transaction | Reader):
         return await conn.fetchall(sql, params)
     return list(await conn.execute_fetchall(sql, params))
+
+
+def dialect_of(conn: Conn) -> str:
+    """"sqlite" or "postgresql": the backend a connection (or transaction) belongs to."""
+    return str(getattr(conn, "dialect", "sqlite"))
 
 
 def open_database(settings_url: str, path: Path, clock: Clock | None = None) -> Database:

@@ -101,6 +101,8 @@ class PgReader(Reader):
 
 
 class PgTransaction(Transaction):
+    dialect = "postgresql"
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
         status = await self.conn.execute(translate(sql), *params)
         return _Done(_rowcount(status))
