@@ -30,6 +30,7 @@ from meeting_server.publishing.signing import load_signing
 from meeting_server.ratelimit import Limiter, MemoryLimiter
 from meeting_server.ratelimit_redis import RedisLimiter
 from meeting_server.resources import data_path
+from meeting_server.services.notifications import Notifier
 from meeting_server.settings import Settings
 from meeting_server.templating import Pages
 from meeting_server.textindex import TextIndexer
@@ -56,6 +57,8 @@ class AppContext:
     limiter: Limiter
     #: The audit log's buffer and session activity, flushed by the housekeeping task.
     recorder: Recorder
+    #: Notifications in-app and by email (meeting_server.services.notifications).
+    notifier: Notifier
     #: The deployment's abbreviations for search (see meeting_server/abbreviations.py).
     abbreviations: Abbreviations = field(default_factory=Abbreviations)
 
@@ -109,13 +112,17 @@ async def open_context(settings: Settings, *, background: bool = True,
         stack.push_async_callback(housekeeping.close)
         if background:
             await housekeeping.start()
+        notifier = Notifier(db, settings)
+        stack.push_async_callback(notifier.close)
+        if background:
+            await notifier.start()
         context = AppContext(
             settings=settings, clock=clock, data=data, db=db, files=files, worker=worker,
             indexer=indexer, derived=derived, hub=hub, live=live, pages=Pages(),
             renderer=Renderer(data_path("templates"),
                               load_signing(settings, serif_font().path)),
             limiter=limiter,
-            recorder=recorder,
+            recorder=recorder, notifier=notifier,
             abbreviations=Abbreviations.load(table_path(data)),
         )
         logger.info("data dir %s", settings.data_dir)

@@ -1,0 +1,188 @@
+"""Notifications: one row per (kind, subject, recipient, occurrence), in-app and by email.
+
+Rows are inserted with ``ON CONFLICT DO NOTHING`` on that key, so whatever runs the notifier
+(after a restart, or on a second instance at the same moment) a notification exists once. Its
+email is *claimed* (``pending`` → ``sending``, with the claim's time) in a transaction before it
+is sent, and marked ``sent`` after; a claim older than :data:`STALE_CLAIM` (an instance that died
+mid-send) is claimed again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from meeting_server.db import Conn, Transaction, fetchall, fetchone
+
+#: A claim this old is taken for an instance that stopped while sending.
+STALE_CLAIM = timedelta(minutes=10)
+#: Attempts at sending an email before it is marked failed.
+MAX_ATTEMPTS = 5
+_COLUMNS = ("n.id, n.kind, n.subject_id, n.recipient_id, n.occurrence, n.data, n.link,"
+            " n.created_at, n.read_at, n.email_status, n.email_to")
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    kind: str
+    subject_id: int
+    recipient_id: int
+    occurrence: str
+    data: dict[str, Any]
+    link: str
+    created_at: str
+    read_at: str | None
+    email_status: str
+    email_to: str | None
+
+
+def _from_row(row: sqlite3.Row) -> Notification:
+    return Notification(row["id"], row["kind"], row["subject_id"], row["recipient_id"],
+                        row["occurrence"], json.loads(row["data"]), row["link"],
+                        row["created_at"], row["read_at"], row["email_status"], row["email_to"])
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A notification the notifier (or a service) asks for."""
+
+    kind: str
+    subject_id: int
+    recipient_id: int
+    occurrence: str
+    data: dict[str, Any]
+    link: str
+
+
+async def add(tx: Transaction, wanted: Sequence[Wanted], email: bool) -> int:
+    """Insert those not there yet (an existing one is left alone); returns how many were new.
+    With ``email``, a recipient with an address gets it by email too."""
+    if not wanted:
+        return 0
+    addresses = await emails(tx, sorted({w.recipient_id for w in wanted}))
+    now = tx.now_iso()
+    added = 0
+    for w in wanted:
+        to = addresses.get(w.recipient_id) if email else None
+        row = await tx.fetchone(
+            "INSERT INTO notifications (kind, subject_id, recipient_id, occurrence, data, link,"
+            " created_at, email_status, email_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (kind, subject_id, recipient_id, occurrence) DO NOTHING RETURNING id",
+            (w.kind, w.subject_id, w.recipient_id, w.occurrence,
+             json.dumps(w.data, ensure_ascii=False), w.link, now,
+             "pending" if to else "none", to))
+        added += row is not None
+    return added
+
+
+async def for_user(conn: Conn, user_id: int, limit: int = 50) -> list[Notification]:
+    """The user's notifications, newest first."""
+    rows = await fetchall(conn, f"SELECT {_COLUMNS} FROM notifications n WHERE"
+                          " n.recipient_id = ? ORDER BY n.id DESC LIMIT ?", (user_id, limit))
+    return [_from_row(r) for r in rows]
+
+
+async def unread_count(conn: Conn, user_id: int) -> int:
+    row = await fetchone(conn, "SELECT COUNT(*) FROM notifications WHERE recipient_id = ?"
+                         " AND read_at IS NULL", (user_id,))
+    return int(row[0]) if row else 0
+
+
+async def mark_read(tx: Transaction, user_id: int, notification_id: int | None) -> int:
+    """Mark one of the user's notifications read (or all, with None); how many changed."""
+    sql = ("UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL")
+    params: list[Any] = [tx.now_iso(), user_id]
+    if notification_id is not None:
+        sql += " AND id = ?"
+        params.append(notification_id)
+    cursor = await tx.execute(sql, params)
+    return int(cursor.rowcount)
+
+
+async def exists(conn: Conn, user_id: int, notification_id: int) -> bool:
+    return await fetchone(conn, "SELECT 1 FROM notifications WHERE id = ? AND recipient_id = ?",
+                          (notification_id, user_id)) is not None
+
+
+# ------------------------------------------------------------------ email delivery
+
+
+async def claim(tx: Transaction, now: datetime, limit: int = 20) -> list[Notification]:
+    """Take up to ``limit`` emails to send: pending ones, and claims gone stale."""
+    stale = (now - STALE_CLAIM).isoformat()
+    rows = await tx.fetchall(
+        f"SELECT {_COLUMNS} FROM notifications n WHERE n.email_status = 'pending'"
+        " OR (n.email_status = 'sending' AND n.email_claimed_at < ?) ORDER BY n.id LIMIT ?",
+        (stale, limit))
+    claimed = []
+    for found in (_from_row(r) for r in rows):
+        # The condition again: with row locks (PostgreSQL), a row another instance claimed
+        # meanwhile no longer matches, and is not claimed twice.
+        row = await tx.fetchone(
+            "UPDATE notifications SET email_status = 'sending', email_claimed_at = ?,"
+            " email_attempts = email_attempts + 1 WHERE id = ? AND (email_status = 'pending'"
+            " OR (email_status = 'sending' AND email_claimed_at < ?)) RETURNING id",
+            (now.isoformat(), found.id, stale))
+        if row is not None:
+            claimed.append(found)
+    return claimed
+
+
+async def sent(tx: Transaction, notification_id: int) -> None:
+    await tx.execute("UPDATE notifications SET email_status = 'sent', emailed_at = ?"
+                     " WHERE id = ?", (tx.now_iso(), notification_id))
+
+
+async def not_sent(tx: Transaction, notification_id: int) -> None:
+    """Back to pending for the next run, or failed once the attempts are spent."""
+    await tx.execute(
+        "UPDATE notifications SET email_status = CASE WHEN email_attempts >= ? THEN 'failed'"
+        " ELSE 'pending' END WHERE id = ?", (MAX_ATTEMPTS, notification_id))
+
+
+# ------------------------------------------------------------------ addresses and state
+
+
+def placeholders(values: Sequence[object]) -> str:
+    """``(?, ?, ?)`` for an ``IN`` list of ``values`` (never empty: ``(NULL)`` matches none)."""
+    return "(" + ", ".join("?" * len(values)) + ")" if values else "(NULL)"
+
+
+async def emails(conn: Conn, user_ids: Sequence[int]) -> dict[int, str]:
+    """The addresses of the active users among ``user_ids`` who gave one."""
+    rows = await fetchall(conn, "SELECT e.user_id, e.email FROM user_emails e JOIN users u"
+                          " ON u.id = e.user_id WHERE u.active = 1 AND e.user_id IN"
+                          f" {placeholders(user_ids)}", list(user_ids))
+    return {int(r[0]): str(r[1]) for r in rows}
+
+
+async def user_exists(conn: Conn, user_id: int) -> bool:
+    return await fetchone(conn, "SELECT 1 FROM users WHERE id = ?", (user_id,)) is not None
+
+
+async def email_of(conn: Conn, user_id: int) -> str | None:
+    row = await fetchone(conn, "SELECT email FROM user_emails WHERE user_id = ?", (user_id,))
+    return str(row[0]) if row else None
+
+
+async def set_email(tx: Transaction, user_id: int, email: str | None) -> None:
+    if email is None:
+        await tx.execute("DELETE FROM user_emails WHERE user_id = ?", (user_id,))
+        return
+    await tx.execute("INSERT INTO user_emails (user_id, email, updated_at) VALUES (?, ?, ?)"
+                     " ON CONFLICT (user_id) DO UPDATE SET email = excluded.email,"
+                     " updated_at = excluded.updated_at", (user_id, email, tx.now_iso()))
+
+
+async def started_at(tx: Transaction) -> str:
+    """When the notifier first ran (recorded now if it never did)."""
+    await tx.execute("INSERT INTO notifier_state (key, value) VALUES ('started_at', ?)"
+                     " ON CONFLICT (key) DO NOTHING", (tx.now_iso(),))
+    row = await tx.fetchone("SELECT value FROM notifier_state WHERE key = 'started_at'")
+    assert row is not None
+    return str(row[0])

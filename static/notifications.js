@@ -1,0 +1,21 @@
+"use strict";
+// The home page's notifications: opening one marks it read; "mark all as read" marks them all.
+(function () {
+  const api = window.MeetingApi;
+  for (const link of document.querySelectorAll("#notifications .notification-link")) {
+    link.addEventListener("click", () => {
+      const id = link.closest("li").dataset.id;
+      // Not awaited: the link opens at once; keepalive lets the request finish.
+      fetch("/api/notifications/" + id + "/read", { method: "POST", credentials: "same-origin", keepalive: true });
+    });
+  }
+  const all = document.getElementById("read-all");
+  if (all) {
+    all.addEventListener("click", () => {
+      api.act(all, document.getElementById("read-all-error"), async (key) => {
+        await api.call("POST", "/api/notifications/read", {}, { key });
+        location.reload();
+      });
+    });
+  }
+})();

@@ -1,0 +1,91 @@
+"""On a tablet: a member answers a request for written opinion from the home page, and the
+document viewer reports the pages read, also across a Wi-Fi drop."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
+    chromium,
+    expect_page_shown,
+    server_in_the_sessions_loop,
+    until,
+    world_in_the_sessions_loop,
+)
+from notify_support import set_now
+from playwright.async_api import expect
+from screens import (  # noqa: F401 (screens: a fixture)
+    BROWSER_TESTS,
+    OFFLINE_NOISE,
+    PORTRAIT,
+    Screens,
+    document,
+    item,
+    screens_of_the_test,
+)
+
+from conftest import World
+
+pytestmark = BROWSER_TESTS
+
+
+async def test_a_member_answers_a_consultation_on_a_tablet(world: World,
+                                                          screens: Screens) -> None:
+    set_now(world.server, datetime(2030, 1, 1, 9))
+    r = await world.secretary.post("/api/consultations", json={
+        "title": "Dự thảo Kế hoạch chuyển đổi số năm 2030",
+        "question": "Đề nghị các đồng chí cho ý kiến về dự thảo kế hoạch.",
+        "deadline": "2030-01-05T17:00:00+07:00", "recipients": [world.users["snv"]]})
+    assert r.status_code == 201, r.text
+    consultation = r.json()["id"]
+    tablet = await screens.open("snv", "/", PORTRAIT)
+    page = tablet.page
+    pending = page.locator("#pending-consultations")
+    await expect(pending).to_contain_text("Dự thảo Kế hoạch chuyển đổi số năm 2030")
+    await pending.get_by_role("link").click()
+    await expect(page.locator("#consultation-question")).to_contain_text("Đề nghị các đồng chí")
+    await page.get_by_label("Có ý kiến khác").check()
+    await page.get_by_label("Nội dung góp ý").fill("Bổ sung chỉ tiêu về dịch vụ công trực tuyến.")
+    await page.get_by_role("button", name="Gửi ý kiến").click()
+    await expect(page.locator("#answer-saved")).to_be_visible()
+    await expect(page.locator("#answer-saved")).to_contain_text("Đã ghi nhận ý kiến")
+    summary = (await world.secretary.get(f"/api/consultations/{consultation}")).json()
+    assert summary["answers"][0]["answer"] == "comment"
+    assert summary["answers"][0]["comment"] == "Bổ sung chỉ tiêu về dịch vụ công trực tuyến."
+    # The answer can be changed until the deadline; after it, the form is closed.
+    await page.get_by_label("Đồng ý", exact=True).check()
+    await page.get_by_role("button", name="Gửi ý kiến").click()
+    while (await world.secretary.get(f"/api/consultations/{consultation}")
+           ).json()["answers"][0]["answer"] != "agree":
+        await asyncio.sleep(0.05)
+    set_now(world.server, datetime(2030, 1, 6, 9))
+    await page.reload()
+    await expect(page.locator("#consultation-state")).to_contain_text("đã hết hạn")
+    await expect(page.get_by_role("button", name="Gửi ý kiến")).to_have_count(0)
+
+
+async def pages_seen(world: World, doc: int) -> int:
+    found: dict[str, Any] = (await world.secretary.get(
+        f"/api/meetings/{world.meeting_id}/reading")).json()
+    shown = next(d for d in found["documents"] if d["id"] == doc)
+    row = next(r for r in shown["readers"] if r["user_id"] == world.users["snv"])
+    return int(row["pages_seen"])
+
+
+async def test_the_viewer_reports_pages_read_even_across_a_wifi_drop(
+        world: World, screens: Screens) -> None:
+    doc = await document(world, await item(world), "Báo cáo tổng hợp")
+    tablet = await screens.open("snv", f"/meetings/{world.meeting_id}/documents/{doc}")
+    tablet.allowed += OFFLINE_NOISE
+    await expect_page_shown(tablet, 1, 4)
+    await until(tablet.page, "() => window.MeetingReading && window.MeetingReading.pending() === 0")
+    assert await pages_seen(world, doc) == 1
+    tablet.link.cut()
+    await tablet.page.evaluate("""(doc) => document.dispatchEvent(new CustomEvent("viewer:page",
+        {detail: {documentId: doc, version: 1, page: 3, pageCount: 4}}))""", doc)
+    await until(tablet.page, "() => window.MeetingReading.pending() === 1")
+    tablet.link.restore()
+    await until(tablet.page, "() => window.MeetingReading.pending() === 0")
+    assert await pages_seen(world, doc) == 2
