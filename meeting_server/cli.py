@@ -152,6 +152,7 @@ def serve(settings: Settings, banner: str = "") -> int:
 
     from meeting_server.app import create_app
     from meeting_server.live.protocol import MAX_MESSAGE_BYTES
+    from meeting_server.live.transport import MeetingWebSocketProtocol
 
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -171,7 +172,7 @@ def serve(settings: Settings, banner: str = "") -> int:
     config = uvicorn.Config(
         create_app(settings), log_level=settings.log_level, ws_per_message_deflate=False,
         ws_max_size=MAX_MESSAGE_BYTES, ws_ping_interval=20.0, ws_ping_timeout=20.0,
-        timeout_graceful_shutdown=5, server_header=False,
+        ws=MeetingWebSocketProtocol, timeout_graceful_shutdown=5, server_header=False,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     uvicorn.Server(config).run(sockets=[sock])

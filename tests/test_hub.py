@@ -319,3 +319,118 @@ async def test_no_subscribing_after_close_all() -> None:
 def test_queue_size_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Hub(queue_size=0)
+
+
+# ── The direct path: one frame per event, written at once to every socket that can take it ──
+
+class DirectSender(FakeSender):
+    """A socket with ``write_now``: takes frames while ``open``, refuses them otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[bytes] = []
+        self.open = True
+
+    def write_now(self, frame: bytes) -> bool:
+        if self.open:
+            self.frames.append(frame)
+        return self.open
+
+
+def texts(frames: list[bytes]) -> list[str]:
+    """The payloads of unmasked text frames, parsed by websockets' own client-side reader."""
+    from websockets.frames import Frame, Opcode
+    from websockets.streams import StreamReader
+
+    out: list[str] = []
+    for frame in frames:
+        reader = StreamReader()
+        reader.feed_data(frame)
+        parser = Frame.parse(reader.read_exact, mask=False)
+        try:
+            next(parser)
+        except StopIteration as done:
+            parsed = done.value
+        assert parsed.opcode is Opcode.TEXT and parsed.fin
+        out.append(parsed.data.decode())
+    return out
+
+
+async def test_idle_socket_gets_the_event_at_once_without_a_task(hub: Hub) -> None:
+    senders = [DirectSender() for _ in range(20)]
+    for user_id, sender in enumerate(senders):
+        hub.subscribe(1, user_id, sender).start([], 0)
+    await settle()
+    tasks_before = len(hub._tasks)
+
+    publish(hub, 1, 1, 2)
+
+    # No await: the frames are on the sockets when publish returns, and no task was made.
+    assert all(texts(s.frames) == ["e1", "e2"] for s in senders)
+    assert all(s.sent == [] for s in senders)
+    assert len(hub._tasks) == tasks_before == 0
+
+
+async def test_one_frame_is_made_per_event_and_shared() -> None:
+    hub = Hub()
+    senders = [DirectSender() for _ in range(3)]
+    for user_id, sender in enumerate(senders):
+        hub.subscribe(1, user_id, sender).start([], 0)
+    hub.publish(1, 1, "ờ" * 70_000)  # a long frame: 8-byte length
+    assert senders[0].frames[0] is senders[1].frames[0] is senders[2].frames[0]
+    assert texts(senders[0].frames) == ["ờ" * 70_000]
+    await hub.close_all()
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536])
+def test_text_frame_lengths_parse(size: int) -> None:
+    from meeting_server.live.transport import text_frame
+
+    assert texts([text_frame(b"a" * size)]) == ["a" * size]
+
+
+async def test_a_socket_that_cannot_take_it_now_gets_it_later_in_order(hub: Hub) -> None:
+    sender = DirectSender()
+    hub.subscribe(1, 10, sender).start([], 0)
+    publish(hub, 1, 1)
+    sender.open = False  # paused transport: the hub queues and sends through send()
+    publish(hub, 1, 2)
+    sender.open = True  # the queue is not empty yet: 3 must not overtake 2
+    publish(hub, 1, 3)
+    await settle()
+    assert texts(sender.frames) == ["e1"]
+    assert sender.sent == ["e2", "e3"]
+    publish(hub, 1, 4)  # queue drained: straight to the socket again
+    assert texts(sender.frames) == ["e1", "e4"]
+
+
+async def test_first_messages_and_buffered_ones_keep_their_order_with_a_direct_socket(
+        hub: Hub) -> None:
+    sender = DirectSender()
+    sub = hub.subscribe(1, 10, sender)
+    publish(hub, 1, 1, 2)
+    sub.start(["snapshot"], 1)
+    publish(hub, 1, 3)
+    await settle()
+    assert sender.sent == ["snapshot", "e2", "e3"]
+    publish(hub, 1, 4)
+    assert texts(sender.frames) == ["e4"]
+
+
+async def test_direct_socket_that_is_revoked_gets_nothing_more(hub: Hub) -> None:
+    sender = DirectSender()
+    sub = hub.subscribe(1, 10, sender)
+    sub.start([], 0)
+    publish(hub, 1, 1)
+    assert hub.revoke(10) == 1
+    publish(hub, 1, 2)
+    await sub.wait_closed()
+    assert texts(sender.frames) == ["e1"]
+    assert sender.closes == [(1008, "access revoked")]
+
+
+async def test_direct_socket_skips_what_first_covers(hub: Hub) -> None:
+    sender = DirectSender()
+    hub.subscribe(1, 10, sender).start([], 5)
+    publish(hub, 1, 4, 5, 6)
+    assert texts(sender.frames) == ["e6"]

@@ -408,3 +408,70 @@ async def test_a_huge_frame_is_refused_from_its_header_alone(world: World) -> No
                                    f"/ws/meetings/{world.meeting_id}", token(world.member))
 
     assert code == 1009
+
+
+# ── A city on one box: pings spread, snapshots shared (issue 16) ─────────────────────────────
+
+def test_first_keepalive_pings_are_spread_over_the_interval() -> None:
+    import uvicorn
+    from uvicorn.server import ServerState
+
+    from meeting_server.live.transport import FIRST_PING_MIN, MeetingWebSocketProtocol
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        pass
+
+    config = uvicorn.Config(app, ws_ping_interval=20.0, ws_ping_timeout=20.0)
+    config.load()
+    loop = asyncio.new_event_loop()
+    try:
+        delays = []
+        for _ in range(200):
+            ws = MeetingWebSocketProtocol(config, ServerState(), {}, _loop=loop)
+            ws.start_keepalive()
+            assert ws.ping_timer is not None
+            delays.append(ws.ping_timer.when() - loop.time())
+            ws.ping_timer.cancel()
+            # After a pong, the next ping follows by the interval, as uvicorn does.
+            ws.schedule_ping()
+            assert ws.ping_timer is not None
+            assert 19.0 < ws.ping_timer.when() - loop.time() <= 20.0
+            ws.ping_timer.cancel()
+    finally:
+        loop.close()
+    assert all(20.0 * FIRST_PING_MIN - 0.5 <= d <= 20.0 for d in delays)
+    # 10,000 tablets that reconnect together are not all pinged in the same second.
+    buckets = {int(d) for d in delays}
+    assert len(buckets) >= 10
+    assert max(delays) - min(delays) > 10.0
+
+
+async def test_snapshot_is_built_once_for_many_hellos_and_again_after_a_change(
+        world: World) -> None:
+    live = world.server.app.context.live
+    url, mid = world.server.ws_url, world.meeting_id
+    built = live.snapshots_built
+    tablets = await asyncio.gather(*(Tablet.open(url, mid, token(world.member))
+                                     for _ in range(5)))
+    firsts = [await t.receive() for t in tablets]
+    assert all(f["type"] == "snapshot" for f in firsts)
+    assert all(f == firsts[0] for f in firsts)
+    assert live.snapshots_built == built + 1
+
+    # The chair sees drafts, the member does not: a snapshot of its own.
+    chair = await Tablet.open(url, mid, token(world.chair))
+    assert (await chair.receive())["type"] == "snapshot"
+    assert live.snapshots_built == built + 2
+
+    r = await world.secretary.post(f"/api/meetings/{mid}/agenda-items",
+                                   json={"title": "Báo cáo mới"})
+    assert r.status_code == 201, r.text
+    for t in tablets:
+        await t.receive()
+    late = await Tablet.open(url, mid, token(world.member))
+    snapshot = await late.receive()
+    assert live.snapshots_built == built + 3
+    assert snapshot["seq"] == firsts[0]["seq"] + 1
+    assert snapshot["state"] == await state_of(world)
+    for t in [*tablets, chair, late]:
+        await t.close()

@@ -1,9 +1,13 @@
 """Fan-out of live meeting messages to sockets, with backpressure.
 
-A room is the set of subscriptions to one meeting. Each subscription has a bounded queue and, once
-started, its own sender task, so a slow or dead client only ever holds up itself::
+A room is the set of subscriptions to one meeting. A message is encoded and framed once per
+event; it goes straight to every socket that can take it at once (``write_now``: nothing queued
+for it, transport not paused). Otherwise it waits in the subscription's bounded queue, sent by a
+task of its own that ends when the queue is empty, so a slow or dead client only ever holds up
+itself, and an idle one costs no task::
 
-    publish() ──► queue (bounded) ──► sender task ──► Sender.send()
+    publish() ──► write_now(frame) ──► socket                      (the usual case)
+              └─► queue (bounded) ──► sender task ──► Sender.send()
                   full: close 1013     slower than send_timeout: close 1013; raises: close 1011
 
 The endpoint uses it like this::
@@ -23,8 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine, Sequence
+from collections import deque
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Protocol
+
+from meeting_server.live.transport import text_frame
 
 logger = logging.getLogger(__name__)
 
@@ -35,26 +42,40 @@ CLOSE_TRY_AGAIN_LATER = 1013
 
 
 class Sender(Protocol):
+    """What the hub sends through. It may also have ``write_now(frame: bytes) -> bool``: write
+    one whole WebSocket frame (see ``transport.text_frame``) at once if the socket can take it
+    without waiting, else return False; then the hub queues the text and ``send``s it."""
+
     async def send(self, text: str) -> None: ...
 
     async def close(self, code: int, reason: str) -> None: ...
 
 
 class Subscription:
-    """One client's place in a meeting's room, made by ``Hub.subscribe``."""
+    """One client's place in a meeting's room, made by ``Hub.subscribe``.
 
-    def __init__(
-        self, hub: Hub, meeting_id: int, user_id: int, sender: Sender, queue_size: int
-    ) -> None:
+    An idle client costs no task: a message goes straight to the socket (``write_now``, when the
+    sender has it and nothing is queued before it); otherwise it is queued and a sender task
+    runs until the queue is empty again.
+    """
+
+    __slots__ = ("meeting_id", "user_id", "sender", "_hub", "_pending", "_first", "_after_seq",
+                 "_task", "_started", "_ended", "_finished", "_done", "_write_now")
+
+    def __init__(self, hub: Hub, meeting_id: int, user_id: int, sender: Sender) -> None:
         self.meeting_id = meeting_id
         self.user_id = user_id
         self.sender = sender
         self._hub = hub
-        self._queue: asyncio.Queue[tuple[int | None, str]] = asyncio.Queue(queue_size)
+        self._pending: deque[tuple[int | None, str]] = deque()
+        self._first: tuple[str, ...] = ()
         self._after_seq = 0
         self._task: asyncio.Task[None] | None = None
+        self._started = False
         self._ended = False
-        self._done = asyncio.Event()
+        self._finished = False
+        self._done: asyncio.Event | None = None
+        self._write_now: Callable[[bytes], bool] | None = getattr(sender, "write_now", None)
 
     @property
     def closed(self) -> bool:
@@ -63,14 +84,15 @@ class Subscription:
 
     def start(self, first: Sequence[str], after_seq: int) -> None:
         """Send ``first`` in order, then queued and live messages with seq above ``after_seq``."""
-        if self._task is not None:
+        if self._started:
             raise RuntimeError("Subscription already started")
+        self._started = True
         if self._ended:
             return
         self._after_seq = after_seq
-        self._task = self._hub._spawn(
-            self._run(tuple(first)), f"live-send-{self.meeting_id}-{self.user_id}"
-        )
+        self._first = tuple(first)
+        if self._first or self._pending:
+            self._run_sender()
 
     def reply(self, text: str) -> None:
         """Queue a message for this client alone (pong, error), after what it already has queued.
@@ -78,22 +100,30 @@ class Subscription:
         The endpoint must send through here, never on the socket itself, once started.
         """
         if not self._ended:
-            self._hub._offer(self, None, text)
+            self._hub._offer(self, None, text, None)
 
     async def wait_closed(self) -> None:
         """Wait until the client has been let go and its sender task and close have finished."""
+        if self._finished:
+            return
+        if self._done is None:
+            self._done = asyncio.Event()
         await self._done.wait()
 
-    async def _run(self, first: tuple[str, ...]) -> None:
+    def _run_sender(self) -> None:
+        self._task = self._hub._spawn(self._run(), f"live-send-{self.meeting_id}-{self.user_id}")
+
+    async def _run(self) -> None:
         try:
             # Once the hub lets go of this client (it may still be ready to run), send nothing.
+            first, self._first = self._first, ()
             for text in first:
                 if self._ended:
                     return
                 await self._send(text)
-            while not self._ended:
-                seq, text = await self._queue.get()
-                if not self._ended and (seq is None or seq > self._after_seq):
+            while self._pending and not self._ended:
+                seq, text = self._pending.popleft()
+                if seq is None or seq > self._after_seq:
                     await self._send(text)
         except TimeoutError:
             logger.info(
@@ -110,6 +140,9 @@ class Subscription:
                 exc,
             )
             self._hub._end(self, (CLOSE_INTERNAL_ERROR, "send failed"))
+        finally:
+            if self._task is asyncio.current_task():
+                self._task = None
 
     async def _send(self, text: str) -> None:
         async with asyncio.timeout(self._hub.send_timeout):
@@ -132,7 +165,7 @@ class Hub:
         """Join the meeting's room; messages are buffered until ``Subscription.start``."""
         if self._closing:
             raise RuntimeError("Hub is closed")
-        sub = Subscription(self, meeting_id, user_id, sender, self.queue_size)
+        sub = Subscription(self, meeting_id, user_id, sender)
         self._rooms.setdefault(meeting_id, {})[sub] = None
         return sub
 
@@ -145,8 +178,9 @@ class Hub:
         room = self._rooms.get(meeting_id)
         if not room:
             return
+        frame: list[bytes] = []  # made at most once, for every socket that can take it now
         for sub in list(room):
-            self._offer(sub, seq, text)
+            self._offer(sub, seq, text, frame)
 
     def drop(
         self, sub: Subscription, code: int = CLOSE_POLICY_VIOLATION, reason: str = "access revoked"
@@ -194,14 +228,29 @@ class Hub:
         while self._tasks:
             await asyncio.wait(set(self._tasks))
 
-    def _offer(self, sub: Subscription, seq: int | None, text: str) -> None:
-        try:
-            sub._queue.put_nowait((seq, text))
-        except asyncio.QueueFull:
+    def _offer(self, sub: Subscription, seq: int | None, text: str,
+               frame: list[bytes] | None) -> None:
+        if sub._ended:
+            return
+        if sub._started and sub._task is None and not sub._pending:
+            if seq is not None and seq <= sub._after_seq:
+                return
+            if sub._write_now is not None:
+                if frame is None:
+                    frame = []
+                if not frame:
+                    frame.append(text_frame(text.encode()))
+                if sub._write_now(frame[0]):
+                    return
+        if len(sub._pending) >= self.queue_size:
             logger.info(
                 "Live client of user %d in meeting %d fell behind", sub.user_id, sub.meeting_id
             )
             self._end(sub, (CLOSE_TRY_AGAIN_LATER, "fell behind"))
+            return
+        sub._pending.append((seq, text))
+        if sub._started and sub._task is None:
+            sub._run_sender()
 
     def _end(self, sub: Subscription, close: tuple[int, str] | None) -> None:
         if sub._ended:
@@ -227,7 +276,10 @@ class Hub:
                 except Exception as exc:
                     logger.debug("Closing live client of user %d: %r", sub.user_id, exc)
         finally:
-            sub._done.set()
+            sub._pending.clear()
+            sub._finished = True
+            if sub._done is not None:
+                sub._done.set()
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         task = asyncio.get_running_loop().create_task(coro, name=name)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -13,6 +16,7 @@ from meeting_server.db import Conn, Database
 from meeting_server.errors import HTTPError
 from meeting_server.live import protocol
 from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
+from meeting_server.live.transport import FRAMES
 from meeting_server.models import Event, User
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.services import meetings as meeting_service
@@ -23,19 +27,62 @@ logger = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 30.0
 REPLAY_PAGE = 200
+SNAPSHOT_MAX_AGE = 10.0  # seconds a snapshot is shared when no event is logged meanwhile
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    seq: int
+    today: date
+    built: float
+    text: asyncio.Future[str]
 
 
 class Live:
-    """Sends committed events to the meeting's sockets and closes revoked ones."""
+    """Sends committed events to the meeting's sockets and closes revoked ones; builds a
+    meeting's snapshot once per change for every tablet that says hello meanwhile."""
 
     def __init__(self, db: Database, hub: Hub) -> None:
         self.db = db
         self.hub = hub
         self._sessions: dict[str, set[Subscription]] = {}
+        self._snapshots: dict[tuple[int, bool], _Snapshot] = {}
+        self.snapshots_built = 0
         db.on_commit(self.publish)
+
+    async def snapshot(self, conn: Conn, user: User, meeting_id: int, sees_drafts: bool,
+                       seq: int, today: date) -> str:
+        """The ``snapshot`` message of the meeting as of event ``seq`` (read in ``conn``'s
+        transaction), with drafts or without: built by the first tablet that asks, shared by
+        the others until an event is logged, the day changes or SNAPSHOT_MAX_AGE has passed
+        (a change that logs no event, such as a participant's new name, is seen by then)."""
+        key = (meeting_id, sees_drafts)
+        now = time.monotonic()
+        found = self._snapshots.get(key)
+        if (found is not None and found.seq == seq and found.today == today
+                and now - found.built < SNAPSHOT_MAX_AGE
+                and not (found.text.done() and found.text.exception() is not None)):
+            return await asyncio.shield(found.text)
+        entry = _Snapshot(seq, today, now, asyncio.get_running_loop().create_future())
+        self._snapshots[key] = entry
+        try:
+            _, state = await meeting_queries.meeting_state(conn, user, meeting_id, today)
+            text = protocol.encode_snapshot(seq, state)
+        except BaseException as exc:
+            if self._snapshots.get(key) is entry:
+                del self._snapshots[key]
+            entry.text.set_exception(exc if isinstance(exc, Exception) else
+                                     RuntimeError("snapshot not built"))
+            entry.text.exception()  # retrieved: those who wait get it, nobody else must
+            raise
+        self.snapshots_built += 1
+        entry.text.set_result(text)
+        return text
 
     def publish(self, committed: Sequence[Event]) -> None:
         for event in committed:
+            self._snapshots.pop((event.meeting_id, False), None)
+            self._snapshots.pop((event.meeting_id, True), None)
             self.hub.publish(event.meeting_id, event.seq, protocol.encode_event(
                 event.seq, event.event, event.data, event.at, event.actor))
             if event.event == "participant.removed":
@@ -62,6 +109,9 @@ class Live:
 class _Sender:
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
+        frames = websocket.scope.get("extensions", {}).get(FRAMES)
+        if frames is not None:  # served by transport.MeetingWebSocketProtocol
+            self.write_now: Callable[[bytes], bool] = frames["write_frame"]
 
     async def send(self, text: str) -> None:
         await self.websocket.send_text(text)
@@ -74,7 +124,8 @@ class _Sender:
 
 
 async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
-                     meeting_id: int) -> tuple[User, str] | None:
+                     meeting_id: int) -> tuple[User, str, bool] | None:
+    """The user, their token's hash and whether they see drafts; None: refuse the socket."""
     cred = auth.credential(websocket)
     if cred is None:
         return None
@@ -87,7 +138,8 @@ async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
         meeting, role = await meetings.with_role(conn, meeting_id, user.id)
     if meeting is None or not access.can_follow_live(user, role):
         return None
-    return user, auth.token_hash(settings, cred[1])
+    sees_drafts = access.meeting_access(user, meeting, role).sees_drafts
+    return user, auth.token_hash(settings, cred[1]), sees_drafts
 
 
 async def meeting_socket(websocket: WebSocket) -> None:
@@ -99,7 +151,7 @@ async def meeting_socket(websocket: WebSocket) -> None:
     if found is None:
         await websocket.close(CLOSE_POLICY_VIOLATION)
         return
-    user, token_hash = found
+    user, token_hash, sees_drafts = found
     await websocket.accept()
     sub: Subscription | None = None
     try:
@@ -108,8 +160,8 @@ async def meeting_socket(websocket: WebSocket) -> None:
             return
         sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
         live.track(token_hash, sub)
-        first, after = await _catch_up(db, context.settings, user, meeting_id,
-                                       hello.last_seq)
+        first, after = await _catch_up(db, context.settings, live, user, meeting_id,
+                                       sees_drafts, hello.last_seq)
         sub.start(first, after)
         await _receive_loop(websocket, db, sub, user, meeting_id)
     except WebSocketDisconnect:
@@ -149,8 +201,8 @@ async def _await_hello(websocket: WebSocket) -> protocol.Hello | None:
                     "hello_first", "Send hello before anything else."))
 
 
-async def _catch_up(db: Database, settings: Settings, user: User, meeting_id: int,
-                    last_seq: int | None) -> tuple[list[str], int]:
+async def _catch_up(db: Database, settings: Settings, live: Live, user: User, meeting_id: int,
+                    sees_drafts: bool, last_seq: int | None) -> tuple[list[str], int]:
     """The missed events after ``last_seq``, or a snapshot when they cannot be replayed: a
     ``last_seq`` unknown, in the future or older than the log keeps, more missed events than
     MEETING_WS_REPLAY_EVENTS or MEETING_WS_REPLAY_KB, or one logged in an older format."""
@@ -163,9 +215,9 @@ async def _catch_up(db: Database, settings: Settings, user: User, meeting_id: in
             missed = await _replay(conn, meeting_id, last_seq, settings.ws_replay_kb * 1024)
             if missed is not None:
                 return missed
-        _, snapshot = await meeting_queries.meeting_state(conn, user, meeting_id,
-                                                          db.clock.today())
-    return [protocol.encode_snapshot(last, snapshot)], last
+        snapshot = await live.snapshot(conn, user, meeting_id, sees_drafts, last,
+                                       db.clock.today())
+    return [snapshot], last
 
 
 async def _replay(conn: Conn, meeting_id: int, after: int, max_bytes: int
