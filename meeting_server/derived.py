@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import FONT_MISSING, PdfError
 from meeting_server.pdf.render import PageTarget, render_pages, render_pages_behind
-from meeting_server.pdf.stamp import BookEntry, build_book, stamp_pdf
+from meeting_server.pdf.stamp import BookBase, BookEntry, merge_book, stamp_book, stamp_pdf
 from meeting_server.pdf.worker import PdfWorker
 
 logger = logging.getLogger(__name__)
@@ -155,17 +157,38 @@ class Derived:
     async def _stamp(self, sha256: str, path: Path, text: str) -> None:
         await self.worker.run(stamp_pdf, str(self.files.path(sha256)), str(path), text)
 
-    async def book(self, key: str, entries: list[BookEntry], text: str) -> Path:
-        path = self.stamped_dir() / "books" / f"{key}.pdf"
+    async def book(self, digest: str, reader_key: str, entries: list[BookEntry],
+                   text: str) -> Path:
+        """The meeting book for one reader: the merged book of these documents (made once per
+        set of versions, `digest`) followed by the reader's stamp (a small update, per reader
+        and day)."""
+        folder = self.stamped_dir() / "books"
+        path = folder / f"{digest}-{reader_key}.pdf"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             contents = hashlib.sha256(repr([e.documents for e in entries]).encode()).hexdigest()
-            await self._once(f"book:{key}", lambda: self._book(entries, path, text),
+            base_path = folder / f"{digest}.pdf"
+            base = await self._book_base(base_path, entries, f"book:{contents}")
+            await self._once(f"book:{path.name}", lambda: self._stamp_book(base_path, base, path,
+                                                                        text),
                              f"book:{contents}")
         return path
 
-    async def _book(self, entries: list[BookEntry], path: Path, text: str) -> None:
-        await self.worker.run(build_book, entries, str(path), text)
+    async def _book_base(self, base_path: Path, entries: list[BookEntry],
+                         failure_key: str) -> BookBase:
+        meta = base_path.with_suffix(".json")
+        if not meta.exists():
+            async def merge() -> None:
+                base = await self.worker.run(merge_book, entries, str(base_path))
+                await self.files.keep_bytes(meta, json.dumps(asdict(base)).encode())
+            await self._once(f"book-base:{base_path.name}", merge, failure_key)
+        found = json.loads(meta.read_text())
+        return BookBase(found["size"], found["root"], found["info"], found["startxref"],
+                        tuple((n, tuple(box), r) for n, box, r in found["forms"]),
+                        found["pages"])
+
+    async def _stamp_book(self, base_path: Path, base: BookBase, path: Path, text: str) -> None:
+        await self.worker.run(stamp_book, str(base_path), base, str(path), text)
 
     async def _once(self, key: str, make: Callable[[], Awaitable[None]],
                     failure_key: str) -> None:

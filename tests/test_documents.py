@@ -13,6 +13,7 @@ import pdfs
 import pypdf
 import pytest
 from test_pdf_ingest import zeros_deflated
+from test_unusable_pdfs import worker_jobs
 
 from conftest import World, eventually
 
@@ -390,6 +391,45 @@ async def meeting_book(world: World) -> pypdf.PdfReader:
     r = await world.member.get(f"/api/meetings/{world.meeting_id}/book")
     assert r.status_code == 200
     return pypdf.PdfReader(io.BytesIO(r.content))
+
+
+async def test_the_meeting_book_is_merged_once_and_each_reader_gets_a_stamped_update(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await meeting_book(world)  # the member's: merged, then stamped
+    jobs = worker_jobs(world, monkeypatch)
+
+    books = {}
+    for reader in (world.chair, world.member, world.chair):
+        r = await reader.get(f"/api/meetings/{world.meeting_id}/book")
+        assert r.status_code == 200
+        books.setdefault(id(reader), r.content)
+
+    # the chair's copy: one small job on the merged book; asked again, the same file
+    assert jobs == ["stamp_book"]
+    member, chair = books[id(world.member)], books[id(world.chair)]
+    # both copies are the merged book, byte for byte, and a small update after its end
+    merged = member[:member.rindex(b"%%EOF", 0, len(member) - 8) + len(b"%%EOF")]
+    assert chair.startswith(merged) and len(chair) - len(merged) < 64 * 1024
+    stamped = pypdf.PdfReader(io.BytesIO(chair))
+    assert len(stamped.pages) == len(first.pages) == 6
+    text = stamped.pages[5].extract_text()
+    assert "Trần Văn Minh" in text and "Nguyễn Văn An" not in text
+    assert "Nguyễn Văn An" in first.pages[5].extract_text()
+
+
+async def test_a_new_document_version_makes_a_new_meeting_book(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    await meeting_book(world)
+    item = await new_item(world)
+    r = await post_pdf(world, item, pdfs.ONE_PAGE, pdfs.sample(pdfs.ONE_PAGE), title="Bốn")
+    assert r.status_code == 201, r.text
+    jobs = worker_jobs(world, monkeypatch)
+
+    r = await world.member.get(f"/api/meetings/{world.meeting_id}/book")
+
+    assert r.status_code == 200
+    assert jobs == ["merge_book", "stamp_book"]
+    assert len(pypdf.PdfReader(io.BytesIO(r.content)).pages) == 7
 
 
 async def test_meeting_book_holds_every_document(world: World) -> None:

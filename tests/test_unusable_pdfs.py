@@ -162,7 +162,7 @@ async def test_a_book_that_cannot_be_merged_is_422_once_per_worker_job(
 
     assert [(a.status_code, a.json()["error"]["code"]) for a in answers] == [
         (422, "corrupt_pdf")] * 3
-    assert jobs == ["build_book"]
+    assert jobs == ["merge_book"]
 
 
 # ----------------------------------------------------------------------------- lone surrogates

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from fontTools import subset  # type: ignore[import-untyped]
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 from meeting_server.datadir import atomic_writer
 from meeting_server.pdf import CORRUPT_PDF, FONT_MISSING, PdfError
@@ -324,3 +331,163 @@ def _serialize(objects: dict[int, bytes]) -> bytes:
 def _write_atomically(writer: PdfWriter, dst: str) -> None:
     with atomic_writer(dst) as file:
         writer.write(file)
+
+
+# --------------------------------------------------------------- the meeting book, made once
+#
+# The book is merged once per set of document versions (`merge_book`), with every page drawing
+# an empty form XObject, one per page size, after its own content. Each reader's copy is that
+# file unchanged followed by a small incremental update (`stamp_book`) that gives those forms
+# the reader's stamp: a few kilobytes to write, whatever the length of the book.
+
+STAMP_XOBJECT = "/MeetingStampForm"
+
+
+@dataclass(frozen=True)
+class BookBase:
+    """What `stamp_book` needs of a merged book: its trailer and the placeholder forms."""
+
+    size: int  # the trailer's /Size: new objects are numbered from here
+    root: int
+    info: int | None
+    startxref: int
+    forms: tuple[tuple[int, _Box, int], ...]  # (object number, crop box, rotation)
+    pages: int
+
+
+def merge_book(entries: list[BookEntry], dst: str) -> BookBase:
+    """Merge the entries' documents in order into `dst`, unstamped, with a bookmark per item
+    and per document (as `build_book`) and an empty stamp form drawn on every page."""
+    with pypdf_errors():
+        writer = PdfWriter()
+        for entry in entries:
+            item_mark = None
+            for title, path in entry.documents:
+                reader = open_reader(path)
+                first = len(writer.pages)
+                writer.append(reader, import_outline=False)
+                if len(writer.pages) == first:
+                    raise PdfError(CORRUPT_PDF)
+                if item_mark is None:
+                    item_mark = writer.add_outline_item(title=entry.item_title, page_number=first)
+                writer.add_outline_item(title=title, page_number=first, parent=item_mark)
+        if not writer.pages:
+            raise PdfError(CORRUPT_PDF, "The meeting has no documents to put in a book.")
+        writer.page_mode = "/UseOutlines"
+        _add_stamp_forms(writer)
+        _write_atomically(writer, dst)
+    return _book_base(dst)
+
+
+def _add_stamp_forms(writer: PdfWriter) -> None:
+    forms: dict[tuple[_Box, int], IndirectObject] = {}
+    save = writer._add_object(_content_stream(b"q\n"))
+    restore_and_stamp = writer._add_object(
+        _content_stream(b"\nQ\n%s Do\n" % STAMP_XOBJECT.encode()))
+    for page in writer.pages:
+        key = _page_key(page)
+        if key not in forms:
+            form = StreamObject()
+            form.update({NameObject("/Type"): NameObject("/XObject"),
+                         NameObject("/Subtype"): NameObject("/Form"),
+                         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in key[0])})
+            forms[key] = writer._add_object(form)
+        contents = page.get("/Contents")
+        parts = ArrayObject([save])
+        if contents is not None:
+            found = contents.get_object()
+            if isinstance(found, ArrayObject):
+                parts.extend(found)
+            else:
+                parts.append(contents if isinstance(contents, IndirectObject)
+                             else writer._add_object(found))
+        parts.append(restore_and_stamp)
+        page[NameObject("/Contents")] = parts
+        # the page's own resources, so that a dictionary shared with other pages is left alone
+        resources = _raw_copy(page.get("/Resources"))
+        xobjects = _raw_copy(resources.raw_get("/XObject") if "/XObject" in resources else None)
+        xobjects[NameObject(STAMP_XOBJECT)] = forms[key]
+        resources[NameObject("/XObject")] = xobjects
+        page[NameObject("/Resources")] = resources
+
+
+def _raw_copy(found: object) -> DictionaryObject:
+    """A new dictionary with the entries of `found` (a dictionary or a reference to one) as
+    they are: references stay references."""
+    copy = DictionaryObject()
+    if isinstance(found, IndirectObject):
+        found = found.get_object()
+    if isinstance(found, DictionaryObject):
+        for name, value in dict.items(found):
+            copy[name] = value
+    return copy
+
+
+def _content_stream(data: bytes) -> StreamObject:
+    stream = StreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _book_base(path: str) -> BookBase:
+    """Read back what the written book's increment must refer to."""
+    reader = PdfReader(path)
+    trailer = reader.trailer
+    root = trailer.raw_get("/Root")
+    info = trailer.raw_get("/Info") if "/Info" in trailer else None
+    forms: dict[int, tuple[int, _Box, int]] = {}
+    for page in reader.pages:
+        reference = page["/Resources"]["/XObject"].raw_get(STAMP_XOBJECT)  # type: ignore[index]
+        if reference.idnum not in forms:
+            box, rotation = _page_key(page)
+            forms[reference.idnum] = (reference.idnum, box, rotation)
+    with open(path, "rb") as file:
+        file.seek(max(0, os.path.getsize(path) - 1024))
+        tail = file.read()
+    position = tail.rindex(b"startxref")
+    startxref = int(tail[position + len(b"startxref"):].split()[0])
+    return BookBase(int(trailer["/Size"]), root.idnum,  # type: ignore[call-overload]
+                    info.idnum if isinstance(info, IndirectObject) else None,
+                    startxref, tuple(forms.values()), len(reader.pages))
+
+
+def stamp_book(base_path: str, base: BookBase, dst: str, text: str) -> int:
+    """Write to `dst` the merged book at `base_path` followed by an incremental update that
+    draws `text` in its stamp forms; returns the page count."""
+    font = _EmbeddedFont.load(" ".join(text.split()))
+    first = base.size
+    objects: dict[int, bytes] = font.objects(first=first)
+    resources = (
+        b"<< /Font << /StampFont %d 0 R >> /ExtGState << "
+        b"/StampFooter << /ca %.2f >> /StampDiagonal << /ca %.2f >> >> >>"
+        % (first, FOOTER_ALPHA, DIAGONAL_ALPHA)
+    )
+    for number, box, rotation in base.forms:
+        content = zlib.compress(_stamp_content(font, box, rotation))
+        objects[number] = _stream(content, b"/Type /XObject /Subtype /Form /BBox [%s] /Resources"
+                                  b" %s /Filter /FlateDecode" % (_numbers(box), resources))
+    with atomic_writer(dst) as out, open(base_path, "rb") as source:
+        length = 0
+        while chunk := source.read(1 << 20):
+            out.write(chunk)
+            length += len(chunk)
+        out.write(_increment(objects, base, length))
+    return base.pages
+
+
+def _increment(objects: dict[int, bytes], base: BookBase, offset: int) -> bytes:
+    """An incremental update (ISO 32000-1, 7.5.6) that starts at byte `offset` of the file."""
+    out = bytearray(b"\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = offset + len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    xref = offset + len(out)
+    out += b"xref\n"
+    for number in sorted(objects):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+    size = max(base.size, max(objects) + 1)
+    info = b" /Info %d 0 R" % base.info if base.info is not None else b""
+    out += b"trailer\n<< /Size %d /Root %d 0 R%s /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size, base.root, info, base.startxref, xref)
+    return bytes(out)

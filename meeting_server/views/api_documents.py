@@ -238,8 +238,8 @@ async def book(request: Request) -> Response:
     at = clock(request).now()
     if first_request_of_download(request):
         audit(request, access.user, "download", "book", access.meeting.id, access.meeting.id)
-    path = await _made(_derived(request).book(f"{digest}-{_reader_key(access.user, at)}",
-                                              entries, stamp_text(access.user, at)))
+    path = await _made(_derived(request).book(digest, _reader_key(access.user, at), entries,
+                                              stamp_text(access.user, at)))
     return FileResponse(path, media_type="application/pdf", headers={
         "Content-Disposition": content_disposition(f"{access.meeting.title}.pdf"),
         "Cache-Control": "private, no-store",
