@@ -398,7 +398,7 @@ async def test_the_meeting_book_is_merged_once_and_each_reader_gets_a_stamped_up
     first = await meeting_book(world)  # the member's: merged, then stamped
     jobs = worker_jobs(world, monkeypatch)
 
-    books = {}
+    books: dict[int, bytes] = {}
     for reader in (world.chair, world.member, world.chair):
         r = await reader.get(f"/api/meetings/{world.meeting_id}/book")
         assert r.status_code == 200
