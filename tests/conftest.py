@@ -382,13 +382,13 @@ POSTGRESQL_MODULES = {
     "test_access", "test_audit", "test_auth", "test_bad_input", "test_console_opinions",
     "test_deadline_docs", "test_deadlines", "test_documents", "test_error_language",
     "test_event_log", "test_forms", "test_headers_and_exports", "test_hub",
-    "test_idempotency", "test_import_validation", "test_live", "test_login_safety",
+    "test_import_validation", "test_live", "test_login_safety",
     "test_meeting_pages", "test_meetings_api", "test_nfc", "test_pages", "test_pairing",
     "test_permissions", "test_protocol", "test_publication_rules", "test_publications",
     "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
     "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
     "test_unusable_pdfs", "test_postgresql", "test_bus", "test_redis_limits",
-    "test_floor", "test_votes",
+    "test_floor", "test_votes", "test_consultations", "test_reading", "test_notifications",
 }
 
 
