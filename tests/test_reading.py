@@ -64,6 +64,8 @@ async def test_the_secretary_sees_who_opened_a_document_and_how_far(world: World
     page = await world.secretary.get(f"/meetings/{world.meeting_id}/reading",
                                      headers={"Accept-Language": "vi"})
     assert page.status_code == 200 and "2/4" in page.text and "chưa mở" in page.text
+    console = await world.secretary.get(f"/meetings/{world.meeting_id}/console")
+    assert f'/meetings/{world.meeting_id}/reading" id="reading-link"' in console.text
 
 
 async def test_pages_not_readable_are_ignored_not_refused(world: World) -> None:
