@@ -135,6 +135,12 @@ async def test_permissions_of_the_speakers_list(world: World) -> None:
     other = await ask(world.member, world, user_id=world.users["pct"])
     assert other.status_code == 403
     assert (await world.member.post(f"/api/floor/{mine['id']}/give")).status_code == 403
+    given = await world.chair.post(f"/api/floor/{mine['id']}/give")
+    assert given.status_code == 200
+    assert (await world.member.post(f"/api/floor/{mine['id']}/end")).status_code == 403
+    assert (await world.member.delete(f"/api/floor/{mine['id']}")).status_code == 409
+    assert (await world.chair.post(f"/api/floor/{mine['id']}/end")).status_code == 200
+    mine = (await ask(world.member, world)).json()
     r = await world.member.put(f"/api/meetings/{world.meeting_id}/floor/order",
                                json={"order": [mine["id"]]})
     assert r.status_code == 403

@@ -195,7 +195,7 @@ async def test_speakers_and_votes_from_the_tablets(world: World, screens: Screen
     text = " ".join(unicodedata.normalize("NFC", page.extract_text() or "")
                     for page in PdfReader(io.BytesIO(pdf.content)).pages)
     flat = " ".join(text.split())
-    assert "Đại biểu phát biểu: Nguyễn Văn An" in flat
+    assert "Đại biểu phát biểu theo đăng ký: Nguyễn Văn An" in flat
     assert "Phạm Thu Hà" in flat
     assert NAMED in flat and SECRET in flat
     assert "Đồng ý: 3/4 phiếu (75%)" in flat

@@ -228,6 +228,21 @@ async def test_permissions_of_votes(world: World) -> None:
     r = await world.chair.post(f"/api/meetings/{mid}/votes",
                                json={"question": "Q", "quorum": "most"})
     assert r.status_code == 422
+    # a member may not give someone else's vote, nor take it; a guest does not vote
+    r = await world.member.post(f"/api/meetings/{mid}/proxies",
+                                json={"from_user_id": world.users["pct"],
+                                      "to_user_id": world.users["snv"]})
+    assert r.status_code == 403
+    await world.secretary.post(f"/api/meetings/{mid}/participants",
+                               json={"user_id": world.users["stp"], "role": "guest"})
+    with_guest = await open_vote(world)
+    assert world.users["stp"] not in with_guest["eligible"]
+    r = await ballot(world.outsider, with_guest["id"], 0)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_eligible"
+    r = await world.secretary.post(f"/api/meetings/{mid}/proxies",
+                                   json={"from_user_id": world.users["stp"],
+                                         "to_user_id": world.users["snv"]})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "not_eligible"
 
 
 async def test_vote_events_resume_to_the_state(world: World) -> None:
@@ -356,7 +371,7 @@ async def test_the_minutes_print_the_speakers_and_the_results(world: World) -> N
     r = await world.secretary.post(f"/api/meetings/{mid}/publications", json={"kind": "minutes"})
     assert r.status_code == 201, r.text
     html = (await world.secretary.get(f"/api/publications/{r.json()['id']}/html")).text
-    assert "Đại biểu phát biểu: Nguyễn Văn An" in html
+    assert "Đại biểu phát biểu theo đăng ký: Nguyễn Văn An" in html
     assert "Thông qua Tờ trình số 12/TTr-SNV?" in html
     assert "Đồng ý: 2/3 phiếu (66,7%)" in html
     assert "Kết quả: thông qua" in html

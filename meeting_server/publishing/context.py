@@ -133,8 +133,8 @@ def vote_record(vote: dict[str, Any]) -> dict[str, Any]:
     result = vote["result"]
     counts = [f"{label}: {n}/{result['cast']} phiếu ({_share(share)})" for label, n, share
               in zip(vote["options"], result["counts"], result["percentages"], strict=True)]
-    rule = (f"{THRESHOLD_VI[vote['threshold']]} {MAJORITY_VI[vote['majority']]}"
-            f" ({result['majority_needed']} phiếu)")
+    rule = (f"{THRESHOLD_VI[vote['threshold']]} {MAJORITY_VI[vote['majority']]},"
+            f" tức {result['majority_needed']} phiếu")
     quorum = ""
     if vote["quorum"] != "none":
         quorum = (f"Yêu cầu tham gia biểu quyết: {QUORUM_VI[vote['quorum']]}"
@@ -143,9 +143,9 @@ def vote_record(vote: dict[str, Any]) -> dict[str, Any]:
     names = {o: label for o, label in enumerate(vote["options"])}
     return {
         "agenda_item_id": vote["agenda_item_id"], "question": vote["question"],
-        "kind": "bỏ phiếu kín" if vote["secret"] else "biểu quyết công khai",
+        "kind": "bỏ phiếu kín" if vote["secret"] else "công khai",
         "counts": counts, "rule": rule, "quorum": quorum,
-        "attendance": (f"{result['present']}/{result['eligible']} thành viên có mặt,"
+        "attendance": (f"Có mặt {result['present']}/{result['eligible']} thành viên,"
                        f" {result['cast']} phiếu biểu quyết"),
         "passed": result["passed"], "first_option": vote["options"][0],
         "ballots": [f"{b['name']}: {names.get(b['choice'], '')}" for b in
