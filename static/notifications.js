@@ -9,6 +9,14 @@
       fetch("/api/notifications/" + id + "/read", { method: "POST", credentials: "same-origin", keepalive: true });
     });
   }
+  const emailForm = document.getElementById("email-form");
+  if (emailForm) {
+    api.onSubmit(emailForm, async (data, key) => {
+      await api.call("PUT", "/api/users/" + emailForm.dataset.userId + "/email",
+                     { email: (data.get("email") || "").trim() || null }, { key });
+      location.reload();
+    });
+  }
   const all = document.getElementById("read-all");
   if (all) {
     all.addEventListener("click", () => {

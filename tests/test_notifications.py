@@ -14,7 +14,7 @@ import pytest
 from notify_support import Sink, mailing, set_now, smtp_sink
 
 from meeting_server.db import Database
-from meeting_server.services.notifications import Notifier
+from meeting_server.services.notifications import Notifier, due_now
 from meeting_server.store import notifications as store
 
 from conftest import Server, Template, World, eventually
@@ -221,3 +221,34 @@ async def test_a_failing_smtp_server_is_tried_again_later(world_template: Templa
         async with server.app.context.db.read() as conn:
             mine = await store.for_user(conn, world.users["snv"])
         assert "pending" in {n.email_status for n in mine}
+
+
+async def test_an_email_claimed_by_an_instance_that_died_is_sent_by_another(
+        mailed: Server, sink: Sink) -> None:
+    world = await World.of(mailed)
+    await set_email(world.member, world.users["snv"], "an.nv@snv.example.vn")
+    await add_task(world, "2030-01-10")
+    set_now(mailed, datetime(2030, 1, 8, 9))
+    context = mailed.app.context
+    await due_now(context.db, context.settings)
+    # An instance claims every pending email at 08:00 and dies before sending any.
+    async with context.db.transaction() as tx:
+        taken = await store.claim(tx, datetime(2030, 1, 8, 8, tzinfo=context.clock.zone), 100)
+    assert taken and sink.messages == []
+    # Five minutes on, the claim still stands: nothing is sent twice meanwhile.
+    set_now(mailed, datetime(2030, 1, 8, 8, 5))
+    assert (await context.notifier.run_once()).sent == 0
+    # At nine it is stale: claimed again and sent, each once.
+    set_now(mailed, datetime(2030, 1, 8, 9))
+    assert (await context.notifier.run_once()).sent == len(taken)
+    assert len(sink.messages) == len(taken) and len(due_soon(sink)) == 1
+
+
+async def test_the_home_page_sets_ones_own_address(world: World) -> None:
+    page = await world.member.get("/", headers={"Accept-Language": "vi"})
+    assert 'id="email-form"' in page.text and "Email nhận thông báo" in page.text
+    await set_email(world.member, world.users["snv"], "an.nv@snv.example.vn")
+    page = await world.member.get("/", headers={"Accept-Language": "vi"})
+    assert 'value="an.nv@snv.example.vn"' in page.text
+    r = await world.member.put(f"/api/users/{world.users['snv']}/email", json={"email": None})
+    assert r.status_code == 200 and r.json()["email"] is None

@@ -142,7 +142,8 @@ async def due_now(db: Database, settings: Settings) -> int:
 async def _consultation_reminders(tx: Any, now: datetime, days: int) -> list[Wanted]:
     """Those who have not answered, once the deadline is ``days`` away (or nearer)."""
     wanted = []
-    for row in await candidates.unanswered(tx, after=""):
+    # Deadlines are stored in the clock's zone (fields.moment), so the text compares as time.
+    for row in await candidates.unanswered(tx, after=now.isoformat()):
         deadline = tx.clock.parse_datetime(row.deadline)
         remind_from = datetime.combine(deadline.date() - timedelta(days=days),
                                        datetime.min.time(), deadline.tzinfo)

@@ -32,6 +32,11 @@ async def inbox(conn: Conn, user: User, lang: str = "en") -> dict[str, Any]:
     return {"notifications": shown, "unread": await store.unread_count(conn, user.id)}
 
 
+async def own_email(conn: Conn, user: User) -> str | None:
+    """Where the caller's notifications are emailed. One statement."""
+    return await store.email_of(conn, user.id)
+
+
 async def listing(request: Request) -> Response:
     lang = pages(request).api_language(request)
     return ok(await ask(request, inbox, "vi" if lang == "vi" else "en"))
@@ -78,5 +83,6 @@ async def home_extras(request: Request) -> dict[str, Any]:
     and the written opinions awaiting their answer."""
     lang = "en" if pages(request).language(request) == "en" else "vi"
     return {"inbox": await ask(request, inbox, lang),
+            "notification_email": await ask(request, own_email),
             "pending_consultations": await ask(request, consultation_queries.pending,
                                                clock(request))}
