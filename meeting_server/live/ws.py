@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 30.0
 REPLAY_PAGE = 200
+LIVE_READS = 2  # sockets reading at once (SQLite has 3 readers)
 SNAPSHOT_MAX_AGE = 10.0  # seconds a snapshot is shared when no event is logged meanwhile
 
 
@@ -48,6 +49,9 @@ class Live:
         self._sessions: dict[str, set[Subscription]] = {}
         self._snapshots: dict[tuple[int, bool], _Snapshot] = {}
         self.snapshots_built = 0
+        # Sockets' reads (handshake, catch-up) take turns here, so that a storm of reconnecting
+        # tablets never holds every database reader: the busy meeting's requests find one.
+        self.reads = asyncio.Semaphore(LIVE_READS)
         db.on_commit(self.publish)
 
     async def snapshot(self, conn: Conn, user: User, meeting_id: int, sees_drafts: bool,
@@ -147,7 +151,8 @@ async def meeting_socket(websocket: WebSocket) -> None:
     db: Database = context.db
     live: Live = context.live
     meeting_id = websocket.path_params["id"]
-    found = await _authorise(websocket, db, context.settings, meeting_id)
+    async with live.reads:
+        found = await _authorise(websocket, db, context.settings, meeting_id)
     if found is None:
         await websocket.close(CLOSE_POLICY_VIOLATION)
         return
@@ -160,8 +165,9 @@ async def meeting_socket(websocket: WebSocket) -> None:
             return
         sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
         live.track(token_hash, sub)
-        first, after = await _catch_up(db, context.settings, live, user, meeting_id,
-                                       sees_drafts, hello.last_seq)
+        async with live.reads:
+            first, after = await _catch_up(db, context.settings, live, user, meeting_id,
+                                           sees_drafts, hello.last_seq)
         sub.start(first, after)
         await _receive_loop(websocket, db, sub, user, meeting_id)
     except WebSocketDisconnect:
@@ -208,6 +214,8 @@ async def _catch_up(db: Database, settings: Settings, live: Live, user: User, me
     MEETING_WS_REPLAY_EVENTS or MEETING_WS_REPLAY_KB, or one logged in an older format."""
     async with db.read() as conn:
         last = await events.last_seq(conn, meeting_id)
+        if last_seq == last:  # a tablet back after a blink of the Wi-Fi: nothing to send
+            return [], last
         oldest = await events.first_seq(conn, meeting_id)
         if (last_seq is not None and last_seq <= last
                 and (last_seq >= oldest - 1 or last_seq == last)
