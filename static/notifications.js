@@ -1,6 +1,8 @@
 "use strict";
-// The home page's notifications: opening one marks it read; "mark all as read" marks them all.
-(function () {
+// The home page's notifications: opening one marks it read; "mark all as read" marks them all;
+// the form sets where they are emailed. Loaded from the page's body, before api.js: it starts
+// once the document (and so api.js) has loaded.
+document.addEventListener("DOMContentLoaded", function () {
   const api = window.MeetingApi;
   for (const link of document.querySelectorAll("#notifications .notification-link")) {
     link.addEventListener("click", () => {
@@ -26,4 +28,4 @@
       });
     });
   }
-})();
+});

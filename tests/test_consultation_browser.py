@@ -89,3 +89,22 @@ async def test_the_viewer_reports_pages_read_even_across_a_wifi_drop(
     tablet.link.restore()
     await until(tablet.page, "() => window.MeetingReading.pending() === 0")
     assert await pages_seen(world, doc) == 2
+
+
+async def test_a_member_sets_their_email_and_reads_a_notification(world: World,
+                                                                 screens: Screens) -> None:
+    r = await world.secretary.post("/api/consultations", json={
+        "title": "Lấy ý kiến về lịch họp quý I", "question": "Đề nghị cho ý kiến.",
+        "deadline": "2099-01-05T17:00:00+07:00", "recipients": [world.users["snv"]]})
+    assert r.status_code == 201, r.text
+    tablet = await screens.open("snv", "/", PORTRAIT)
+    page = tablet.page
+    await expect(page.locator("#unread-count")).to_have_text("1")
+    await page.locator("#email-box summary").click()
+    await page.get_by_label("Địa chỉ email").fill("an.nv@snv.example.vn")
+    await page.locator("#email-form").get_by_role("button", name="Lưu").click()
+    await expect(page.locator("#email-box summary")).to_contain_text("an.nv@snv.example.vn")
+    await page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
+    await expect(page.locator("#unread-count")).to_have_count(0)
+    found = (await world.member.get("/api/notifications")).json()
+    assert found["unread"] == 0
