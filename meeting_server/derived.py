@@ -50,7 +50,7 @@ class Derived:
         self._background: set[asyncio.Task[None]] = set()
         self._failed: dict[str, tuple[float, PdfError]] = {}  # key: (until, error)
         self.widths = tuple(sorted({*WIDTHS, THUMB_WIDTH, width}))
-        self._ahead: asyncio.Queue[tuple[str, int, int]] = asyncio.Queue()
+        self._ahead: asyncio.Queue[tuple[str, tuple[int, ...]]] = asyncio.Queue()
         self._ahead_task: asyncio.Task[None] | None = None
 
     def page_dir(self, sha256: str, width: int | None = None) -> Path:
@@ -72,15 +72,14 @@ class Derived:
         first = max(1, min(first, page_count))
         order = [*range(first, page_count + 1), *range(1, first)]
         for start in range(0, len(order), BACKGROUND_CHUNK):
-            chunk = order[start:start + BACKGROUND_CHUNK]
-            self._ahead.put_nowait((sha256, chunk[0], chunk[-1]))
+            self._ahead.put_nowait((sha256, tuple(order[start:start + BACKGROUND_CHUNK])))
         if self._ahead_task is None or self._ahead_task.done():
             self._ahead_task = asyncio.ensure_future(self._drawing_ahead())
 
     async def _drawing_ahead(self) -> None:
         while not self._ahead.empty():
-            sha256, low, high = self._ahead.get_nowait()
-            wanted = [n for n in range(low, high + 1) if not self.page_path(sha256, n).exists()
+            sha256, pages = self._ahead.get_nowait()
+            wanted = [n for n in pages if not self.page_path(sha256, n).exists()
                       and f"page:{sha256}:{self.width}:{n}" not in self._jobs]
             if wanted and self._failure(f"prefetch:{sha256}") is None:
                 await self._prefetch(sha256, wanted)

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pdfs
 import pypdf
 import pytest
+from PIL import Image
 from test_pdf_ingest import zeros_deflated
 from test_unusable_pdfs import worker_jobs
 
@@ -338,6 +339,62 @@ async def test_page_image_revalidates_with_its_etag(world: World) -> None:
                                    headers={"If-None-Match": first.headers["etag"]})
 
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("width", [160, 800, 1200, 1600])
+async def test_page_images_come_in_a_few_widths_each_with_its_own_etag(
+        world: World, width: int) -> None:
+    url = await post_long(world)
+
+    r = await world.member.get(f"{url}/2", params={"version": 1, "w": width})
+    again = await world.member.get(f"{url}/2", params={"version": 1, "w": width},
+                                   headers={"If-None-Match": r.headers["etag"]})
+
+    assert r.status_code == 200
+    assert r.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert f"-{width}-2" in r.headers["etag"]
+    assert Image.open(io.BytesIO(r.content)).width == width  # a portrait A4 page
+    assert again.status_code == 304 and again.content == b""
+
+
+@pytest.mark.parametrize("width", ["799", "0", "-800", "1600.0", "abc", "4096", ""])
+async def test_a_width_outside_the_set_is_400(world: World, width: str) -> None:
+    url = await post_long(world)
+
+    r = await world.member.get(f"{url}/1", params={"version": 1, "w": width})
+
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query"
+
+
+async def test_the_first_page_is_drawn_during_the_upload_check(world: World) -> None:
+    r = await post_pdf(world, await new_item(world), pdfs.LONG, pdfs.sample(pdfs.LONG))
+    assert r.status_code == 201, r.text
+    sha256 = r.json()["sha256"]
+
+    folder = world.server.settings.data_dir / "cache" / "pages" / sha256
+    # there once the upload is answered, before anyone asks
+    assert (folder / str(world.server.settings.page_width) / "1.webp").exists()
+
+
+async def test_a_refused_upload_leaves_no_first_page(world: World) -> None:
+    content = pdfs.with_media_box(b"[0 0 1e400 1e400]")
+    r = await post_pdf(world, await new_item(world), "odd.pdf", content)
+    assert r.status_code == 422, r.text
+
+    pages = world.server.settings.data_dir / "cache" / "pages"
+    assert not list(pages.glob("*/*/1.webp"))
+
+
+async def test_pages_are_drawn_ahead_after_the_upload(world: World) -> None:
+    r = await post_pdf(world, await new_item(world), pdfs.FOUR_PAGES,
+                       pdfs.sample(pdfs.FOUR_PAGES))
+    assert r.status_code == 201, r.text
+
+    await world.server.app.context.derived.wait_drawn()
+
+    folder = (world.server.settings.data_dir / "cache" / "pages" / r.json()["sha256"]
+              / str(world.server.settings.page_width))
+    assert sorted(p.name for p in folder.iterdir()) == [f"{n}.webp" for n in (1, 2, 3, 4)]
 
 
 async def test_page_image_is_rendered_once(world: World) -> None:
