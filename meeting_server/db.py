@@ -364,6 +364,13 @@ class Database:
         await tx.execute(f"RELEASE {name}")
 
     @asynccontextmanager
+    async def claim(self, job: str) -> AsyncIterator[bool]:
+        """Whether this process may do ``job`` (a background job such as extracting a file's
+        text) now: True unless another instance is doing it. One process owns a SQLite
+        database, so here always True; PostgreSQL instances take an advisory lock."""
+        yield True
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
         """A reader connection inside one read transaction (a consistent snapshot); inside a
         request scope whose writes are not committed yet, the writer, so that they are seen."""

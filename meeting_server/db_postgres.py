@@ -11,8 +11,10 @@ the commit listeners see this process's events in commit order. Several processe
 write concurrently: ``events.append`` bumps ``meetings.last_seq`` with ``UPDATE … RETURNING``,
 which holds the meeting's row lock until commit, so a meeting's ``seq`` is allocated without
 gaps and in commit order across instances; unique constraints (idempotency keys, numbers)
-refuse duplicates. Reads: a pool of connections, each read in one ``REPEATABLE READ READ ONLY``
-transaction (a consistent snapshot, as a SQLite read transaction is).
+refuse duplicates. Background jobs (a file's text extraction) are claimed with an advisory
+lock (:meth:`PostgresDatabase.claim`), so one instance does each. Reads: a pool of
+connections, each read in one ``REPEATABLE READ READ ONLY`` transaction (a consistent
+snapshot, as a SQLite read transaction is).
 
 Migrations: ``migrations/postgresql/NNNN_*.sql``; the number is that of the SQLite migration it
 mirrors (0009 holds 0001–0009). Applied under an advisory lock, so instances starting together
@@ -202,6 +204,22 @@ class PostgresDatabase(Database):
             await asyncio.shield(self._run("ROLLBACK"))
         except asyncpg.InterfaceError:
             logger.exception("ROLLBACK failed")
+
+    @asynccontextmanager
+    async def claim(self, job: str) -> AsyncIterator[bool]:
+        """One instance does each background job: a session advisory lock named after the
+        job, held on a pooled connection while the job runs (released if the instance dies,
+        so that the next start-up, which queues every file without text again, redoes it)."""
+        if self._pool is None:
+            raise RuntimeError("database is not open")
+        async with self._pool.acquire() as conn:
+            key = await conn.fetchval("SELECT hashtextextended($1, 0)", job)
+            mine = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
+            try:
+                yield mine
+            finally:
+                if mine:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:

@@ -61,7 +61,13 @@ class TextIndexer:
                 self._queue.task_done()
 
     async def index(self, sha256: str) -> None:
-        """Extract and store the text of one file, unless it is already there."""
+        """Extract and store the text of one file, unless it is already there or another
+        instance is extracting it (``Database.claim``)."""
+        async with self.db.claim(f"text {sha256}") as mine:
+            if mine:
+                await self._index(sha256)
+
+    async def _index(self, sha256: str) -> None:
         async with self.db.read() as conn:
             pages = await documents.page_count_of(conn, sha256)
             if pages == 0 or await documents.has_text(conn, sha256):

@@ -1,0 +1,120 @@
+"""What the PostgreSQL backend adds: statements translated once, several instances writing one
+meeting's log without gaps, background jobs claimed by one instance, ``meeting-server
+migrate``. (The API and live suites run on it too: see POSTGRESQL_MODULES in conftest.)"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pg_support
+import pytest
+
+from meeting_server.db_postgres import PostgresDatabase, translate
+from meeting_server.models import Event
+from meeting_server.store import events, meetings
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+
+
+def url_for(tmp_path: Path) -> str:
+    assert pg_support.current is not None
+    return pg_support.new_database(pg_support.current, tmp_path)
+
+
+def test_placeholders_are_numbered_outside_quoted_text(backend: str) -> None:
+    assert translate("SELECT '?', ? WHERE a = ? AND b = 'it''s ?'") == (
+        "SELECT '?', $1 WHERE a = $2 AND b = 'it''s ?'")
+    assert translate("SELECT 1 FROM t WHERE id IN (SELECT value FROM json_each(?))") == (
+        "SELECT 1 FROM t WHERE id IN"
+        " (SELECT value::bigint FROM json_array_elements_text($1::json))")
+    sql = "SELECT x FROM t WHERE y = ?"
+    assert translate(sql) is translate(sql)  # cached: translated once
+
+
+async def test_two_instances_append_to_one_log_without_gaps(backend: str,
+                                                            tmp_path: Path) -> None:
+    """Two instances (two databases objects, each its own writer) write the same meeting at
+    once: every seq is taken once, none is skipped, and each instance's listeners get its
+    own events in seq order."""
+    url = url_for(tmp_path)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    await first.open()
+    await second.open()
+    seen: dict[int, list[int]] = {1: [], 2: []}
+
+    def listener(number: int) -> object:
+        def got(committed: Sequence[Event]) -> None:
+            seen[number].extend(e.seq for e in committed)
+        return got
+
+    first.on_commit(listener(1))  # type: ignore[arg-type]
+    second.on_commit(listener(2))  # type: ignore[arg-type]
+    try:
+        async with first.transaction() as tx:
+            meeting = await meetings.create(tx, "Họp", "2019-07-05T08:00:00+07:00", "", None,
+                                            None)
+
+        async def write(db: PostgresDatabase, times: int) -> None:
+            for n in range(times):
+                async with db.transaction() as tx:
+                    await events.append(tx, meeting.id, "meeting.updated", {"n": n}, None)
+
+        await asyncio.gather(write(first, 40), write(second, 40))
+        async with first.read() as conn:
+            logged = await events.page(conn, meeting.id, 0, 1000, 10**7)
+            last = await events.last_seq(conn, meeting.id)
+    finally:
+        await first.close()
+        await second.close()
+    assert [e.seq for e in logged] == list(range(1, 81))
+    assert last == 80
+    assert sorted(seen[1] + seen[2]) == list(range(1, 81))
+    assert seen[1] == sorted(seen[1]) and seen[2] == sorted(seen[2])
+    assert len(seen[1]) == len(seen[2]) == 40
+
+
+async def test_one_instance_takes_each_background_job(backend: str, tmp_path: Path) -> None:
+    url = url_for(tmp_path)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    await first.open()
+    await second.open()
+    try:
+        async with first.claim("text abc") as mine:
+            assert mine
+            async with second.claim("text abc") as theirs:
+                assert not theirs  # the other instance is on it
+            async with second.claim("text def") as other:
+                assert other  # another job is free
+        async with second.claim("text abc") as later:
+            assert later  # done and released: free again
+    finally:
+        await first.close()
+        await second.close()
+
+
+def test_migrate_command_makes_the_schema(backend: str, tmp_path: Path) -> None:
+    url = url_for(tmp_path)
+    env = {**os.environ, "MEETING_DATABASE_URL": url}
+    for _ in range(2):  # the second time there is nothing left to do
+        done = subprocess.run([sys.executable, "-m", "meeting_server", "migrate",
+                               "--data-dir", str(tmp_path / "data")],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "schema version" in done.stdout
+    assert not (tmp_path / "data" / "meeting.db").exists()  # nothing went to SQLite
+
+
+def test_backup_refuses_on_postgresql_and_says_what_to_do(backend: str,
+                                                          tmp_path: Path) -> None:
+    env = {**os.environ, "MEETING_DATABASE_URL": url_for(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "meeting_server", "backup",
+                           str(tmp_path / "backup"), "--data-dir", str(tmp_path / "data")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "pg_dump" in done.stderr and "docs/backup.md" in done.stderr
+    assert not (tmp_path / "backup").exists()
