@@ -137,6 +137,6 @@
     });
     refresh();
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Deferred scripts run in document order, before DOMContentLoaded: api.js may come later.
+  if (window.MeetingApi) init(); else document.addEventListener("DOMContentLoaded", init);
 })();

@@ -10,6 +10,6 @@
       location.reload();
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Deferred scripts run in document order, before DOMContentLoaded: api.js may come later.
+  if (window.MeetingApi) init(); else document.addEventListener("DOMContentLoaded", init);
 })();

@@ -283,6 +283,6 @@
     document.addEventListener("viewer:page", (event) => onPage(event.detail));
     if (window.MeetingViewer && window.MeetingViewer.current) onPage(window.MeetingViewer.current);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Deferred scripts run in document order, before DOMContentLoaded: api.js may come later.
+  if (window.MeetingApi) init(); else document.addEventListener("DOMContentLoaded", init);
 })();
