@@ -143,7 +143,7 @@ document.addEventListener("DOMContentLoaded", function () {
       }
       return li;
     }));
-    document.getElementById("floor-empty").hidden = waiting.length > 0;
+    document.getElementById("floor-empty").hidden = requests.length > 0;
     if (spoken) {
       const done = requests.filter((r) => r.status === "done");
       spoken.textContent = done.length ? t("Have spoken: {names}", { names: done.map((r) => r.name).join(", ") }) : "";
