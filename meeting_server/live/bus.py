@@ -130,12 +130,23 @@ class ClusterLive(Live):
     # ------------------------------------------------------------------ what Live does
 
     def publish(self, committed: Sequence[Event]) -> None:
-        """The on_commit listener: deliver here at once, and tell the other instances."""
+        """The on_commit listener: tell the other instances, and deliver here.
+
+        The message is queued for Redis first and this instance's own fan-out runs just after
+        (next in the loop), so the publisher sends it before this instance writes to its own
+        sockets: the other instances' tablets do not wait for this one's."""
+        if not committed:
+            return
+        self._send({"events": [
+            [e.meeting_id, e.seq, e.event, e.data, e.at, e.actor] for e in committed]})
+        if self._started:
+            asyncio.get_running_loop().call_soon(self._accept_all, tuple(committed))
+        else:
+            self._accept_all(committed)
+
+    def _accept_all(self, committed: Sequence[Event]) -> None:
         for event in committed:
             self._accept(event)
-        if committed:
-            self._send({"events": [
-                [e.meeting_id, e.seq, e.event, e.data, e.at, e.actor] for e in committed]})
 
     def user_revoked(self, user_id: int) -> None:
         super().user_revoked(user_id)
