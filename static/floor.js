@@ -154,6 +154,19 @@ document.addEventListener("DOMContentLoaded", function () {
       withdrawButton.hidden = !mine || mine.status !== "waiting";
       withdrawButton.dataset.requestId = mine ? String(mine.id) : "";
     }
+    const pick = document.querySelector("#floor-add-form select");
+    if (pick && document.activeElement !== pick) {
+      const chosen = pick.value;
+      const blank = document.createElement("option");
+      blank.value = ""; blank.textContent = "—";
+      pick.replaceChildren(blank, ...state.participants.filter((p) => !requests.some((r) =>
+        r.user_id === p.user_id && (r.status === "waiting" || r.status === "speaking"))).map((p) => {
+        const o = document.createElement("option");
+        o.value = String(p.user_id); o.textContent = p.name;
+        return o;
+      }));
+      pick.value = chosen;
+    }
     const limit = document.getElementById("floor-limit");
     if (limit && document.activeElement !== limit) {
       limit.value = state.floor.limit_seconds ? String(Math.round(state.floor.limit_seconds / 60 * 10) / 10) : "";
@@ -165,7 +178,9 @@ document.addEventListener("DOMContentLoaded", function () {
     const speaking = state.floor.requests.find((r) => r.status === "speaking");
     const timer = document.getElementById("floor-timer");
     if (!speaking || !speaking.started_at) { timer.textContent = ""; return; }
-    const left = speaking.limit_seconds * 1000 - (now() - Date.parse(speaking.started_at));
+    // never more than the limit: the page's estimate of the server's clock may be a little off
+    const left = Math.min(speaking.limit_seconds * 1000,
+                          speaking.limit_seconds * 1000 - (now() - Date.parse(speaking.started_at)));
     timer.textContent = left >= 0 ? t("{time} left", { time: clock(left) }) : t("Over by {time}", { time: clock(left) });
     timer.classList.toggle("over", left < 0);
     timer.dataset.left = String(Math.round(left / 1000));
@@ -183,6 +198,13 @@ document.addEventListener("DOMContentLoaded", function () {
   if (end) {
     end.addEventListener("click", () => api().act(end, error, (key) =>
       api().call("POST", "/api/floor/" + document.getElementById("floor-speaker").dataset.requestId + "/end", undefined, { key })));
+  }
+  const add = document.getElementById("floor-add-form");
+  if (add) {
+    api().onSubmit(add, async (data, key) => {
+      await api().call("POST", "/api/meetings/" + meetingId + "/floor", { user_id: Number(data.get("user_id")) }, { key });
+      add.reset();
+    });
   }
   const form = document.getElementById("floor-limit-form");
   if (form) {
