@@ -76,6 +76,8 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
                 p = {**p, "status": "superseded", "superseded_by": data["publication"]["id"]}
             kept.append(p)
         state["publications"] = kept + [data["publication"]]
+    elif name in ("followup.created", "followup.decided"):
+        pass  # the follow-up item is read apart (GET /api/agenda-items/{id}/follow-up)
     elif not floor_votes_client.apply(state, event):
         raise AssertionError(f"unknown event {name}")
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from liveclient import Tablet, normalised
 
 from conftest import World
 
@@ -231,3 +232,25 @@ async def test_a_plain_agenda_item_is_not_a_follow_up_item(follow: Follow) -> No
         f"/api/meetings/{follow.second}/agenda-items", json={"title": "Khác"}))
     r = await follow.world.secretary.get(f"/api/agenda-items/{item['id']}/follow-up")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_followup_item"
+
+
+async def test_a_tablet_resumes_across_the_follow_up_events(follow: Follow) -> None:
+    world = follow.world
+    before = (await world.member.get(f"/api/meetings/{follow.second}/events")).json()["last_seq"]
+    item = await add_item(follow)
+    r = await decide(follow, item, task_id=follow.overdue["id"], decision="close")
+    assert r.status_code == 201
+    token = world.member.headers["Authorization"].removeprefix("Bearer ")
+    snapshot = await Tablet.open(world.server.ws_url, follow.second, token, None)
+    await snapshot.receive()
+    assert snapshot.state is not None and snapshot.seq is not None
+    await snapshot.close()
+    resumed = await Tablet.open(world.server.ws_url, follow.second, token, before)
+    resumed.state = dict(snapshot.state)
+    resumed.state["agenda_items"] = [i for i in snapshot.state["agenda_items"] if i["id"] != item]
+    resumed.seq = before
+    await resumed.until_seq(snapshot.seq)
+    await resumed.close()
+    assert [e["event"] for e in resumed.events] == [
+        "agenda.changed", "followup.created", "followup.decided"]
+    assert normalised(resumed.state) == normalised(snapshot.state)

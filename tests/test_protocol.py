@@ -49,6 +49,8 @@ def test_event_names_are_those_of_the_design() -> None:
         "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
         "floor.limit_set", "vote.opened", "vote.cast", "vote.closed", "proxy.granted",
         "proxy.revoked",
+        # the follow-up item (docs/tasks.md)
+        "followup.created", "followup.decided",
     }
 
 
