@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from meeting_server.db import Database
 from meeting_server.documents_files import DocumentFiles
@@ -30,6 +31,8 @@ class TextIndexer:
         self.timeout = timeout
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        # Text extracted while the upload was being checked, by sha256 (see `extract_early`).
+        self._early: dict[str, asyncio.Future[tuple[str, ...]]] = {}
 
     async def start(self) -> None:
         """Queue every file that has no text yet, and start working."""
@@ -40,6 +43,26 @@ class TextIndexer:
 
     def enqueue(self, sha256: str) -> None:
         self._queue.put_nowait(sha256)
+
+    def extract_early(self, path: str, sha256: str) -> Callable[[bool], None]:
+        """Start extracting the text of an upload now, in a worker child of its own, while
+        the upload is checked (the same limits apply: a hostile file only harms its child),
+        if two worker slots are free (one for the check, one for this).
+        Call the returned function with whether the file was accepted: if so, `enqueue` it
+        and `index` uses this text; if not, the job is stopped and forgotten."""
+        if self.worker.free_slots < 2:  # the check must not wait for this: text comes later
+            return lambda accepted: None
+        job = asyncio.ensure_future(self.worker.run(extract_texts, path, self.timeout - 5,
+                                                    timeout=self.timeout))
+
+        def settle(accepted: bool) -> None:
+            if accepted and sha256 not in self._early:
+                self._early[sha256] = job
+            else:
+                job.cancel()
+            job.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+        return settle
 
     async def wait_idle(self) -> None:
         """Wait until everything queued so far has its text."""
@@ -71,12 +94,26 @@ class TextIndexer:
         async with self.db.read() as conn:
             pages = await documents.page_count_of(conn, sha256)
             if pages == 0 or await documents.has_text(conn, sha256):
+                early = self._early.pop(sha256, None)
+                if early is not None:
+                    early.cancel()
                 return
         try:
-            texts = await self.worker.run(extract_texts, str(self.files.path(sha256)),
-                                          self.timeout - 5, timeout=self.timeout)
+            texts = await self._texts(sha256)
         except PdfError as error:
             logger.warning("no text for %s: %s", sha256[:12], error.code)
             texts = ("",) * pages
         async with self.db.transaction() as tx:
             await documents.store_page_texts(tx, sha256, texts)
+
+    async def _texts(self, sha256: str) -> tuple[str, ...]:
+        early = self._early.pop(sha256, None)
+        if early is not None:
+            try:
+                return await asyncio.shield(early)
+            except PdfError as error:  # e.g. the file was moved to its place before it opened
+                logger.info("early text of %s failed (%s); extracting again", sha256[:12],
+                            error.code)
+        texts: tuple[str, ...] = await self.worker.run(
+            extract_texts, str(self.files.path(sha256)), self.timeout - 5, timeout=self.timeout)
+        return texts

@@ -8,6 +8,8 @@ import asyncio
 import time
 
 import pdfs
+import pytest
+from test_unusable_pdfs import worker_jobs
 
 from conftest import World
 
@@ -43,3 +45,37 @@ async def test_a_word_of_page_117_is_found_soon_after_the_upload(world: World) -
     print(f"upload answered in {uploaded * 1000:.0f} ms; page 117 searchable "
           f"{elapsed * 1000:.0f} ms after the upload started ({polls} searches)")
     assert found == [("document", doc, 117)]
+
+
+async def test_the_text_is_extracted_once_while_the_upload_is_checked(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = worker_jobs(world, monkeypatch)
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                   json={"title": "Tài liệu"})
+    r = await world.secretary.post(f"/api/agenda-items/{r.json()['id']}/documents", files={
+        "file": (pdfs.FOUR_PAGES, pdfs.sample(pdfs.FOUR_PAGES), "application/pdf")})
+    assert r.status_code == 201, r.text
+
+    await world.server.app.context.indexer.wait_idle()
+
+    assert jobs[:2] == ["inspect_and_render_first", "extract_texts"]
+    assert jobs.count("extract_texts") == 1
+    r = await world.member.get("/api/search", params={"q": "committee reviewed"})
+    assert [h["page"] for h in r.json()["results"] if h["kind"] == "document"]
+
+
+async def test_a_refused_upload_keeps_no_text(world: World,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = worker_jobs(world, monkeypatch)
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda-items",
+                                   json={"title": "Tài liệu"})
+    r = await world.secretary.post(f"/api/agenda-items/{r.json()['id']}/documents", files={
+        "file": ("odd.pdf", pdfs.with_media_box(b"[0 0 1e400 1e400]"), "application/pdf")})
+    assert r.status_code == 422, r.text
+
+    await world.server.app.context.indexer.wait_idle()
+
+    assert "extract_texts" in jobs  # started alongside the check, then dropped
+    r = await world.member.get("/api/search", params={"q": "odd page size"})
+    assert r.json()["results"] == []
+    assert not world.server.app.context.indexer._early

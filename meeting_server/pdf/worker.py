@@ -70,6 +70,8 @@ class PdfWorker:
         # The forkserver is one per process: the first worker to start it decides what it loads.
         self._context.set_forkserver_preload(self._preload)
         self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._wanted = 0  # jobs running or waiting for a slot
         self._running: set[BaseProcess] = set()
         self._cleanups: set[asyncio.Future[None]] = set()
         self._closed = False
@@ -86,6 +88,11 @@ class PdfWorker:
                 await asyncio.to_thread(_warm_up, self._context, self._preload)
                 self._warmed = True
 
+    @property
+    def free_slots(self) -> int:
+        """How many jobs could start at once now, none waiting before them."""
+        return max(0, self._concurrency - self._wanted)
+
     async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
 
@@ -97,10 +104,14 @@ class PdfWorker:
         await self.start()
         limit = self.timeout if timeout is None else timeout
         name = getattr(func, "__qualname__", repr(func))
-        async with self._slots:
-            if self._closed:
-                raise RuntimeError("PdfWorker is closed")
-            kind, value = await self._run_child(func, args, limit, name)
+        self._wanted += 1
+        try:
+            async with self._slots:
+                if self._closed:
+                    raise RuntimeError("PdfWorker is closed")
+                kind, value = await self._run_child(func, args, limit, name)
+        finally:
+            self._wanted -= 1
         if kind == "ok":
             return cast(T, value)
         if kind == "error" and isinstance(value, PdfError):

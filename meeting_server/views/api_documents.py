@@ -92,15 +92,23 @@ async def upload(request: Request) -> Response:
         files.discard(form.file)
         raise
     derived = _derived(request)
-    info = await service.inspect(app_context(request).worker, files, form.file,
-                                 cfg.max_pdf_pages, derived.first_page_target(form.file.sha256))
-    async with db(request).read() as conn:
-        if await agenda.get(conn, item.id) is None:
-            files.discard(form.file)
-            raise NotFound("Agenda item not found.")
-    document = await service.publish(db(request), files, item, title, form.filename, form.file,
-                                     info, access.user.id)
-    app_context(request).indexer.enqueue(document.current.sha256)
+    indexer = app_context(request).indexer
+    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256)
+    try:
+        info = await service.inspect(app_context(request).worker, files, form.file,
+                                     cfg.max_pdf_pages,
+                                     derived.first_page_target(form.file.sha256))
+        async with db(request).read() as conn:
+            if await agenda.get(conn, item.id) is None:
+                files.discard(form.file)
+                raise NotFound("Agenda item not found.")
+        document = await service.publish(db(request), files, item, title, form.filename,
+                                         form.file, info, access.user.id)
+    except BaseException:
+        settle_text(False)
+        raise
+    settle_text(True)
+    indexer.enqueue(document.current.sha256)
     derived.draw_ahead(document.current.sha256, document.current.page_count)
     audit(request, access.user, "publish", "document", document.id, document.meeting_id,
           "version 1")
@@ -118,12 +126,19 @@ async def upload_version(request: Request) -> Response:
         files.discard(form.file)
         raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
     derived = _derived(request)
-    info = await service.inspect(app_context(request).worker, files, form.file,
-                                 settings(request).max_pdf_pages,
-                                 derived.first_page_target(form.file.sha256))
-    updated = await service.add_version(db(request), files, document, form.filename, note,
-                                        form.file, info, access.user.id)
-    app_context(request).indexer.enqueue(updated.current.sha256)
+    indexer = app_context(request).indexer
+    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256)
+    try:
+        info = await service.inspect(app_context(request).worker, files, form.file,
+                                     settings(request).max_pdf_pages,
+                                     derived.first_page_target(form.file.sha256))
+        updated = await service.add_version(db(request), files, document, form.filename, note,
+                                            form.file, info, access.user.id)
+    except BaseException:
+        settle_text(False)
+        raise
+    settle_text(True)
+    indexer.enqueue(updated.current.sha256)
     async with db(request).read() as conn:  # the page presented first, if it is this document
         presented = await meetings.presenter(conn, updated.meeting_id)
     derived.draw_ahead(updated.current.sha256, updated.current.page_count,
