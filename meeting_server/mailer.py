@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -19,7 +22,11 @@ TIMEOUT = 30.0
 
 
 class MailError(Exception):
-    """The SMTP server could not be reached or refused the email."""
+    """The SMTP server could not be reached, or the conversation broke."""
+
+
+class Refused(MailError):
+    """The server refused this one email (its address, say); the connection goes on."""
 
 
 def message(sender: str, to: str, subject: str, text: str, when: datetime) -> EmailMessage:
@@ -56,14 +63,36 @@ class Mailer:
     def enabled(self) -> bool:
         return bool(self.settings.smtp_host)
 
-    async def send(self, to: str, subject: str, text: str, when: datetime) -> None:
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """One SMTP conversation (connected, upgraded to TLS and logged in as configured) for
+        a batch of emails; MailError if the server cannot be reached or refuses the login."""
         s = self.settings
-        mail = message(s.smtp_from, to, subject, text, when)
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username or None,
+            password=s.smtp_password or None, use_tls=s.smtp_security == "tls",
+            start_tls=s.smtp_security == "starttls", timeout=TIMEOUT)
         try:
-            await aiosmtplib.send(
-                mail, hostname=s.smtp_host, port=s.smtp_port,
-                username=s.smtp_username or None, password=s.smtp_password or None,
-                use_tls=s.smtp_security == "tls", start_tls=s.smtp_security == "starttls",
-                timeout=TIMEOUT)
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise MailError(str(exc)) from exc
+        try:
+            yield Connection(client, s.smtp_from)
+        finally:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+
+
+class Connection:
+    def __init__(self, client: aiosmtplib.SMTP, sender: str) -> None:
+        self.client = client
+        self.sender = sender
+
+    async def send(self, to: str, subject: str, text: str, when: datetime) -> None:
+        try:
+            await self.client.send_message(message(self.sender, to, subject, text, when))
+        except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPSenderRefused,
+                aiosmtplib.SMTPDataError) as exc:
+            raise Refused(str(exc)) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise MailError(str(exc)) from exc

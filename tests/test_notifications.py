@@ -252,3 +252,27 @@ async def test_the_home_page_sets_ones_own_address(world: World) -> None:
     assert 'value="an.nv@snv.example.vn"' in page.text
     r = await world.member.put(f"/api/users/{world.users['snv']}/email", json={"email": None})
     assert r.status_code == 200 and r.json()["email"] is None
+
+
+async def test_a_refused_address_does_not_hold_back_the_others(mailed: Server,
+                                                               sink: Sink) -> None:
+    world = await World.of(mailed)
+    r = await world.admin.post("/api/users", json={
+        "username": "snv2", "name": "Đỗ Thị Lan", "role": "member", "unit": "SNV",
+        "password": "correct horse battery"})
+    assert r.status_code == 201, r.text
+    await set_email(world.admin, r.json()["id"], "lan.dt@snv.example.vn")
+    await set_email(world.member, world.users["snv"], "an.nv@snv.example.vn")
+    sink.refuse.add("an.nv@snv.example.vn")
+    await add_task(world, "2030-01-10")
+    set_now(mailed, datetime(2030, 1, 8, 9))
+    notifier = mailed.app.context.notifier
+    first = await notifier.run_once()
+    assert first.sent >= 2 and first.failed >= 2  # assigned and due soon, to each of the two
+    assert {r for found in sink.recipients for r in found} == {"lan.dt@snv.example.vn"}
+    for _ in range(5):
+        await notifier.run_once()
+    async with mailed.app.context.db.read() as conn:
+        refused = await store.for_user(conn, world.users["snv"])
+    assert {n.email_status for n in refused} == {"failed"}
+    assert len(sink.messages) == first.sent

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from meeting_server.db import Database
-from meeting_server.mailer import Mailer, MailError
+from meeting_server.mailer import Mailer, MailError, Refused
 from meeting_server.settings import Settings
 from meeting_server.store import notifications as store
 from meeting_server.store import notifier as candidates
@@ -206,28 +206,49 @@ class Notifier:
             return RunResult(added, sent, failed)
 
     async def deliver(self) -> tuple[int, int]:
+        """Send the pending emails in batches, each batch over one SMTP connection and marked
+        in one transaction. An instance that dies mid-batch leaves its claims to go stale, and
+        that batch is sent again: an email may arrive twice, never not at all."""
         sent = failed = 0
         while True:
             async with self.db.transaction() as tx:
                 claimed = await store.claim(tx, tx.clock.now())
             if not claimed:
                 return sent, failed
-            for found in claimed:
-                assert found.email_to is not None
-                subject, text = email_text(found, self.base_url)
-                try:
-                    await self.mailer.send(found.email_to, subject, text, self.db.clock.now())
-                except MailError as exc:
-                    logger.warning("email %s to %s not sent: %s", found.id, found.email_to, exc)
-                    async with self.db.transaction() as tx:
-                        await store.not_sent(tx, found.id)
-                    failed += 1
-                    continue
-                async with self.db.transaction() as tx:
-                    await store.sent(tx, found.id)
-                sent += 1
-            if failed:
+            done, refused, untried = await self._send(claimed)
+            async with self.db.transaction() as tx:
+                for notification_id in done:
+                    await store.sent(tx, notification_id)
+                for notification_id in refused:
+                    await store.not_sent(tx, notification_id)
+                for notification_id in untried:
+                    await store.release(tx, notification_id)
+            sent, failed = sent + len(done), failed + len(refused) + len(untried)
+            if untried:
                 return sent, failed  # the server is failing: try again at the next run
+
+    async def _send(self, claimed: list[Notification]
+                    ) -> tuple[list[int], list[int], list[int]]:
+        """(sent, refused by the server, not tried because the connection failed)."""
+        done: list[int] = []
+        refused: list[int] = []
+        try:
+            async with self.mailer.connection() as smtp:
+                for found in claimed:
+                    assert found.email_to is not None
+                    subject, text = email_text(found, self.base_url)
+                    try:
+                        await smtp.send(found.email_to, subject, text, self.db.clock.now())
+                    except Refused as exc:
+                        logger.warning("email %s to %s refused: %s", found.id, found.email_to,
+                                       exc)
+                        refused.append(found.id)
+                        continue
+                    done.append(found.id)
+        except MailError as exc:
+            logger.warning("emails not sent: %s", exc)
+        tried = {*done, *refused}
+        return done, refused, [n.id for n in claimed if n.id not in tried]
 
     async def close(self) -> None:
         if self._task is None:

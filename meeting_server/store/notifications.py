@@ -62,6 +62,7 @@ class Wanted:
 async def add(tx: Transaction, wanted: Sequence[Wanted], email: bool) -> int:
     """Insert those not there yet (an existing one is left alone); returns how many were new.
     With ``email``, a recipient with an address gets it by email too."""
+    wanted = await _missing(tx, wanted)
     if not wanted:
         return 0
     addresses = await emails(tx, sorted({w.recipient_id for w in wanted}))
@@ -78,6 +79,22 @@ async def add(tx: Transaction, wanted: Sequence[Wanted], email: bool) -> int:
              "pending" if to else "none", to))
         added += row is not None
     return added
+
+
+async def _missing(conn: Conn, wanted: Sequence[Wanted]) -> list[Wanted]:
+    """Those of ``wanted`` not there yet (one read, so that a run that finds nothing new
+    writes nothing); the insert's ON CONFLICT still settles a race with another instance."""
+    if not wanted:
+        return []
+    subjects = sorted({w.subject_id for w in wanted})
+    kinds = sorted({w.kind for w in wanted})
+    rows = await fetchall(
+        conn, "SELECT kind, subject_id, recipient_id, occurrence FROM notifications"
+        f" WHERE subject_id IN {placeholders(subjects)} AND kind IN {placeholders(kinds)}",
+        [*subjects, *kinds])
+    there = {(r[0], int(r[1]), int(r[2]), r[3]) for r in rows}
+    return [w for w in wanted
+            if (w.kind, w.subject_id, w.recipient_id, w.occurrence) not in there]
 
 
 async def for_user(conn: Conn, user_id: int, limit: int = 50) -> list[Notification]:
@@ -136,6 +153,12 @@ async def claim(tx: Transaction, now: datetime, limit: int = 20) -> list[Notific
 async def sent(tx: Transaction, notification_id: int) -> None:
     await tx.execute("UPDATE notifications SET email_status = 'sent', emailed_at = ?"
                      " WHERE id = ?", (tx.now_iso(), notification_id))
+
+
+async def release(tx: Transaction, notification_id: int) -> None:
+    """Back to pending, the attempt not counted: it was never tried (the server was down)."""
+    await tx.execute("UPDATE notifications SET email_status = 'pending',"
+                     " email_attempts = email_attempts - 1 WHERE id = ?", (notification_id,))
 
 
 async def not_sent(tx: Transaction, notification_id: int) -> None:
