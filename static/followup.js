@@ -54,7 +54,7 @@
         if (!due.hidden && data.get("due_date")) body.due_date = data.get("due_date");
         if (picked === "reassign") body.lead_unit = (data.get("lead_unit") || "").trim();
         await api.call("POST", "/api/agenda-items/" + itemId + "/follow-up/decisions", body, { key });
-        refresh();
+        refresh(true);
       });
       return form;
     }
@@ -102,7 +102,7 @@
         api.onSubmit(form, async (data, key) => {
           const ids = data.getAll("meeting_ids").map(Number);
           await api.call("POST", "/api/meetings/" + meetingId + "/follow-up", { meeting_ids: ids }, { key });
-          refresh();
+          refresh(true);
         });
       } catch (e) {
         return el("p", { class: "error", role: "alert" }, e.message || "");
@@ -111,14 +111,15 @@
     }
 
     let busy = false, again = false, lastRun = 0;
-    async function refresh() {
+    // A refresh leaves alone a list being typed in, unless it follows the user's own change.
+    async function refresh(force) {
       if (busy) { again = true; return; }
       busy = true;
       try {
         const found = await api.call("GET", "/api/meetings/" + meetingId + "/follow-up");
         const views = await Promise.all(found.agenda_item_ids.map((id) =>
           api.call("GET", "/api/agenda-items/" + id + "/follow-up")));
-        const open = document.activeElement && list.contains(document.activeElement);
+        const open = !force && document.activeElement && list.contains(document.activeElement);
         if (!open) {
           list.replaceChildren(...views.map(renderItem));
           if (manage) list.append(await addForm());
