@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from conftest import Server
 
 
@@ -24,3 +27,20 @@ async def test_not_ready_once_the_database_is_gone_but_still_alive(server: Serve
     assert ready.json()["error"]["code"] == "not_ready"
     assert ready.headers["retry-after"] == "5"
     assert alive.status_code == 200
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(query=st.text(st.characters(exclude_categories=["Cs"]), max_size=60),
+       body=st.binary(max_size=64),
+       method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE"]))
+async def test_health_routes_never_answer_500_to_odd_requests(
+        server: Server, query: str, body: bytes, method: str) -> None:
+    # Outside /api, so not in test_fuzz.py's table: the same check here.
+    async with server.client() as client:
+        for path in ("/health", "/health/ready"):
+            r = await client.request(method, path, params={"q": query}, content=body)
+            assert r.status_code in ((200,) if method in ("GET", "HEAD") else (405,)), (
+                path, method, r.status_code, r.text[:200])
+            if r.status_code == 405:
+                assert r.json()["error"]["code"]
