@@ -132,6 +132,11 @@ class Transaction:
         """The time written on what this transaction changes."""
         return self.clock.now_iso()
 
+    async def lock_meeting(self, meeting_id: int) -> None:
+        """Hold the meeting's row until commit, before numbering its things (agenda positions,
+        conclusion numbers, versions: ``max() + 1``) from what is read: writers of one meeting
+        take turns, in whichever instance. SQLite's single writer already does."""
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
         cursor: aiosqlite.Cursor = await self.conn.execute(sql, params)
         return cursor

@@ -105,6 +105,9 @@ class PgReader(Reader):
 class PgTransaction(Transaction):
     dialect = "postgresql"
 
+    async def lock_meeting(self, meeting_id: int) -> None:
+        await self.conn.execute("SELECT 1 FROM meetings WHERE id = $1 FOR UPDATE", meeting_id)
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
         status = await self.conn.execute(translate(sql), *params)
         return _Done(_rowcount(status))

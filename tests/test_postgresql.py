@@ -16,7 +16,8 @@ import pytest
 
 from meeting_server.db_postgres import PostgresDatabase, translate
 from meeting_server.models import Event
-from meeting_server.store import events, meetings
+from meeting_server.services import accounts
+from meeting_server.store import agenda, conclusions, events, meetings
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -76,6 +77,40 @@ async def test_two_instances_append_to_one_log_without_gaps(backend: str,
     assert sorted(seen[1] + seen[2]) == list(range(1, 81))
     assert seen[1] == sorted(seen[1]) and seen[2] == sorted(seen[2])
     assert len(seen[1]) == len(seen[2]) == 40
+
+
+async def test_two_instances_number_one_meetings_things_without_doubles(
+        backend: str, tmp_path: Path) -> None:
+    """Agenda positions and conclusion numbers are max() + 1 of what is there: two instances
+    adding to one meeting at once take turns on the meeting's row, so no number is given
+    twice."""
+    url = url_for(tmp_path)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    await first.open()
+    await second.open()
+    try:
+        secretary = await accounts.add_user(first, "thuky", "Lê Thị Hoa", "secretary", None, "",
+                                            "correct horse battery")
+        async with first.transaction() as tx:
+            meeting = await meetings.create(tx, "Họp", "2019-07-05T08:00:00+07:00", "", None,
+                                            None)
+
+        async def add(db: PostgresDatabase, times: int) -> None:
+            for n in range(times):
+                async with db.transaction() as tx:
+                    await agenda.append(tx, meeting.id, f"Mục {n}", "", None)
+                    await conclusions.append(tx, meeting.id, f"Kết luận {n}", None,
+                                             secretary.id)
+
+        await asyncio.gather(add(first, 25), add(second, 25))
+        async with first.read() as conn:
+            items = await agenda.list_for(conn, meeting.id)
+            found = await conclusions.list_for(conn, meeting.id)
+    finally:
+        await first.close()
+        await second.close()
+    assert sorted(i.position for i in items) == list(range(1, 51))
+    assert sorted(c.number for c in found) == list(range(1, 51))
 
 
 async def test_one_instance_takes_each_background_job(backend: str, tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ async def get(conn: Conn, item_id: int) -> AgendaItem | None:
 
 async def append(tx: Transaction, meeting_id: int, title: str, presenter: str,
                  duration_minutes: int | None) -> AgendaItem:
+    await tx.lock_meeting(meeting_id)
     row = await tx.fetchone(
         "INSERT INTO agenda_items (meeting_id, position, title, presenter, duration_minutes,"
         " created_at) VALUES (?, (SELECT coalesce(max(position), 0) + 1 FROM agenda_items"
@@ -63,6 +64,7 @@ async def update(tx: Transaction, item_id: int, changes: dict[str, object]) -> N
 
 async def move(tx: Transaction, item: AgendaItem, position: int) -> None:
     """Move the item to ``position`` (clamped to 1..n) and renumber the others."""
+    await tx.lock_meeting(item.meeting_id)
     items = [i for i in await list_for(tx, item.meeting_id) if i.id != item.id]
     position = max(1, min(position, len(items) + 1))
     items.insert(position - 1, item)
@@ -70,6 +72,7 @@ async def move(tx: Transaction, item: AgendaItem, position: int) -> None:
 
 
 async def delete(tx: Transaction, item: AgendaItem) -> None:
+    await tx.lock_meeting(item.meeting_id)
     await tx.execute("DELETE FROM agenda_items WHERE id = ?", (item.id,))
     await _renumber(tx, [i.id for i in await list_for(tx, item.meeting_id)])
 

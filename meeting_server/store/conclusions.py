@@ -31,6 +31,7 @@ async def get(conn: Conn, conclusion_id: int) -> Conclusion | None:
 
 async def append(tx: Transaction, meeting_id: int, text: str, agenda_item_id: int | None,
                  created_by: int) -> Conclusion:
+    await tx.lock_meeting(meeting_id)
     at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO conclusions (meeting_id, agenda_item_id, number, text, created_by,"
@@ -50,6 +51,7 @@ async def update(tx: Transaction, conclusion_id: int, changes: dict[str, object]
 
 
 async def move(tx: Transaction, conclusion: Conclusion, number: int) -> None:
+    await tx.lock_meeting(conclusion.meeting_id)
     others = [c.id for c in await list_for(tx, conclusion.meeting_id) if c.id != conclusion.id]
     number = max(1, min(number, len(others) + 1))
     others.insert(number - 1, conclusion.id)
@@ -57,6 +59,7 @@ async def move(tx: Transaction, conclusion: Conclusion, number: int) -> None:
 
 
 async def delete(tx: Transaction, conclusion: Conclusion) -> None:
+    await tx.lock_meeting(conclusion.meeting_id)
     await tx.execute("DELETE FROM conclusions WHERE id = ?", (conclusion.id,))
     await _renumber(tx, [c.id for c in await list_for(tx, conclusion.meeting_id)])
 

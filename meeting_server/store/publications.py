@@ -45,6 +45,7 @@ async def html(conn: Conn, publication_id: int) -> str | None:
 
 async def create(tx: Transaction, meeting_id: int, kind: str, snapshot: dict[str, Any],
                  fields: dict[str, Any], supersedes: int | None, created_by: int) -> int:
+    await tx.lock_meeting(meeting_id)
     at = tx.now_iso()
     row = await tx.fetchone(
         "INSERT INTO publications (meeting_id, kind, version, snapshot, fields, supersedes,"
