@@ -105,6 +105,10 @@
         if (state.current_item_id === gone) state.current_item_id = null;
         state.conclusions = state.conclusions.map((c) => c.agenda_item_id === gone
           ? Object.assign({}, c, { agenda_item_id: null }) : c);
+        // requests to speak and votes on it stay, without the item (floor.js, votes.js)
+        const unlink = (x) => x.agenda_item_id === gone ? Object.assign({}, x, { agenda_item_id: null }) : x;
+        if (state.floor) state.floor.requests = state.floor.requests.map(unlink);
+        if (state.votes) state.votes = state.votes.map(unlink);
         break;
       }
       case "agenda.current":

@@ -57,3 +57,11 @@ def _renumber(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
                      key=lambda r: (r["position"], r["id"]))
     at = {r["id"]: n for n, r in enumerate(waiting, start=1)}
     return [{**r, "position": at[r["id"]]} if r["id"] in at else r for r in requests]
+
+
+def item_deleted(state: dict[str, Any], gone: int) -> None:
+    """``agenda.item_deleted``: requests to speak and votes on the item stay, without it."""
+    state["floor"]["requests"] = [{**r, "agenda_item_id": None} if r["agenda_item_id"] == gone
+                                  else r for r in state["floor"]["requests"]]
+    state["votes"] = [{**v, "agenda_item_id": None} if v["agenda_item_id"] == gone else v
+                      for v in state["votes"]]

@@ -42,6 +42,7 @@ def apply(state: dict[str, Any], event: dict[str, Any]) -> None:
             state["current_item_id"] = None
         state["conclusions"] = [{**c, "agenda_item_id": None} if c["agenda_item_id"] == gone
                                 else c for c in state["conclusions"]]
+        floor_votes_client.item_deleted(state, gone)
     elif name == "agenda.current":
         state["current_item_id"] = data["current_item_id"]
         state["meeting"] = {**state["meeting"], "current_item_at":

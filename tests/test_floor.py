@@ -200,3 +200,23 @@ async def test_floor_events_resume_to_the_state(world: World) -> None:
     state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
     assert normalised(again.state or {}) == normalised(state)
     await again.close()
+
+
+async def test_deleting_an_item_keeps_its_requests_and_votes_and_resumes(world: World
+                                                                        ) -> None:
+    item_id = await item(world)
+    tablet = await Tablet.open(world.server.ws_url, world.meeting_id, token(world.member))
+    await tablet.receive()
+    asked = (await ask(world.member, world)).json()
+    r = await world.chair.post(f"/api/meetings/{world.meeting_id}/votes",
+                               json={"question": "Q", "agenda_item_id": item_id})
+    assert r.status_code == 201, r.text
+    assert (await world.secretary.delete(f"/api/agenda-items/{item_id}")).status_code == 204
+    last = (await world.member.get(f"/api/meetings/{world.meeting_id}/events")).json()["last_seq"]
+    await tablet.until_seq(last)
+    state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
+    [request] = state["floor"]["requests"]
+    assert request["id"] == asked["id"] and request["agenda_item_id"] is None
+    assert state["votes"][0]["agenda_item_id"] is None
+    assert normalised(tablet.state or {}) == normalised(state)
+    await tablet.close()
