@@ -29,8 +29,6 @@ from meeting_server.views.common import (
     ok,
 )
 
-MAX_PAGE = 100_000
-
 
 def _version_asked(request: Request) -> int | None:
     raw = request.query_params.get("version")
@@ -61,9 +59,8 @@ async def save_note(request: Request) -> Response:
     body.seen.add("strokes")
     body.done()
     document, version, _ = await ask(request, queries.my_notes, path_id(request), number)
-    user = request.state.user
-    saved = await service.save(db(request), user, document, version, min(page, MAX_PAGE + 1),
-                               text, strokes)
+    saved = await service.save(db(request), request.state.user, document, version, page, text,
+                               strokes)
     if saved is None:
         return no_content()
     return ok(saved.as_dict(version.version))
