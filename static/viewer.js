@@ -326,7 +326,14 @@
   // so that they are kept for reading offline.
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("controllerchange", () => {
-      for (let k = page; k <= Math.min(page + 2, pageCount); k++) prefetch(k);
+      // the width the browser takes from the srcset: the smallest at least as wide as the
+      // screen in device pixels (the current page's image says which it took)
+      const needed = window.innerWidth * (window.devicePixelRatio || 1);
+      const width = WIDTHS.find((w) => w >= needed) || WIDTHS[WIDTHS.length - 1];
+      if (img.currentSrc) fetch(img.currentSrc).catch(() => {});
+      for (let k = page + (img.currentSrc ? 1 : 0); k <= Math.min(page + 2, pageCount); k++) {
+        fetch(src(k) + "&w=" + width).catch(() => {});
+      }
     });
   }
   show(page);

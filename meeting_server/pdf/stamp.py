@@ -3,7 +3,8 @@
 The stamp is drawn in an overlay PDF written here by hand, with a subset of a system TrueType
 font embedded as a CID font (so Vietnamese letters show and can be extracted as text), and
 merged onto every page with pypdf: a footer line at the bottom of the page as displayed, and
-the same text large, light and diagonal across the page.
+the same text large, light and diagonal across the page. The meeting book is merged once and
+stamped per reader by an incremental update (see `merge_book` and `stamp_book`).
 """
 
 from __future__ import annotations
