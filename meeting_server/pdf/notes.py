@@ -107,6 +107,7 @@ def draw_notes(src: str, dest: str, notes: list[PageNotes]) -> int:
                 content.set_data(b"q\n" + (original.get_data() if original else b"")
                                  + b"\nQ\n" + strokes_content(page, note.strokes))
                 page.replace_contents(content)
+                page.compress_content_streams()
             if note.text:
                 x, y = to_pdf(page, 0.02, 0.02)
                 annotation = Text(rect=(x, y - 24, x + 24, y), text=note_text(note))
