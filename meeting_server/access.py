@@ -23,6 +23,12 @@ exist).
                                            open and close votes, record proxies
     a participant                          ask to speak and withdraw; vote if chair or
                                            member (and for an absent member as proxy)
+    the meeting's secretary, staff         add the follow-up item of earlier meetings they see
+    the meeting's chair, and the above     decide on the follow-up item's tasks (extend,
+                                           close, reassign), whichever meeting they came from
+    a participant                          read the follow-up item (it is on their agenda)
+    anyone who may read a document         their own private notes on it; nobody else's
+    staff, the city's chair, a unit head   the leader's dashboard (a unit head: their unit)
     the task's lead unit, task managers    report progress (only managers cancel)
     a unit with a lead or supporting role  see the task; read the meeting's published notice
     an administrator                       read the audit log; require a second factor of
