@@ -227,6 +227,17 @@ async def test_a_user_deactivated_on_one_instance_is_closed_on_the_other(pair: P
     await chair.close()
 
 
+async def test_a_password_changed_on_one_instance_closes_the_users_sockets_on_the_other(
+        pair: Pair) -> None:
+    tablet = await tablet_on(pair.b, pair.b.member)
+
+    r = await pair.a.admin.patch(f"/api/users/{pair.a.users['snv']}",
+                                 json={"password": "một mật khẩu mới rất dài 2026"})
+
+    assert r.status_code == 200, r.text
+    assert await closed_code(tablet) == 1008
+
+
 async def test_signing_out_on_one_instance_closes_that_sessions_sockets_on_the_other(
         pair: Pair) -> None:
     tablet = await tablet_on(pair.b, pair.b.member)

@@ -94,7 +94,8 @@ async def update_user(request: Request) -> Response:
         changes["password"] = _password(body, required=True)
     body.done()
     access.require_not_locked_out(caller, user_id, active, role)
+    new_password = "password" in changes
     user = await accounts.update_user(db(request), user_id, changes)
-    if not user.active:
+    if not user.active or new_password:  # their sessions are revoked: their sockets close too
         app_context(request).live.user_revoked(user.id)
     return ok(user.as_dict())
