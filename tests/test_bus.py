@@ -203,6 +203,17 @@ async def test_events_written_while_redis_restarts_reach_the_other_instance_once
     await there.close()
 
 
+async def test_events_the_log_no_longer_holds_restart_the_meetings_sockets(pair: Pair) -> None:
+    tablet = await tablet_on(pair.b, pair.b.member)
+    async with pair.a.server.app.context.db.transaction() as tx:  # a seq with no event
+        await tx.execute("UPDATE meetings SET last_seq = last_seq + 1 WHERE id = ?",
+                         (pair.a.meeting_id,))
+
+    await add_item(pair.a, "Sau khoảng trống")
+
+    assert await closed_code(tablet) == 1013  # it reconnects and resumes from the log
+
+
 async def test_a_participant_removed_on_one_instance_is_closed_on_the_other(
         pair: Pair) -> None:
     tablet = await tablet_on(pair.b, pair.b.member)
