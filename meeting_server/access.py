@@ -36,6 +36,14 @@ exist).
                                            second factor
     anyone signed in                       set up their own second factor; turn it off unless
                                            the policy requires it of their role
+    staff                                  send written-opinion requests (consultations), see
+                                           every answer, remind, export the summary
+    a person asked in a consultation       see it with their own answer only; answer until the
+                                           deadline
+    the meeting's secretary, staff         see who has read which document (never members,
+                                           nor the chair)
+    anyone signed in                       their own notifications and notification email
+                                           (an administrator sets anyone's)
 
 Sessions: a staff session idle for too long has ended (:func:`idles_out`); a session without
 the second factor the policy requires may only set one up (:func:`lacks_second_factor`).
@@ -490,3 +498,9 @@ def require_reading(standing: Access) -> None:
 def can_report_reading(user: User, role: str | None) -> bool:
     """Pages seen are reported by whoever may read the document."""
     return can_see_meeting(user, role)
+
+
+def require_email_setter(caller: User, user_id: int) -> None:
+    """Where notifications are emailed is set by the user, or by an administrator."""
+    if user_id != caller.id and not is_admin(caller):
+        raise Forbidden("Only an administrator may set another user's email address.")

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from meeting_server import access
 from meeting_server.db import Conn
-from meeting_server.errors import Forbidden, Invalid, NotFound
+from meeting_server.errors import Invalid, NotFound
 from meeting_server.mailer import valid_address
 from meeting_server.models import User
 from meeting_server.queries import consultations as consultation_queries
@@ -64,8 +64,7 @@ async def set_email(request: Request) -> Response:
     administrator for anyone."""
     user = await signed_in(request)
     target = path_id(request)
-    if target != user.id and not access.is_admin(user):
-        raise Forbidden("Only an administrator may set another user's email address.")
+    access.require_email_setter(user, target)
     body = await json_body(request)
     email = body.text("email", max_len=254, allow_empty=True, nullable=True) or None
     body.done()
