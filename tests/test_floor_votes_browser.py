@@ -213,3 +213,45 @@ async def test_speakers_and_votes_from_the_tablets(world: World, screens: Screen
     assert "Đồng ý: 2/3 phiếu (66,7%)" in flat
     assert "bỏ phiếu kín" in flat
     assert flat.count("Kết quả: thông qua") == 2
+
+
+async def test_a_proxy_recorded_on_the_console_votes_from_the_holders_tablet(
+        world: World, screens: Screens) -> None:
+    ids = await prepare(world)
+    mid = world.meeting_id
+    r = await world.secretary.post(f"/api/meetings/{mid}/attendance", json={
+        "user_id": ids["sct"], "status": "absent", "reason": "Đi công tác"})
+    assert r.status_code == 200, r.text
+    console = await screens.open("pct", f"/meetings/{mid}/console", LAPTOP)
+    holder = await screens.open("snv", f"/meetings/{mid}")
+    await console.wait_live()
+    await holder.wait_live()
+
+    page = console.page
+    await page.get_by_text("Ủy quyền biểu quyết", exact=True).click()
+    form = page.locator("#proxy-form")
+    await form.get_by_label("Thành viên vắng mặt").select_option(label="Đỗ Văn Cường")
+    await form.get_by_label("ủy quyền biểu quyết cho").select_option(label="Nguyễn Văn An")
+    await form.get_by_role("button", name="Ghi nhận ủy quyền").click()
+    await expect(page.locator("#proxies li")).to_have_text(
+        re.compile("^Đỗ Văn Cường ủy quyền biểu quyết cho Nguyễn Văn An"))
+
+    await open_vote(console, NAMED, secret=False, quorum="present")
+    card = holder.page.locator("#votes article.vote").filter(has_text=NAMED)
+    await expect(card).to_contain_text("Biểu quyết thay Đỗ Văn Cường (ủy quyền)")
+    await expect(card.locator(".vote-options")).to_have_count(2)  # their own, and the proxy's
+    await card.locator(".vote-options").first.get_by_role("button", name="Đồng ý",
+                                                          exact=True).click()
+    await expect(card.locator(".vote-done")).to_be_visible()
+    await card.locator(".vote-options").get_by_role("button", name="Không đồng ý",
+                                                    exact=True).click()
+    await expect(card.locator(".vote-count")).to_have_text("Đã biểu quyết: 2/4")
+    await expect(card.locator(".vote-options")).to_have_count(0)
+    await close_vote(console, NAMED)
+    await expect(card.locator(".vote-named")).to_have_text(
+        "Đỗ Văn Cường: Không đồng ý; Nguyễn Văn An: Đồng ý")
+    state = (await world.secretary.get(f"/api/meetings/{mid}")).json()
+    [vote] = state["votes"]
+    assert vote["present"] == sorted(ids[u] for u in ("pct", "snv", "stp", "sct"))
+    [by_proxy] = [b for b in vote["result"]["ballots"] if b["user_id"] == ids["sct"]]
+    assert by_proxy["cast_by"] == ids["snv"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal, get_args
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.textfold import fold
 
 QuorumRule = Literal["none", "present", "members"]
 MajorityRule = Literal["cast", "present", "members"]
@@ -180,13 +181,15 @@ async def tallies(conn: Conn, vote: Vote) -> list[int]:
 
 
 async def named_ballots(conn: Conn, vote_id: int) -> list[dict[str, Any]]:
-    """A named vote's ballots: who chose what, and who cast it (a proxy, or themselves)."""
+    """A named vote's ballots: who chose what, and who cast it (a proxy, or themselves), by
+    name as Vietnamese is read (đ after d, marks folded), the same on every backend."""
     rows = await fetchall(
         conn, "SELECT v.user_id, u.name, v.choice, v.cast_by FROM vote_voters v"
-        " JOIN users u ON u.id = v.user_id WHERE v.vote_id = ? ORDER BY u.name, v.user_id",
+        " JOIN users u ON u.id = v.user_id WHERE v.vote_id = ? ORDER BY v.user_id",
         (vote_id,))
-    return [{"user_id": int(r["user_id"]), "name": r["name"], "choice": r["choice"],
-             "cast_by": int(r["cast_by"])} for r in rows]
+    found = [{"user_id": int(r["user_id"]), "name": r["name"], "choice": r["choice"],
+              "cast_by": int(r["cast_by"])} for r in rows]
+    return sorted(found, key=lambda b: (fold(b["name"]), b["user_id"]))
 
 
 async def close(tx: Transaction, vote_id: int, result: dict[str, Any]) -> None:
