@@ -15,7 +15,7 @@ from collections.abc import Callable
 from meeting_server.db import Database
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import PdfError
-from meeting_server.pdf.ingest import extract_texts
+from meeting_server.pdf.ingest import extract_texts, extract_texts_alongside
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents
 
@@ -52,8 +52,8 @@ class TextIndexer:
         and `index` uses this text; if not, the job is stopped and forgotten."""
         if self.worker.free_slots < 2:  # the check must not wait for this: text comes later
             return lambda accepted: None
-        job = asyncio.ensure_future(self.worker.run(extract_texts, path, self.timeout - 5,
-                                                    timeout=self.timeout))
+        job = asyncio.ensure_future(self.worker.run(extract_texts_alongside, path,
+                                                    self.timeout - 5, timeout=self.timeout))
 
         def settle(accepted: bool) -> None:
             if accepted and sha256 not in self._early:

@@ -144,6 +144,14 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
         document.close()
 
 
+def extract_texts_alongside(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
+    """`extract_texts` at a lower CPU priority (nice 5), for the job that runs alongside an
+    upload's check: on an idle core it runs at full speed; on a busy machine it gives way to
+    the check and the first page, which someone is waiting for."""
+    os.nice(5)
+    return extract_texts(path, text_seconds)
+
+
 #: PDFium marks a word hyphenated at a line end with U+FFFE (or U+0002) in place of the hyphen
 #: and the line break: removed, the word is whole again, as search needs it.
 _HYPHEN_MARKS = str.maketrans({"\ufffe": None, "\x02": None, "\x00": None})
