@@ -259,7 +259,7 @@ class ClusterLive(Live):
         if not followed:
             return
         async with self.db.read() as conn:
-            seqs = await events.last_seqs(conn)
+            seqs = await events.last_seqs(conn, followed)
         for meeting_id in followed:
             last = seqs.get(meeting_id, 0)
             if last > self._last.get(meeting_id, 0) and meeting_id not in self._pending:

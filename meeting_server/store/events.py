@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
@@ -36,10 +37,20 @@ async def last_seq(conn: Conn, meeting_id: int) -> int:
     return int(row[0]) if row else 0
 
 
-async def last_seqs(conn: Conn) -> dict[int, int]:
-    """Every meeting's last seq (what an instance has already seen when it starts listening)."""
-    rows = await fetchall(conn, "SELECT id, last_seq FROM meetings")
-    return {int(r[0]): int(r[1]) for r in rows}
+async def last_seqs(conn: Conn, meeting_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """The last seq of the meetings ``meeting_ids``, or of every meeting (what an instance has
+    already seen when it starts listening)."""
+    if meeting_ids is None:
+        rows = await fetchall(conn, "SELECT id, last_seq FROM meetings")
+        return {int(r[0]): int(r[1]) for r in rows}
+    found: dict[int, int] = {}
+    ids = list(meeting_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = await fetchall(conn, "SELECT id, last_seq FROM meetings WHERE id IN ("
+                              + ", ".join("?" * len(chunk)) + ")", chunk)
+        found.update((int(r[0]), int(r[1])) for r in rows)
+    return found
 
 
 async def first_seq(conn: Conn, meeting_id: int) -> int:
