@@ -181,3 +181,17 @@ async def test_the_page_draws_the_bars_on_the_server(tasks: World) -> None:
     assert '<svg id="dashboard-chart"' in r.text and "<script" not in r.text.split(
         "<main")[1].split("</main>")[0]
     assert 'data-unit="SNV"' in r.text and 'class="seg overdue"' in r.text
+
+
+async def test_home_offers_the_dashboard_to_leaders_only(tasks: World) -> None:
+    assert 'id="dashboard-link"' not in (await tasks.member.get("/")).text
+    assert 'id="dashboard-link"' in (await tasks.secretary.get("/")).text
+    await set_scope(tasks, "snv", "unit")
+    assert 'id="dashboard-link"' in (await tasks.member.get("/")).text
+
+
+async def test_the_admin_page_names_the_leaders(tasks: World) -> None:
+    await set_scope(tasks, "pct", "city")
+    page = (await tasks.admin.get("/admin")).text
+    assert 'id="leader-form"' in page
+    assert f'<li data-user-id="{tasks.users["pct"]}">Trần Văn Minh · mọi đơn vị</li>' in page
