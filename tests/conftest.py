@@ -387,18 +387,18 @@ POSTGRESQL_MODULES = {
     "test_permissions", "test_protocol", "test_publication_rules", "test_publications",
     "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
     "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
-    "test_unusable_pdfs", "test_postgresql", "test_bus", "test_redis_limits",
+    "test_unusable_pdfs", "test_postgresql", "test_search", "test_search_abbreviations",
+    "test_search_after_upload", "test_bus", "test_redis_limits",
     "test_floor", "test_votes", "test_consultations", "test_reading", "test_notifications",
 }
 
 
-# Search is SQLite's FTS5 index for now (on PostgreSQL it answers 503: docs/deployment.md).
-_SQLITE_FILE = re.compile(r"\bsqlite3\b|\bdb_path\b|meeting\.db|/search\b")
+_SQLITE_FILE = re.compile(r"\bsqlite3\b|\bdb_path\b|meeting\.db")
 
 
 def _reads_the_sqlite_file(metafunc: pytest.Metafunc) -> bool:
     """Whether the test (or a function of its module that it calls) opens the SQLite file
-    itself, or searches: such a test checks SQLite and runs on it only."""
+    itself: such a test checks SQLite and runs on it only."""
     source = inspect.getsource(metafunc.function)
     if _SQLITE_FILE.search(source):
         return True

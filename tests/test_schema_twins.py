@@ -11,11 +11,13 @@ import pytest
 
 from meeting_server import db, db_postgres
 
-# Only on SQLite: the FTS5 index and its bookkeeping (PostgreSQL searches search_docs itself).
+# Only on SQLite: the FTS5 index and its bookkeeping (PostgreSQL indexes search_docs itself).
 SQLITE_ONLY = {"search_fts", "search_fts_config", "search_fts_data", "search_fts_docsize",
                "search_fts_idx", "search_fts_content", "search_rebuilding"}
-# Only on PostgreSQL: which migrations ran (SQLite keeps PRAGMA user_version).
+# Only on PostgreSQL: which migrations ran (SQLite keeps PRAGMA user_version), and the
+# search index's tsvector (SQLite's is the FTS5 table).
 POSTGRESQL_ONLY = {"schema_migrations"}
+POSTGRESQL_ONLY_COLUMNS = {("search_docs", "folded")}
 
 
 def sqlite_columns(path: Path) -> dict[str, set[str]]:
@@ -34,13 +36,17 @@ async def postgresql_columns(url: str) -> dict[str, set[str]]:
     await db_postgres.apply_migrations(url)
     conn = await asyncpg.connect(url)
     try:
-        rows = await conn.fetch("SELECT table_name, column_name FROM information_schema.columns"
-                                " WHERE table_schema = 'public'")
+        rows = await conn.fetch(
+            "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+            " JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+            " AND t.table_name = c.table_name"
+            " WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'")
     finally:
         await conn.close()
     found: dict[str, set[str]] = {}
     for row in rows:
-        if row["table_name"] not in POSTGRESQL_ONLY:
+        if (row["table_name"] not in POSTGRESQL_ONLY
+                and (row["table_name"], row["column_name"]) not in POSTGRESQL_ONLY_COLUMNS):
             found.setdefault(row["table_name"], set()).add(row["column_name"])
     return found
 

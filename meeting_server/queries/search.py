@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from meeting_server import access
 from meeting_server.abbreviations import Abbreviations
-from meeting_server.db import Conn, dialect_of
-from meeting_server.errors import HTTPError, Invalid
+from meeting_server.db import Conn
+from meeting_server.errors import Invalid
 from meeting_server.models import Meeting, User
 from meeting_server.store import meetings
 from meeting_server.store import search as store
-
-
-class SearchUnavailable(HTTPError):
-    """The database has no full-text index (PostgreSQL, see docs/deployment.md)."""
-
-    status = 503
-    default_code = "search_unavailable"
 
 
 async def search(conn: Conn, user: User, text: str, meeting_id: int | None,
@@ -24,10 +17,6 @@ async def search(conn: Conn, user: User, text: str, meeting_id: int | None,
     may see (``access.search_scope``), best first, the words written any way ``table`` knows.
     One statement per query of the match plan (at most two, each repeated while older
     document versions crowd out the hits)."""
-    if dialect_of(conn) != "sqlite":
-        raise SearchUnavailable(
-            "Tìm kiếm toàn văn chưa có khi dùng PostgreSQL. / "
-            "Full-text search is not available on PostgreSQL yet.", "search_unavailable")
     words, typing = store.parse(text)
     if len(words) > store.MAX_WORDS:
         raise Invalid("Search for at most {words} words.", "query_too_long",

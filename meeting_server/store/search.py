@@ -15,7 +15,8 @@ from typing import Any
 
 from meeting_server.abbreviations import Abbreviations
 from meeting_server.access import Scope
-from meeting_server.db import Conn, Transaction, fetchall, fetchone
+from meeting_server.db import Conn, Transaction, dialect_of, fetchall, fetchone
+from meeting_server.store import search_postgres
 from meeting_server.store.tasks import visible_clause as visible_tasks_clause
 from meeting_server.textfold import words as folded_words
 
@@ -169,7 +170,7 @@ _MEMBER_SQL = """
 
 
 async def _rows(conn: Conn, seen: Scope, match: str, meeting_id: int | None,
-                fetch: int) -> list[sqlite3.Row]:
+                fetch: int) -> list[Any]:
     conditions = ""
     params: list[Any] = [match]
     if meeting_id is not None:
@@ -179,6 +180,9 @@ async def _rows(conn: Conn, seen: Scope, match: str, meeting_id: int | None,
         tasks_clause, tasks_params = visible_tasks_clause(seen)
         conditions += _MEMBER_SQL.format(tasks=tasks_clause)
         params += [*tasks_params, seen.user_id, seen.unit_id, seen.unit_id, seen.user_id]
+    if dialect_of(conn) == "postgresql":
+        return await search_postgres.rows(conn, match, conditions, params[1:], fetch,
+                                          SNIPPET_TOKENS, (_OPEN, _CLOSE))
     params.append(fetch)
     sql = _SEARCH_SQL.format(tokens=SNIPPET_TOKENS, conditions=conditions)
     return await fetchall(conn, sql, params)
@@ -243,6 +247,11 @@ def _hit(r: sqlite3.Row) -> Hit:
 
 async def reindex(tx: Transaction) -> int:
     """Rebuild the index from the source tables; returns the number of entries."""
+    if dialect_of(tx) == "postgresql":
+        for statement in search_postgres.reindex_sql():
+            await tx.execute(statement)
+        row = await fetchone(tx, "SELECT count(*) FROM search_docs")
+        return int(row[0]) if row else 0
     await tx.execute("INSERT INTO search_rebuilding (flag) VALUES (1)")
     await tx.execute("DELETE FROM search_docs")
     await tx.execute("DELETE FROM search_rebuilding")
