@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -39,6 +40,8 @@ from meeting_server.datadir import (
 FORMAT = "meeting-server backup"
 VERSION = 1
 CHUNK = 1024 * 1024
+#: On PostgreSQL, the backup holds the database as ``pg_dump --format=custom`` wrote it.
+POSTGRESQL_DUMP = "database.pgdump"
 
 
 class BackupError(Exception):
@@ -52,17 +55,24 @@ class BackedUpFile:
     sha256: str
 
 
-def backup(data: DataDir, dest: Path) -> list[BackedUpFile]:
-    """Back ``data`` up into ``dest``, a new or empty folder; returns the manifest's files."""
-    if not data.database.is_file():
+def backup(data: DataDir, dest: Path, database_url: str = "") -> list[BackedUpFile]:
+    """Back ``data`` up into ``dest``, a new or empty folder; returns the manifest's files.
+    With a PostgreSQL ``database_url`` the database is dumped with ``pg_dump`` instead."""
+    postgresql = database_url.startswith(("postgresql://", "postgres://"))
+    if not postgresql and not data.database.is_file():
         raise BackupError(f"no database in {data.root}")
     created = _claim(dest)
     target = DataDir(dest)
     try:
         # The database first: every file it refers to was kept before its row was committed,
         # and documents and publications are never changed, so the copies below are complete.
-        database.backup(data.database, target.database)
-        files = [_hash_and_sync(target.database, DATABASE)]
+        if postgresql:
+            _pg_tool("pg_dump", "--format=custom", "--no-owner",
+                     f"--file={dest / POSTGRESQL_DUMP}", database_url)
+            files = [_hash_and_sync(dest / POSTGRESQL_DUMP, POSTGRESQL_DUMP)]
+        else:
+            database.backup(data.database, target.database)
+            files = [_hash_and_sync(target.database, DATABASE)]
         for relative in data.backed_up_files():
             try:
                 files.append(_copy(data.root / relative, target.root / relative, relative))
@@ -83,9 +93,15 @@ def backup(data: DataDir, dest: Path) -> list[BackedUpFile]:
     return files
 
 
-def restore(source: Path, data: DataDir) -> list[BackedUpFile]:
-    """Check the backup in ``source`` and make it the data dir ``data`` (new or empty)."""
+def restore(source: Path, data: DataDir, database_url: str = "") -> list[BackedUpFile]:
+    """Check the backup in ``source`` and make it the data dir ``data`` (new or empty); a
+    PostgreSQL backup's database goes into the (empty) database of ``database_url``."""
     files = read_manifest(source)
+    dumped = any(f.path == POSTGRESQL_DUMP for f in files)
+    if dumped != database_url.startswith(("postgresql://", "postgres://")):
+        raise BackupError("this backup holds a PostgreSQL database: set MEETING_DATABASE_URL "
+                          "to an empty database" if dumped else "this backup holds a SQLite "
+                          "database: restore it without MEETING_DATABASE_URL")
     for file in files:
         path = source / file.path
         if not path.is_file():
@@ -109,7 +125,11 @@ def restore(source: Path, data: DataDir) -> list[BackedUpFile]:
                                   "manifest: the backup is damaged")
         for folder in {(staging / f.path).parent for f in files}:
             sync_dir(folder)
-        _check_database(staging / DATABASE)
+        if dumped:
+            _restore_postgresql(staging / POSTGRESQL_DUMP, database_url)
+            (staging / POSTGRESQL_DUMP).unlink()
+        else:
+            _check_database(staging / DATABASE)
         if data.root.exists():
             data.root.rmdir()
         staging.rename(data.root)
@@ -140,10 +160,10 @@ def read_manifest(source: Path) -> list[BackedUpFile]:
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise BackupError(f"{path} is unreadable: {exc}") from None
     paths = [f.path for f in files]
-    strange = [p for p in paths if not is_backed_up(p)]
+    strange = [p for p in paths if not is_backed_up(p) and p != POSTGRESQL_DUMP]
     if strange:
         raise BackupError(f"{path} lists files a backup never holds: {', '.join(strange[:3])}")
-    if len(set(paths)) != len(paths) or DATABASE not in paths:
+    if len(set(paths)) != len(paths) or (DATABASE in paths) == (POSTGRESQL_DUMP in paths):
         raise BackupError(f"{path} lists a file twice, or no database")
     return files
 
@@ -213,3 +233,36 @@ def _check_database(path: Path) -> None:
     if version > newest:
         raise BackupError(f"the backup's database has schema version {version}; this "
                           f"meeting-server knows up to {newest}: restore it with a newer one")
+
+
+def _pg_tool(name: str, *args: str) -> None:
+    """Run ``pg_dump`` or ``pg_restore`` (Debian's ``postgresql-client``); BackupError with
+    what it said if it fails."""
+    found = shutil.which(name) or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    if found is None:
+        raise BackupError(f"{name} is not installed (apt-get install postgresql-client)")
+    done = subprocess.run([found, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{name} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _restore_postgresql(dump: Path, url: str) -> None:
+    """Load a dump into the database of ``url``, which must hold no tables yet."""
+    import asyncio
+
+    import asyncpg
+
+    async def tables() -> int:
+        conn = await asyncpg.connect(url)
+        try:
+            return int(await conn.fetchval(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))
+        finally:
+            await conn.close()
+
+    if asyncio.run(tables()):
+        raise BackupError("the database of MEETING_DATABASE_URL is not empty; restore needs "
+                          "a new, empty database (createdb)")
+    _pg_tool("pg_restore", "--no-owner", "--exit-on-error", "--single-transaction",
+             f"--dbname={url}", str(dump))

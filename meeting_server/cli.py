@@ -280,10 +280,6 @@ async def _offline(command: str, args: argparse.Namespace, settings: Settings) -
             version = await db_postgres.apply_migrations(settings.database_url)
         print(f"database at schema version {version}")
         return 0
-    if command in ("backup", "restore") and settings.database_url.startswith("postgres"):
-        raise CommandError(f"{command} copies a SQLite database; on PostgreSQL back the "
-                           "database up with pg_dump and the data dir's files as docs/backup.md "
-                           "says (section 'On PostgreSQL')")
     if command == "backup":
         return await asyncio.to_thread(_backup, settings, args.dest)
     if command == "restore":
@@ -368,7 +364,7 @@ def _backup(settings: Settings, dest: Path) -> int:
 
     dest = dest.resolve()
     try:
-        files = backup(DataDir(settings.data_dir), dest)
+        files = backup(DataDir(settings.data_dir), dest, settings.database_url)
     except BackupError as exc:
         raise CommandError(str(exc)) from None
     size = sum(f.size for f in files)
@@ -386,7 +382,7 @@ def _restore(settings: Settings, source: Path) -> int:
 
     source = source.resolve()
     try:
-        files = restore(source, DataDir(settings.data_dir))
+        files = restore(source, DataDir(settings.data_dir), settings.database_url)
     except BackupError as exc:
         raise CommandError(str(exc)) from None
     print(f"restored {len(files)} files from {source} into {settings.data_dir} "

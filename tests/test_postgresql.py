@@ -5,6 +5,7 @@ migrate``. (The API and live suites run on it too: see POSTGRESQL_MODULES in con
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from meeting_server.db_postgres import PostgresDatabase, translate
 from meeting_server.models import Event
 from meeting_server.services import accounts
 from meeting_server.store import agenda, conclusions, events, meetings
+
+from conftest import World, running
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -144,12 +147,37 @@ def test_migrate_command_makes_the_schema(backend: str, tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "meeting.db").exists()  # nothing went to SQLite
 
 
-def test_backup_refuses_on_postgresql_and_says_what_to_do(backend: str,
-                                                          tmp_path: Path) -> None:
-    env = {**os.environ, "MEETING_DATABASE_URL": url_for(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "meeting_server", "backup",
-                           str(tmp_path / "backup"), "--data-dir", str(tmp_path / "data")],
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 1
-    assert "pg_dump" in done.stderr and "docs/backup.md" in done.stderr
-    assert not (tmp_path / "backup").exists()
+async def test_backup_and_restore_on_postgresql(world: World, tmp_path: Path) -> None:
+    """``meeting-server backup`` next to the running server dumps the database (pg_dump) with
+    the files; ``restore`` loads it into an empty database and a new data dir, where the
+    server finds the meetings, and the sessions still work (the secret key came along)."""
+    settings = world.server.settings
+    run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "MEETING_DATABASE_URL": settings.database_url}
+    done = await asyncio.to_thread(run, [
+        sys.executable, "-m", "meeting_server", "backup", str(tmp_path / "backup"),
+        "--data-dir", str(settings.data_dir)], env=env)
+    assert done.returncode == 0, done.stderr
+    manifest = (tmp_path / "backup" / "backup-manifest.json").read_text()
+    assert "database.pgdump" in manifest and "meeting.db" not in manifest
+
+    (tmp_path / "empty").mkdir()
+    url = url_for(tmp_path / "empty")
+    restored = tmp_path / "restored"
+    env = {**os.environ, "MEETING_DATABASE_URL": url}
+    done = await asyncio.to_thread(run, [
+        sys.executable, "-m", "meeting_server", "restore", str(tmp_path / "backup"),
+        "--data-dir", str(restored)], env=env)
+    assert done.returncode == 0, done.stderr
+    again = await asyncio.to_thread(run, [
+        sys.executable, "-m", "meeting_server", "restore", str(tmp_path / "backup"),
+        "--data-dir", str(tmp_path / "other")], env=env)
+    assert again.returncode == 1 and "not empty" in again.stderr  # never over a database
+
+    token = world.secretary.headers["Authorization"]
+    async with running(restored, database_url=url) as server:
+        client = server.client()
+        client.headers["Authorization"] = token
+        r = await client.get(f"/api/meetings/{world.meeting_id}")
+        assert r.status_code == 200, r.text
+        assert r.json()["meeting"]["title"] == "Phiên họp Ban Chỉ đạo cải cách hành chính"
