@@ -12,13 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import asyncpg
 import pg_support
 import pytest
 
+from meeting_server.access import Scope
 from meeting_server.db_postgres import PostgresDatabase, translate
 from meeting_server.models import Event
 from meeting_server.services import accounts
-from meeting_server.store import agenda, conclusions, events, meetings
+from meeting_server.store import agenda, conclusions, events, idempotency, meetings
 
 from conftest import World, running
 
@@ -114,6 +116,49 @@ async def test_two_instances_number_one_meetings_things_without_doubles(
         await second.close()
     assert sorted(i.position for i in items) == list(range(1, 51))
     assert sorted(c.number for c in found) == list(range(1, 51))
+
+
+async def test_a_key_run_by_two_instances_at_once_changes_once(backend: str,
+                                                                tmp_path: Path) -> None:
+    """A client's retry of an Idempotency-Key sent to another instance while the first still
+    runs it: the second waits for the first's commit, finds its answer and rolls its own
+    change back (the client's next retry is answered with the first answer)."""
+    url = url_for(tmp_path)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    await first.open()
+    await second.open()
+
+    async def run(db: PostgresDatabase, title: str) -> None:
+        async with db.transaction() as tx:
+            await meetings.create(tx, title, "2019-07-05T08:00:00+07:00", "", None, None)
+            await idempotency.save(tx, "caller", "key-1", "hash", 201, [], b"{}")
+
+    try:
+        async with first.transaction() as tx:
+            await meetings.create(tx, "A", "2019-07-05T08:00:00+07:00", "", None, None)
+            await idempotency.save(tx, "caller", "key-1", "hash", 201, [], b"{}")
+            later = asyncio.create_task(run(second, "B"))
+            watcher = await asyncpg.connect(url)
+            try:  # until the second instance waits on the key's row
+                while not await watcher.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND datname = current_database()"):
+                    assert not later.done()
+                    await asyncio.sleep(0.02)
+            finally:
+                await watcher.close()
+        with pytest.raises(idempotency.AnsweredMeanwhile):
+            await later
+        async with first.read() as conn:
+            titles = [m.title for m in await meetings.list_visible(conn, _everything())]
+    finally:
+        await first.close()
+        await second.close()
+    assert titles == ["A"]
+
+
+def _everything() -> Scope:
+    return Scope(everything=True, user_id=0, unit_id=None)
 
 
 async def test_one_instance_takes_each_background_job(backend: str, tmp_path: Path) -> None:

@@ -25,15 +25,28 @@ async def find(conn: Conn, scope: str, key: str
     return row["request_hash"], int(row["status"]), headers, bytes(row["body"])
 
 
+class AnsweredMeanwhile(Exception):
+    """Another instance stored an answer for the key while this one ran the request: this
+    transaction (the request's change with it) must roll back; a retry gets that answer."""
+
+
 async def save(tx: Transaction, scope: str, key: str, request_hash: str, status: int,
                headers: list[tuple[str, str]], body: bytes) -> None:
-    await tx.execute(
+    """Store the answer, over an expired one only. Two instances running the same key at
+    once (a client's retry sent elsewhere): the second waits on the key's row until the first
+    commits, finds its answer, and raises :class:`AnsweredMeanwhile`, so its change is not
+    made twice."""
+    row = await tx.fetchone(
         "INSERT INTO idempotency_keys (scope, key, request_hash, status, headers, body,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET"
         " request_hash = excluded.request_hash, status = excluded.status,"
-        " headers = excluded.headers, body = excluded.body, created_at = excluded.created_at",
-        (scope, key, request_hash, status, json.dumps(headers), body, tx.now_iso()),
+        " headers = excluded.headers, body = excluded.body, created_at = excluded.created_at"
+        " WHERE idempotency_keys.created_at < ? RETURNING 1",
+        (scope, key, request_hash, status, json.dumps(headers), body, tx.now_iso(),
+         (tx.clock.now() - KEEP).isoformat()),
     )
+    if row is None:
+        raise AnsweredMeanwhile(f"Idempotency-Key {key!r} was answered meanwhile")
 
 
 async def sweep(tx: Transaction) -> None:
