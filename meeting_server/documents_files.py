@@ -12,6 +12,7 @@ import hashlib
 import logging
 import secrets
 import shutil
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,16 @@ from meeting_server.errors import TooLarge
 from meeting_server.store import documents
 
 logger = logging.getLogger(__name__)
+
+#: Seconds after which an unfinished upload or a file no version refers to is swept.
+SWEEP_AGE = 3600.0
+
+
+def _older(path: Path, before: float) -> bool:
+    try:
+        return path.stat().st_mtime < before
+    except FileNotFoundError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -98,16 +109,22 @@ class DocumentFiles:
         await asyncio.to_thread(self._sweep_sync, known)
 
     def _sweep_sync(self, known: set[str]) -> None:
+        # On a data dir shared by several instances, what is younger than SWEEP_AGE may be
+        # another instance's upload in flight (a file is kept before its row is committed).
+        before = time.time() - SWEEP_AGE
         for leftover in self.data.tmp.iterdir():
+            if not _older(leftover, before):
+                continue
             if leftover.is_dir():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
         for top in (self.data.documents, self.data.publications):
             for unfinished in top.glob("*/.*.tmp"):  # an atomic write cut short by a crash
-                unfinished.unlink(missing_ok=True)
+                if _older(unfinished, before):
+                    unfinished.unlink(missing_ok=True)
         for file in self.data.documents.glob("*/*.pdf"):
-            if file.stem not in known:
+            if file.stem not in known and _older(file, before):
                 logger.warning("removing orphaned document file %s", file.name)
                 file.unlink(missing_ok=True)
 

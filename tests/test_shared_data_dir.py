@@ -4,9 +4,15 @@ content-addressed, and instances starting together agree on the secret key."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from meeting_server.datadir import DataDir
+from meeting_server.db import Database
+from meeting_server.documents_files import SWEEP_AGE, DocumentFiles
 
 # Each process waits for the file ``go`` to appear, so that all of them race.
 _RACE = """
@@ -61,3 +67,30 @@ def test_instances_keeping_the_same_document_never_write_other_bytes(tmp_path: P
     leftovers = [p for p in (root / "documents").rglob("*") if p.is_file() and p not in kept]
     assert leftovers == []
     assert list((root / "tmp").iterdir()) == []
+
+
+async def test_start_up_sweep_leaves_another_instances_upload_in_flight(tmp_path: Path) -> None:
+    """An instance starting on a shared data dir sweeps unfinished uploads and files no
+    version refers to, but not those of the last SWEEP_AGE: another instance may have kept a
+    file whose row it has not committed yet, or be receiving an upload."""
+    data = DataDir(tmp_path / "data")
+    files = DocumentFiles(data)
+    orphan = data.document("ab" + "0" * 62)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"%PDF-1.7 kept before its row")
+    upload = data.tmp / "upload.part"
+    upload.write_bytes(b"arriving")
+    db = Database(data.database)
+    await db.open()
+    try:
+        async with db.read() as conn:
+            await files.sweep(conn)
+        assert orphan.exists() and upload.exists()
+        old = time.time() - SWEEP_AGE - 60
+        for path in (orphan, upload):
+            os.utime(path, (old, old))
+        async with db.read() as conn:
+            await files.sweep(conn)
+        assert not orphan.exists() and not upload.exists()
+    finally:
+        await db.close()
