@@ -249,8 +249,8 @@ class Database:
     async def _own_transaction(self) -> AsyncIterator[Transaction]:
         assert self._writer is not None
         async with self._lock:
-            tx = self._new_transaction()
             await self._begin()
+            tx = self._new_transaction()
             try:
                 yield tx
             except BaseException:

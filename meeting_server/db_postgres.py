@@ -199,6 +199,19 @@ class PostgresDatabase(Database):
 
     async def _run(self, statement: str) -> None:
         assert self._writer is not None
+        if statement == self._BEGIN:
+            try:
+                await self._writer.execute(statement)
+            except (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
+                    ConnectionError):
+                # The server restarted, or ended this connection: a new one, and go on (no
+                # transaction was open on the old one).
+                logger.warning("PostgreSQL writer connection lost; connecting again")
+                self._writer.terminate()
+                self._writer = await asyncpg.connect(self.url)
+                await _setup(self._writer)
+                await self._writer.execute(statement)
+            return
         await self._writer.execute(statement)
 
     async def _rollback(self) -> None:

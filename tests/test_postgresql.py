@@ -161,6 +161,33 @@ def _everything() -> Scope:
     return Scope(everything=True, user_id=0, unit_id=None)
 
 
+async def test_writes_go_on_after_the_server_ends_the_connection(backend: str,
+                                                                  tmp_path: Path) -> None:
+    """PostgreSQL restarted, or an administrator ended the session: the next write connects
+    again instead of failing for ever."""
+    url = url_for(tmp_path)
+    db = PostgresDatabase(url)
+    await db.open()
+    try:
+        async with db.transaction() as tx:
+            await meetings.create(tx, "A", "2019-07-05T08:00:00+07:00", "", None, None)
+        admin = await asyncpg.connect(url)
+        try:
+            ended = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        finally:
+            await admin.close()
+        assert ended >= 1
+        async with db.transaction() as tx:
+            await meetings.create(tx, "B", "2019-07-06T08:00:00+07:00", "", None, None)
+        async with db.read() as conn:
+            titles = sorted(m.title for m in await meetings.list_visible(conn, _everything()))
+    finally:
+        await db.close()
+    assert titles == ["A", "B"]
+
+
 async def test_one_instance_takes_each_background_job(backend: str, tmp_path: Path) -> None:
     url = url_for(tmp_path)
     first, second = PostgresDatabase(url), PostgresDatabase(url)
