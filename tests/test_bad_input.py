@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
+
+from meeting_server.db import fetchall
 
 from conftest import World
 
@@ -34,14 +35,16 @@ GARBAGE_BODIES: list[Any] = [
 ]
 
 
-def _snapshot(world: World) -> tuple[Any, ...]:
-    conn = sqlite3.connect(world.server.settings.db_path)
-    try:
-        return tuple(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
-                     for table in ("units", "users", "meetings", "participants",
-                                   "agenda_items", "documents", "events"))
-    finally:
-        conn.close()
+async def _snapshot(world: World) -> tuple[Any, ...]:
+    """Every row of the tables a bad request could touch, read through the app's database
+    (SQLite or PostgreSQL)."""
+    tables = []
+    async with world.server.app.context.db.read() as conn:
+        for table in ("units", "users", "meetings", "participants", "agenda_items",
+                      "documents", "events"):
+            rows = await fetchall(conn, f"SELECT * FROM {table} ORDER BY 1, 2")
+            tables.append([tuple(row) for row in rows])
+    return tuple(tables)
 
 
 def _check(response: Any, where: str) -> None:
@@ -67,7 +70,7 @@ async def test_garbage_to_every_endpoint(world: World, method: str, path: str) -
                                        json={"title": "Mục"})).json()["id"]
     url = path.format(snv=world.users["snv"], m=world.meeting_id, item=item)
     client = world.admin if "/users" in url or "/units" in url else world.secretary
-    before = _snapshot(world)
+    before = await _snapshot(world)
     for body in GARBAGE_BODIES:
         if isinstance(body, bytes):
             r = await client.request(method, url, content=body,
@@ -75,7 +78,7 @@ async def test_garbage_to_every_endpoint(world: World, method: str, path: str) -
         else:
             r = await client.request(method, url, json=body)
         _check(r, f"{method} {url} {str(body)[:60]}")
-    assert _snapshot(world) == before
+    assert await _snapshot(world) == before
 
 
 async def test_bad_ids_in_paths(world: World) -> None:
