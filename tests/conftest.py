@@ -42,7 +42,7 @@ import uvicorn
 
 from meeting_server.agenda_import import import_agenda
 from meeting_server.app import MeetingApp, create_app
-from meeting_server.db import open_database
+from meeting_server.db import fetchall, open_database
 from meeting_server.live.protocol import MAX_MESSAGE_BYTES
 from meeting_server.live.transport import MeetingWebSocketProtocol
 from meeting_server.pdf.worker import PdfWorker
@@ -564,6 +564,14 @@ async def demo(tmp_path: Path, demo_template: Template) -> AsyncIterator[Server]
     PASSWORD, the admin is ``root``."""
     async with served(demo_template, tmp_path / "data") as started:
         yield started
+
+
+async def db_rows(server: Server, sql: str, params: tuple[Any, ...] = ()
+                  ) -> list[tuple[Any, ...]]:
+    """Rows read through the app's database (SQLite or PostgreSQL, see ``backend``): for
+    tests that check what was, or was not, written."""
+    async with server.app.context.db.read() as conn:
+        return [tuple(row) for row in await fetchall(conn, sql, params)]
 
 
 async def eventually(condition: Callable[[], bool], interval: float = 0.05) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sqlite3
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -16,7 +15,7 @@ from PIL import Image
 from test_pdf_ingest import zeros_deflated
 from test_unusable_pdfs import worker_jobs
 
-from conftest import World, eventually
+from conftest import World, db_rows, eventually
 
 
 async def new_item(world: World, meeting_id: int | None = None) -> int:
@@ -38,12 +37,9 @@ def stored_files(world: World) -> list[Path]:
         [p for p in (root / "tmp").rglob("*") if p.is_file()]
 
 
-def document_rows(world: World) -> int:
-    conn = sqlite3.connect(world.server.settings.db_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM document_versions").fetchone()[0])
-    finally:
-        conn.close()
+async def document_rows(world: World) -> int:
+    [(count,)] = await db_rows(world.server, "SELECT count(*) FROM document_versions")
+    return int(count)
 
 
 @pytest.mark.parametrize("name", [*pdfs.READABLE, *pdfs.extra_corpus()], ids=str)
@@ -70,7 +66,7 @@ async def test_encrypted_pdf_is_refused_asking_for_an_unprotected_copy(
 
     assert r.status_code == 422 and r.json()["error"]["code"] == "encrypted_pdf", r.text
     assert "unprotected" in r.json()["error"]["message"]
-    assert document_rows(world) == 0 and stored_files(world) == []
+    assert await document_rows(world) == 0 and stored_files(world) == []
 
 
 def _bomb() -> bytes:
@@ -172,11 +168,11 @@ async def test_hostile_upload_is_refused_with_its_code(
 @pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
 async def test_hostile_upload_leaves_nothing(
         world: World, name: str, make: Any, status: int, code: str | None) -> None:
-    rows = document_rows(world)
+    rows = await document_rows(world)
 
     await post_pdf(world, await new_item(world), name, make())
 
-    assert document_rows(world) == rows
+    assert await document_rows(world) == rows
     assert stored_files(world) == []
 
 
@@ -194,7 +190,7 @@ async def test_over_the_cap_is_413_before_it_is_stored(world: World) -> None:
     cap = world.server.settings.max_upload_bytes
     r = await post_pdf(world, item, "huge.pdf", b"%PDF-1.7\n" + bytes(cap + 10))
     assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
-    assert stored_files(world) == [] and document_rows(world) == 0
+    assert stored_files(world) == [] and await document_rows(world) == 0
 
 
 async def test_streamed_upload_over_the_cap_without_length_is_413(world: World) -> None:
@@ -214,7 +210,7 @@ async def test_streamed_upload_over_the_cap_without_length_is_413(world: World) 
         f"/api/agenda-items/{item}/documents", content=body(),
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413
-    assert stored_files(world) == [] and document_rows(world) == 0
+    assert stored_files(world) == [] and await document_rows(world) == 0
 
 
 FILENAMES = ["../../x.pdf", "Báo cáo tổng hợp.pdf", "a\x00b.pdf", "..\\..\\windows.pdf",
@@ -549,9 +545,5 @@ async def test_page_text_is_stored_for_search(world: World) -> None:
     item = await new_item(world)
     await post_pdf(world, item, "a.pdf", pdfs.sample(pdfs.FOUR_PAGES))
     await world.server.app.context.indexer.wait_idle()
-    conn = sqlite3.connect(world.server.settings.db_path)
-    try:
-        rows = conn.execute("SELECT page, length(text) FROM page_texts ORDER BY page").fetchall()
-    finally:
-        conn.close()
+    rows = await db_rows(world.server, "SELECT page, length(text) FROM page_texts ORDER BY page")
     assert [p for p, _ in rows] == [1, 2, 3, 4] and all(n > 0 for _, n in rows)

@@ -19,7 +19,7 @@ from meeting_server.pdf.ingest import PageInfo, PdfInfo
 from meeting_server.services import documents as document_service
 from meeting_server.store import agenda
 
-from conftest import Template, World, running
+from conftest import Template, World, db_rows, running
 
 
 async def new_item(world: World) -> int:
@@ -33,12 +33,8 @@ async def post_pdf(world: World, content: bytes) -> Any:
                                       files={"file": ("a.pdf", content, "application/pdf")})
 
 
-def rows(world: World, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(world.server.settings.db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+async def rows(world: World, sql: str) -> list[tuple[Any, ...]]:
+    return await db_rows(world.server, sql)
 
 
 def stored_files(world: World) -> list[Path]:
@@ -71,7 +67,7 @@ async def test_the_page_limit_is_a_setting(world_template: Template, tmp_path: P
 async def test_a_refused_long_pdf_leaves_nothing(world: World) -> None:
     await post_pdf(world, pdfs.many_pages(2001))
 
-    assert rows(world, "SELECT count(*) FROM document_versions") == [(0,)]
+    assert await rows(world, "SELECT count(*) FROM document_versions") == [(0,)]
     assert stored_files(world) == []
 
 
@@ -178,7 +174,7 @@ async def uploaded_and_indexed(world: World, content: bytes) -> int:
 async def test_text_mapped_to_lone_surrogates_is_stored_as_valid_text(world: World) -> None:
     await uploaded_and_indexed(world, pdfs.lone_surrogate_text())
 
-    [(text,)] = rows(world, "SELECT text FROM page_texts")
+    [(text,)] = await rows(world, "SELECT text FROM page_texts")
     # PDFium leaves out what maps to a lone surrogate (valid_text would make it U+FFFD)
     assert " ".join(pdfs.SURROGATE_TEXT_WORDS) in text
     text.encode("utf-8")  # no surrogate left to break storage or the page
