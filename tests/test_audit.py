@@ -18,16 +18,12 @@ import pytest
 from meeting_server.db import Database, Transaction
 from meeting_server.housekeeping import sweep
 
-from conftest import PASSWORD, Server, Template, World, running
+from conftest import PASSWORD, Server, Template, World, db_rows, running
 
 
-def audit_rows(server: Server) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(server.settings.db_path)
-    try:
-        return conn.execute("SELECT user_id, action, object_kind, object_id, meeting_id, detail"
-                            " FROM audit_log ORDER BY id").fetchall()
-    finally:
-        conn.close()
+async def audit_rows(server: Server) -> list[tuple[Any, ...]]:
+    return await db_rows(server, "SELECT user_id, action, object_kind, object_id, meeting_id,"
+                                 " detail FROM audit_log ORDER BY id")
 
 
 async def upload(world: World) -> dict[str, Any]:
@@ -87,12 +83,12 @@ async def test_uploading_a_document_is_recorded_as_publishing_it(world: World) -
 
 
 async def test_signing_in_is_recorded(server: Server) -> None:
-    before = len(audit_rows(server))  # the template's own sign-ins
+    before = len(await audit_rows(server))  # the template's own sign-ins
 
     await server.sign_in("admin")
     await server.app.context.recorder.flush()
 
-    assert [r[1:3] for r in audit_rows(server)[before:]] == [("sign_in", "user")]
+    assert [r[1:3] for r in (await audit_rows(server))[before:]] == [("sign_in", "user")]
 
 
 @pytest.mark.parametrize("who", ["secretary", "chair", "member"])
@@ -183,7 +179,7 @@ async def test_page_views_and_downloads_take_no_write_transaction(
 
     # At most the periodic flushes (one per MEETING_AUDIT_FLUSH_SECONDS), not one per request.
     assert len(written_before_flush) <= 40 // 10
-    assert len([r for r in audit_rows(world.server) if r[1] in ("view", "download")]) == 40
+    assert len([r for r in await audit_rows(world.server) if r[1] in ("view", "download")]) == 40
 
 
 async def test_what_is_buffered_is_written_at_shutdown(world_template: Template,
@@ -212,11 +208,11 @@ def insert_rows(path: Path, times: list[str]) -> None:
 
 
 async def test_rows_older_than_the_retention_are_swept(server: Server) -> None:
-    before = len(audit_rows(server))
+    before = len(await audit_rows(server))
     # In a thread: the server's own writes (its housekeeping) go on meanwhile.
     await asyncio.to_thread(insert_rows, server.settings.db_path,
                             ["2020-01-01T08:00:00+07:00", server.app.context.clock.now_iso()])
 
     await sweep(server.app.context.db, server.settings)
 
-    assert len(audit_rows(server)) == before + 1
+    assert len(await audit_rows(server)) == before + 1
