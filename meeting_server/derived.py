@@ -20,7 +20,12 @@ from pathlib import Path
 
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import FONT_MISSING, PdfError
-from meeting_server.pdf.render import PageTarget, render_pages, render_pages_behind
+from meeting_server.pdf.render import (
+    PageTarget,
+    render_first_page,
+    render_pages,
+    render_pages_behind,
+)
 from meeting_server.pdf.stamp import BookBase, BookEntry, merge_book, stamp_book, stamp_pdf
 from meeting_server.pdf.worker import PdfWorker
 
@@ -52,17 +57,46 @@ class Derived:
         self.widths = tuple(sorted({*WIDTHS, THUMB_WIDTH, width}))
         self._ahead: asyncio.Queue[tuple[str, tuple[int, ...]]] = asyncio.Queue()
         self._ahead_task: asyncio.Task[None] | None = None
+        self._first: dict[str, asyncio.Future[None]] = {}  # page 1 drawn with the check
 
     def page_dir(self, sha256: str, width: int | None = None) -> Path:
         folder = self.files.data.pages(sha256, width or self.width)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def first_page_target(self, sha256: str) -> PageTarget | None:
-        """Where the upload's check draws page 1 (at the default width), unless it is there."""
-        if self.page_path(sha256, 1).exists():
-            return None
-        return PageTarget(str(self.page_dir(sha256)), self.width, self.fmt)
+    def draw_first(self, upload: str, sha256: str) -> Callable[[bool], None]:
+        """Start drawing page 1 of an upload (at the default width) now, from its temporary
+        file, in a worker child of its own alongside the check: the first image is ready about
+        when the upload is answered, and a tablet asking for it sooner waits for this job.
+        Call the returned function with whether the file was accepted: a refused file's image
+        is deleted. A failure here is not remembered (asked for, the page is drawn again)."""
+        key = f"page:{sha256}:{self.width}:1"
+        if self.page_path(sha256, 1).exists() or key in self._first:
+            return lambda accepted: None
+        target = PageTarget(str(self.page_dir(sha256)), self.width, self.fmt)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._first[key] = done
+
+        async def draw() -> None:
+            try:
+                await self.worker.run(render_first_page, upload, target,
+                                      str(self.files.path(sha256)))
+            except Exception as exc:
+                logger.info("page 1 of %s not drawn with the check: %s", sha256[:12], exc)
+            finally:
+                self._first.pop(key, None)
+                done.set_result(None)
+
+        task = asyncio.ensure_future(draw())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+        def settle(accepted: bool) -> None:
+            if not accepted:
+                task.cancel()
+                task.add_done_callback(lambda _: Path(target.path()).unlink(missing_ok=True))
+
+        return settle
 
     def draw_ahead(self, sha256: str, page_count: int, first: int = 2) -> None:
         """Draw every page at the default width in the background, `first` onwards (the page
@@ -103,8 +137,11 @@ class Derived:
         it if needed; at the default width the next pages are prefetched too."""
         width = width or self.width
         path = self.page_path(sha256, page, width)
+        key = f"page:{sha256}:{width}:{page}"
+        first = self._first.get(key)
+        if first is not None and not path.exists():  # being drawn alongside the upload's check
+            await asyncio.shield(first)
         if not path.exists():
-            key = f"page:{sha256}:{width}:{page}"
             await self._once(key, lambda: self._render(sha256, [page], width),
                              f"page:{sha256}:{page}")
         if width != self.width:

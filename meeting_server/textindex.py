@@ -52,8 +52,9 @@ class TextIndexer:
         and `index` uses this text; if not, the job is stopped and forgotten."""
         if self.worker.free_slots < 2:  # the check must not wait for this: text comes later
             return lambda accepted: None
-        job = asyncio.ensure_future(self.worker.run(extract_texts_alongside, path,
-                                                    self.timeout - 5, timeout=self.timeout))
+        job = asyncio.ensure_future(self.worker.run(
+            extract_texts_alongside, path, str(self.files.path(sha256)), self.timeout - 5,
+            timeout=self.timeout))
 
         def settle(accepted: bool) -> None:
             if accepted and sha256 not in self._early:

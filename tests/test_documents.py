@@ -362,14 +362,19 @@ async def test_a_width_outside_the_set_is_400(world: World, width: str) -> None:
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query"
 
 
-async def test_the_first_page_is_drawn_during_the_upload_check(world: World) -> None:
+async def test_the_first_page_is_drawn_alongside_the_upload_check(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs = worker_jobs(world, monkeypatch)
     r = await post_pdf(world, await new_item(world), pdfs.LONG, pdfs.sample(pdfs.LONG))
     assert r.status_code == 201, r.text
-    sha256 = r.json()["sha256"]
 
-    folder = world.server.settings.data_dir / "cache" / "pages" / sha256
-    # there once the upload is answered, before anyone asks
-    assert (folder / str(world.server.settings.page_width) / "1.webp").exists()
+    # asked for at once: the job started with the check draws it, no other job does
+    image = await world.member.get(f"/api/documents/{r.json()['id']}/pages/1",
+                                   params={"version": 1})
+
+    assert image.status_code == 200 and image.content
+    assert jobs[:2] == ["inspect_pdf", "render_first_page"]
+    assert "render_pages" not in jobs
 
 
 async def test_a_refused_upload_leaves_no_first_page(world: World) -> None:
@@ -377,6 +382,8 @@ async def test_a_refused_upload_leaves_no_first_page(world: World) -> None:
     r = await post_pdf(world, await new_item(world), "odd.pdf", content)
     assert r.status_code == 422, r.text
 
+    derived = world.server.app.context.derived
+    await eventually(lambda: not derived._background)
     pages = world.server.settings.data_dir / "cache" / "pages"
     assert not list(pages.glob("*/*/1.webp"))
 

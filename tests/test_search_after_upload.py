@@ -58,7 +58,7 @@ async def test_the_text_is_extracted_once_while_the_upload_is_checked(
 
     await world.server.app.context.indexer.wait_idle()
 
-    assert jobs[:2] == ["inspect_and_render_first", "extract_texts_alongside"]
+    assert jobs[:3] == ["inspect_pdf", "render_first_page", "extract_texts_alongside"]
     assert "extract_texts" not in jobs
     r = await world.member.get("/api/search", params={"q": "committee reviewed"})
     assert [h["page"] for h in r.json()["results"] if h["kind"] == "document"]

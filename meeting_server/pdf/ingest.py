@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -26,7 +25,6 @@ from meeting_server.pdf import (
     TOO_MANY_PAGES,
     PdfError,
 )
-from meeting_server.pdf.render import PageTarget, render_first_page
 
 logger = logging.getLogger(__name__)
 
@@ -83,43 +81,6 @@ def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
     return PdfInfo(len(pages), infos, title, author)
 
 
-def inspect_and_render_first(path: str, max_pages: int, first: PageTarget) -> PdfInfo:
-    """`inspect_pdf`, and page 1 drawn by PDFium to `first` during the check, in the same
-    child: the first image is ready when the upload is answered, before any tablet asks.
-
-    PDFium draws in a thread of its own (it lets go of the GIL) while pypdf checks the file,
-    so on two cores the check costs the render little. The child's memory and time limits
-    cover both. A refused file leaves no image; a page PDFium cannot draw does not refuse
-    the file (asking for the image answers the error then, as before).
-    """
-    drawn: list[BaseException | None] = []
-
-    def draw() -> None:
-        try:
-            render_first_page(path, first)
-            drawn.append(None)
-        except BaseException as exc:  # noqa: B036 - reported below, or by the check
-            drawn.append(exc)
-
-    painter = threading.Thread(target=draw, name="first-page", daemon=True)
-    painter.start()
-    # A refused file raises here while the thread may still draw: the child ends once it has
-    # answered, and the server then deletes the image (see services.documents.inspect).
-    info = inspect_pdf(path, max_pages)
-    painter.join()
-    if drawn and drawn[0] is not None:
-        logger.info("page 1 of %s could not be drawn: %s", path, drawn[0])
-        _remove(first.path())
-    return info
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
 def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     """The text of every page, for search, read by PDFium from one open of the file.
 
@@ -144,12 +105,16 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
         document.close()
 
 
-def extract_texts_alongside(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
-    """`extract_texts` at a lower CPU priority (nice 5), for the job that runs alongside an
-    upload's check: on an idle core it runs at full speed; on a busy machine it gives way to
-    the check and the first page, which someone is waiting for."""
+def extract_texts_alongside(path: str, kept: str, text_seconds: float = 60.0) -> tuple[str, ...]:
+    """`extract_texts` of an upload at `path`, or at `kept` once the accepted file has moved
+    there, at a lower CPU priority (nice 5): the job runs alongside the upload's check, at full
+    speed on an idle core, giving way on a busy machine to the check and the first page, which
+    someone is waiting for."""
     os.nice(5)
-    return extract_texts(path, text_seconds)
+    try:
+        return extract_texts(path, text_seconds)
+    except FileNotFoundError:
+        return extract_texts(kept, text_seconds)
 
 
 #: PDFium marks a word hyphenated at a line end with U+FFFE (or U+0002) in place of the hyphen

@@ -31,8 +31,11 @@ class PageTarget:
         return os.path.join(self.out_dir, f"{number}.{self.fmt}")
 
 
-def render_first_page(path: str, target: PageTarget) -> str:
-    """Open `path` once with PDFium and draw page 1 to `target` (see `render_pages`)."""
+def render_first_page(path: str, target: PageTarget, kept: str | None = None) -> str:
+    """Open `path` (or `kept`, once an accepted upload has moved there) once with PDFium and
+    draw page 1 to `target` (see `render_pages`)."""
+    if kept is not None and not os.path.exists(path):
+        path = kept
     return render_pages(path, [1], target.width, target.fmt, target.out_dir, "")[0]
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from meeting_server.db import Database, Transaction
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError, Invalid, UnsupportedType
 from meeting_server.models import AgendaItem, Document, EventName, PageSize
 from meeting_server.pdf import TOO_MANY_PAGES, PdfError
-from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, inspect_and_render_first, inspect_pdf
-from meeting_server.pdf.render import PageTarget
+from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, inspect_pdf
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents, events
 
@@ -23,24 +20,15 @@ def http_error(error: PdfError) -> HTTPError:
 
 
 async def inspect(worker: PdfWorker, files: DocumentFiles, temp: TempFile,
-                  max_pages: int = MAX_PAGES, first: PageTarget | None = None) -> PdfInfo:
-    """Check the upload in an isolated worker; a refused file is deleted at once.
-
-    With ``first``, page 1 is drawn there during the check (see `inspect_and_render_first`).
-    """
+                  max_pages: int = MAX_PAGES) -> PdfInfo:
+    """Check the upload in an isolated worker; a refused file is deleted at once."""
     try:
         if temp.size == 0:
             raise PdfError("empty_file", "The file is empty.")
-        info: PdfInfo
-        if first is None:
-            info = await worker.run(inspect_pdf, str(temp.path), max_pages)
-        else:
-            info = await worker.run(inspect_and_render_first, str(temp.path), max_pages, first)
+        info: PdfInfo = await worker.run(inspect_pdf, str(temp.path), max_pages)
         return info
     except PdfError as error:
         files.discard(temp)
-        if first is not None:
-            Path(first.path()).unlink(missing_ok=True)
         if error.code == TOO_MANY_PAGES:
             raise Invalid("The PDF has more than {max} pages; split it into several documents.",
                           TOO_MANY_PAGES, values={"max": max_pages}) from None
