@@ -98,6 +98,10 @@ class Derived:
 
         return settle
 
+    def first_drawn(self, sha256: str) -> asyncio.Future[None] | None:
+        """The job drawing page 1 alongside an upload's check, while it runs."""
+        return self._first.get(f"page:{sha256}:{self.width}:1")
+
     def draw_ahead(self, sha256: str, page_count: int, first: int = 2) -> None:
         """Draw every page at the default width in the background, `first` onwards (the page
         presented, or 2 after the check drew page 1), then the pages before it, in reading

@@ -44,17 +44,25 @@ class TextIndexer:
     def enqueue(self, sha256: str) -> None:
         self._queue.put_nowait(sha256)
 
-    def extract_early(self, path: str, sha256: str) -> Callable[[bool], None]:
+    def extract_early(self, path: str, sha256: str,
+                      after: asyncio.Future[None] | None = None) -> Callable[[bool], None]:
         """Start extracting the text of an upload now, in a worker child of its own, while
         the upload is checked (the same limits apply: a hostile file only harms its child),
-        if two worker slots are free (one for the check, one for this).
+        if two worker slots are free (one for the check, one for this), once `after` (the
+        drawing of page 1) is done.
         Call the returned function with whether the file was accepted: if so, `enqueue` it
         and `index` uses this text; if not, the job is stopped and forgotten."""
         if self.worker.free_slots < 2:  # the check must not wait for this: text comes later
             return lambda accepted: None
-        job = asyncio.ensure_future(self.worker.run(
-            extract_texts_alongside, path, str(self.files.path(sha256)), self.timeout - 5,
-            timeout=self.timeout))
+        async def extract() -> tuple[str, ...]:
+            if after is not None:  # the first page goes first: someone is waiting for it
+                await asyncio.shield(after)
+            texts: tuple[str, ...] = await self.worker.run(
+                extract_texts_alongside, path, str(self.files.path(sha256)), self.timeout - 5,
+                timeout=self.timeout)
+            return texts
+
+        job = asyncio.ensure_future(extract())
 
         def settle(accepted: bool) -> None:
             if accepted and sha256 not in self._early:

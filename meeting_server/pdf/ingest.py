@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -107,10 +106,7 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
 
 def extract_texts_alongside(path: str, kept: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     """`extract_texts` of an upload at `path`, or at `kept` once the accepted file has moved
-    there, at a lower CPU priority (nice 5): the job runs alongside the upload's check, at full
-    speed on an idle core, giving way on a busy machine to the check and the first page, which
-    someone is waiting for."""
-    os.nice(5)
+    there: the job that starts with the upload's check (see `TextIndexer.extract_early`)."""
     try:
         return extract_texts(path, text_seconds)
     except FileNotFoundError:

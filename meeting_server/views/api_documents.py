@@ -94,7 +94,8 @@ async def upload(request: Request) -> Response:
     derived = _derived(request)
     indexer = app_context(request).indexer
     settle_first = derived.draw_first(str(form.file.path), form.file.sha256)
-    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256)
+    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256,
+                                        derived.first_drawn(form.file.sha256))
     try:
         info = await service.inspect(app_context(request).worker, files, form.file,
                                      cfg.max_pdf_pages)
@@ -130,7 +131,8 @@ async def upload_version(request: Request) -> Response:
     derived = _derived(request)
     indexer = app_context(request).indexer
     settle_first = derived.draw_first(str(form.file.path), form.file.sha256)
-    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256)
+    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256,
+                                        derived.first_drawn(form.file.sha256))
     try:
         info = await service.inspect(app_context(request).worker, files, form.file,
                                      settings(request).max_pdf_pages)
