@@ -201,9 +201,11 @@ class PostgresDatabase(Database):
         assert self._writer is not None
         if statement == self._BEGIN:
             try:
+                if self._writer.is_closed():
+                    raise ConnectionError("closed")
                 await self._writer.execute(statement)
-            except (asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
-                    ConnectionError):
+            except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                    asyncpg.InternalClientError, asyncpg.AdminShutdownError, ConnectionError):
                 # The server restarted, or ended this connection: a new one, and go on (no
                 # transaction was open on the old one).
                 logger.warning("PostgreSQL writer connection lost; connecting again")
