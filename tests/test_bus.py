@@ -20,7 +20,8 @@ import pytest
 import redis.asyncio as redis
 from cluster_support import RedisServer, redis_server
 from liveclient import Tablet
-from websockets.exceptions import ConnectionClosed
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from meeting_server.live.bus import CHANNEL, ClusterLive
 
@@ -277,3 +278,66 @@ async def test_ready_reports_the_database_and_redis(pair: Pair) -> None:
         assert r.json()["redis"] == "unreachable"
         pair.redis.start()
 
+
+# ── The handshakes' cache (live/admission.py) with several instances ──────────────────────────
+
+async def refused_on(world: World, bearer: str) -> bool:
+    try:
+        ws = await connect(f"{world.server.ws_url}/ws/meetings/{world.meeting_id}",
+                           compression=None,
+                           additional_headers={"Authorization": f"Bearer {bearer}"})
+    except InvalidStatus as exc:
+        assert exc.response.status_code == 403
+        return True
+    await ws.close()
+    return False
+
+
+async def test_signed_out_on_one_instance_refused_on_the_other(pair: Pair) -> None:
+    bearer = token(pair.b.member)
+    await (await tablet_on(pair.b, pair.b.member)).close()  # cached on b
+    cache = pair.live(pair.b).admissions
+    assert cache.trusted and cache._sessions
+    tablet = await tablet_on(pair.b, pair.b.member)
+
+    r = await pair.a.member.delete("/api/session")
+    assert r.status_code == 204
+
+    # The bus brought it when b closed the open socket: from then on b refuses the token.
+    try:
+        while True:
+            await tablet.receive()
+    except Exception:
+        pass
+    assert await refused_on(pair.b, bearer)
+
+
+async def test_deactivated_on_one_instance_refused_on_the_other(pair: Pair) -> None:
+    bearer = token(pair.b.member)
+    await (await tablet_on(pair.b, pair.b.member)).close()
+    cache = pair.live(pair.b).admissions
+    before = cache.generation
+    r = await pair.a.admin.patch(f"/api/users/{pair.a.users['snv']}", json={"active": False})
+    assert r.status_code == 200, r.text
+    await eventually(lambda: cache.generation > before)
+    assert await refused_on(pair.b, bearer)
+
+
+async def test_without_redis_every_handshake_reads_the_database(pair: Pair) -> None:
+    bearer = token(pair.b.member)
+    await (await tablet_on(pair.b, pair.b.member)).close()
+    cache = pair.live(pair.b).admissions
+    assert cache._sessions
+    pair.redis.stop()
+    try:
+        await eventually(lambda: not cache.trusted)
+        assert not cache._sessions
+        # Revoked on a while the bus is down: b still refuses, reading the database.
+        r = await pair.a.member.delete("/api/session")
+        assert r.status_code == 204
+        misses = cache.misses
+        assert await refused_on(pair.b, bearer)
+        assert cache.misses == misses + 1
+    finally:
+        pair.redis.start()
+    await eventually(lambda: cache.trusted)

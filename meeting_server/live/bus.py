@@ -94,6 +94,9 @@ class ClusterLive(Live):
         #: Messages received from Redis and gaps read back from the log (for tests and logs).
         self.received = 0
         self.gaps = 0
+        # The handshakes' cache is trusted only while revocations from the other instances are
+        # heard (subscribed to the channel); it is emptied whenever they may have been missed.
+        self.admissions.trusted = False
 
     # ------------------------------------------------------------------ life
 
@@ -155,6 +158,10 @@ class ClusterLive(Live):
     def session_ended(self, token_hash: str) -> None:
         super().session_ended(token_hash)
         self._send({"session": token_hash})
+
+    def user_changed(self, user_id: int) -> None:
+        super().user_changed(user_id)
+        self._send({"changed": user_id})
 
     def track(self, token_hash: str, sub: Subscription) -> None:
         super().track(token_hash, sub)
@@ -326,9 +333,13 @@ class ClusterLive(Live):
                 # redis-py reconnects and subscribes again by itself: what was published
                 # meanwhile is lost, so look in the log.
                 pubsub.connection.register_connect_callback(self._reconnected)
+            self.admissions.forget_all()
+            self.admissions.trusted = True
             await self._caught_up()
             yield pubsub
         finally:
+            self.admissions.trusted = False
+            self.admissions.forget_all()
             if pubsub.connection is not None:
                 pubsub.connection.deregister_connect_callback(self._reconnected)
             with contextlib.suppress(Exception):
@@ -336,6 +347,7 @@ class ClusterLive(Live):
 
     async def _reconnected(self, connection: Connection) -> None:
         logger.info("Reconnected to Redis")
+        self.admissions.forget_all()  # revocations published meanwhile were not heard
         self._spawn(self.reconcile(), "live-bus-reconcile-now")
 
     async def _caught_up(self) -> None:
@@ -355,6 +367,8 @@ class ClusterLive(Live):
                 super().user_revoked(int(message["user"]))
             elif "session" in message:
                 super().session_ended(str(message["session"]))
+            elif "changed" in message:
+                super().user_changed(int(message["changed"]))
         except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("Ignored a malformed message on %s", self.channel)
 

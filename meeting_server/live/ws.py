@@ -7,27 +7,29 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from meeting_server import access, auth
-from meeting_server.db import Conn, Database
+from meeting_server.db import Conn, Database, fetchone
 from meeting_server.errors import HTTPError
 from meeting_server.live import protocol
+from meeting_server.live.admission import Admissions, Session
 from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
 from meeting_server.live.transport import FRAMES
-from meeting_server.models import Event, User
+from meeting_server.models import Event, Meeting, User
 from meeting_server.queries import meetings as meeting_queries
 from meeting_server.services import meetings as meeting_service
 from meeting_server.settings import Settings
 from meeting_server.store import events, meetings
+from meeting_server.timeutil import utc_now
 
 logger = logging.getLogger(__name__)
 
 HELLO_TIMEOUT = 30.0
 REPLAY_PAGE = 200
-LIVE_READS = 2  # sockets reading at once (SQLite has 3 readers)
+LIVE_READS = 2  # sockets reading at once (SQLite has 3 readers); most handshakes read nothing
 SNAPSHOT_MAX_AGE = 10.0  # seconds a snapshot is shared when no event is logged meanwhile
 
 
@@ -49,6 +51,8 @@ class Live:
         self._sessions: dict[str, set[Subscription]] = {}
         self._snapshots: dict[tuple[int, bool], _Snapshot] = {}
         self.snapshots_built = 0
+        #: Sessions, roles and seqs the handshakes read (live/admission.py).
+        self.admissions = Admissions()
         # Sockets' reads (handshake, catch-up) take turns here, so that a storm of reconnecting
         # tablets never holds every database reader: the busy meeting's requests find one.
         self.reads = asyncio.Semaphore(LIVE_READS)
@@ -85,6 +89,7 @@ class Live:
 
     def publish(self, committed: Sequence[Event]) -> None:
         for event in committed:
+            self.admissions.meeting_changed(event.meeting_id, event.seq)
             self._snapshots.pop((event.meeting_id, False), None)
             self._snapshots.pop((event.meeting_id, True), None)
             self.hub.publish(event.meeting_id, event.seq, protocol.encode_event(
@@ -93,9 +98,16 @@ class Live:
                 self.hub.revoke(int(event.data["user_id"]), event.meeting_id)
 
     def user_revoked(self, user_id: int) -> None:
+        self.admissions.user_changed(user_id)
         self.hub.revoke(user_id)
 
+    def user_changed(self, user_id: int) -> None:
+        """The user's account changed (role, unit, name...): their sockets stay, but the next
+        handshake reads them again."""
+        self.admissions.user_changed(user_id)
+
     def session_ended(self, token_hash: str) -> None:
+        self.admissions.session_ended(token_hash)
         for sub in self._sessions.pop(token_hash, set()):
             self.hub.drop(sub, CLOSE_POLICY_VIOLATION, "signed out")
 
@@ -127,23 +139,74 @@ class _Sender:
             pass
 
 
-async def _authorise(websocket: WebSocket, db: Database, settings: Settings,
-                     meeting_id: int) -> tuple[User, str, bool] | None:
-    """The user, their token's hash and whether they see drafts; None: refuse the socket."""
+@dataclass(frozen=True, slots=True)
+class _Admission:
+    user: User
+    token_hash: str
+    sees_drafts: bool
+    generation: int  # Admissions.generation when checked
+    seq: int  # the meeting's last seq when checked
+
+
+async def _admit(websocket: WebSocket, live: Live, settings: Settings,
+                 meeting_id: int) -> _Admission | None:
+    """Whether the socket may follow the meeting (None: refuse it). From memory when the
+    token's session, the user's role in the meeting and the meeting's seq are known (see
+    live/admission.py); otherwise what is missing is read in one read transaction."""
     cred = auth.credential(websocket)
     if cred is None:
         return None
     if cred[0] == "cookie" and not auth.origin_allowed(websocket, settings):
         return None
-    async with db.read() as conn:
-        user = await auth.current_user(websocket, conn, settings)
-        if user is None:
-            return None
+    cache = live.admissions
+    digest = auth.token_hash(settings, cred[1])
+    now = utc_now()
+    session = cache.session(digest)
+    if session is not None and not _session_current(session, settings, now):
+        session = None
+    known = cache.role(meeting_id, session.user.id) if session is not None else None
+    seq = cache.seq(meeting_id)
+    if session is not None and known is not None and seq is not None:
+        cache.hits += 1
+        return _decide(session.user, digest, known[0], known[1], cache.generation, seq)
+    cache.misses += 1
+    generation = cache.generation
+    async with live.reads, live.db.read() as conn:
+        if session is None:
+            user = await auth.current_user(websocket, conn, settings)
+            if user is None:
+                return None
+            row = await fetchone(
+                conn, "SELECT expires_at, coalesce(last_seen_at, created_at) AS last_active"
+                " FROM sessions WHERE token_hash = ?", (digest,))
+            if row is not None:
+                session = Session(user, datetime.fromisoformat(row["expires_at"]),
+                                  datetime.fromisoformat(row["last_active"]), time.monotonic())
+                cache.keep_session(digest, session, generation)
+        else:
+            user = session.user
         meeting, role = await meetings.with_role(conn, meeting_id, user.id)
-    if meeting is None or not access.can_follow_live(user, role):
+        seq = await events.last_seq(conn, meeting_id)
+    cache.saw_seq(meeting_id, seq)
+    if meeting is None:
+        return None
+    cache.keep_role(meeting, user.id, role, seq, generation)
+    return _decide(user, digest, meeting, role, generation, seq)
+
+
+def _session_current(session: Session, settings: Settings, now: datetime) -> bool:
+    if session.expires_at <= now:
+        return False
+    return not (access.idles_out(session.user) and now - session.last_active
+                > timedelta(minutes=settings.staff_idle_minutes))
+
+
+def _decide(user: User, token_hash: str, meeting: Meeting, role: str | None, generation: int,
+            seq: int) -> _Admission | None:
+    if not access.can_follow_live(user, role):
         return None
     sees_drafts = access.meeting_access(user, meeting, role).sees_drafts
-    return user, auth.token_hash(settings, cred[1]), sees_drafts
+    return _Admission(user, token_hash, sees_drafts, generation, seq)
 
 
 async def meeting_socket(websocket: WebSocket) -> None:
@@ -151,12 +214,11 @@ async def meeting_socket(websocket: WebSocket) -> None:
     db: Database = context.db
     live: Live = context.live
     meeting_id = websocket.path_params["id"]
-    async with live.reads:
-        found = await _authorise(websocket, db, context.settings, meeting_id)
-    if found is None:
+    admitted = await _admit(websocket, live, context.settings, meeting_id)
+    if admitted is None:
         await websocket.close(CLOSE_POLICY_VIOLATION)
         return
-    user, token_hash, sees_drafts = found
+    user, token_hash = admitted.user, admitted.token_hash
     await websocket.accept()
     sub: Subscription | None = None
     try:
@@ -165,9 +227,18 @@ async def meeting_socket(websocket: WebSocket) -> None:
             return
         sub = live.hub.subscribe(meeting_id, user.id, _Sender(websocket))
         live.track(token_hash, sub)
-        async with live.reads:
-            first, after = await _catch_up(db, context.settings, live, user, meeting_id,
-                                           sees_drafts, hello.last_seq)
+        # From here a revocation closes this socket. One between the handshake and now (the
+        # session ended, the user removed from the meeting) did not: check again.
+        if (admitted.generation != live.admissions.generation
+                or live.admissions.seq(meeting_id) != admitted.seq):
+            again = await _admit(websocket, live, context.settings, meeting_id)
+            if again is None or again.user.id != user.id:
+                live.hub.drop(sub, CLOSE_POLICY_VIOLATION, "access revoked")
+                await sub.wait_closed()
+                return
+            admitted = again
+        first, after = await _catch_up(db, context.settings, live, user, meeting_id,
+                                       admitted.sees_drafts, hello.last_seq)
         sub.start(first, after)
         await _receive_loop(websocket, db, sub, user, meeting_id)
     except WebSocketDisconnect:
@@ -211,10 +282,15 @@ async def _catch_up(db: Database, settings: Settings, live: Live, user: User, me
                     sees_drafts: bool, last_seq: int | None) -> tuple[list[str], int]:
     """The missed events after ``last_seq``, or a snapshot when they cannot be replayed: a
     ``last_seq`` unknown, in the future or older than the log keeps, more missed events than
-    MEETING_WS_REPLAY_EVENTS or MEETING_WS_REPLAY_KB, or one logged in an older format."""
-    async with db.read() as conn:
+    MEETING_WS_REPLAY_EVENTS or MEETING_WS_REPLAY_KB, or one logged in an older format.
+    A tablet already at the meeting's last seq (known in memory) reads nothing."""
+    known = live.admissions.seq(meeting_id)
+    if last_seq is not None and last_seq == known:  # back after a blink of the Wi-Fi
+        return [], known
+    async with live.reads, db.read() as conn:
         last = await events.last_seq(conn, meeting_id)
-        if last_seq == last:  # a tablet back after a blink of the Wi-Fi: nothing to send
+        live.admissions.saw_seq(meeting_id, last)
+        if last_seq == last:
             return [], last
         oldest = await events.first_seq(conn, meeting_id)
         if (last_seq is not None and last_seq <= last

@@ -98,4 +98,6 @@ async def update_user(request: Request) -> Response:
     user = await accounts.update_user(db(request), user_id, changes)
     if not user.active or new_password:  # their sessions are revoked: their sockets close too
         app_context(request).live.user_revoked(user.id)
+    elif changes:  # a new role may change what they follow: their next socket checks again
+        app_context(request).live.user_changed(user.id)
     return ok(user.as_dict())
