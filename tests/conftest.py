@@ -574,6 +574,13 @@ async def db_rows(server: Server, sql: str, params: tuple[Any, ...] = ()
         return [tuple(row) for row in await fetchall(conn, sql, params)]
 
 
+async def db_execute(server: Server, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """A change written through the app's database, as another writer would make it (tests
+    that age rows, for example)."""
+    async with server.app.context.db.transaction() as tx:
+        await tx.execute(sql, params)
+
+
 async def eventually(condition: Callable[[], bool], interval: float = 0.05) -> None:
     """Wait until ``condition()`` holds, however long a loaded machine takes (the test's
     timeout is the limit): for tests that wait on a condition instead of sleeping."""

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from conftest import World
+from conftest import World, db_execute
 
 
 async def _code(world: World, user: str) -> dict[str, str]:
@@ -52,12 +52,8 @@ async def test_codes_are_stored_hashed(world: World) -> None:
 
 async def test_expired_code_is_refused(world: World) -> None:
     code = await _code(world, "snv")
-    conn = sqlite3.connect(world.server.settings.db_path)
-    try:
-        conn.execute("UPDATE pairing_codes SET expires_at = '2001-01-01T00:00:00+07:00'")
-        conn.commit()
-    finally:
-        conn.close()
+    await db_execute(world.server,
+                     "UPDATE pairing_codes SET expires_at = '2001-01-01T00:00:00+07:00'")
 
     r = await world.server.client().post("/api/session/pair", json={"code": code["code"]})
 

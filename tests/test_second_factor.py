@@ -3,7 +3,6 @@ administrator sets, and staff sessions that end when idle."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import timedelta
 
@@ -15,7 +14,7 @@ from totp_support import enrol, fresh_code
 from meeting_server import auth
 from meeting_server.timeutil import utc_now
 
-from conftest import PASSWORD, Server, World
+from conftest import PASSWORD, Server, World, db_execute
 
 
 async def sign_in(server: Server, username: str = "admin", otp: str | None = None,
@@ -237,13 +236,8 @@ async def age_sessions(server: Server, minutes: int, flush: bool = True) -> None
         await server.app.context.recorder.flush()
     then = (utc_now() - timedelta(minutes=minutes)).isoformat()
 
-    def update() -> None:
-        conn = sqlite3.connect(server.settings.db_path)
-        with conn:
-            conn.execute("UPDATE sessions SET created_at = ?, last_seen_at = ?", (then, then))
-        conn.close()
-
-    await asyncio.to_thread(update)  # the server's own writes go on meanwhile
+    await db_execute(server, "UPDATE sessions SET created_at = ?, last_seen_at = ?",
+                     (then, then))
 
 
 async def test_an_idle_secretary_session_ends(world: World) -> None:
