@@ -39,7 +39,7 @@ WIDTHS = (800, 1200, 1600)
 THUMB_WIDTH = 160
 #: Pages drawn ahead in one worker job (one open of the PDF) in the background; small, so
 #: that a tablet asking for one of them waits for a few pages at most.
-BACKGROUND_CHUNK = 4
+BACKGROUND_CHUNK = 2
 #: How long a failure to make a file is remembered, and how many failures at most.
 FAILURE_SECONDS = 3600.0
 MAX_FAILURES = 10_000
@@ -105,10 +105,11 @@ class Derived:
     def draw_ahead(self, sha256: str, page_count: int, first: int = 2) -> None:
         """Draw every page at the default width in the background, `first` onwards (the page
         presented, or 2 after the check drew page 1), then the pages before it, in reading
-        order; a few pages per job, one document after the other, so a single worker slot
-        is taken and a tablet's own request is never queued behind a whole document."""
-        first = max(1, min(first, page_count))
-        order = [*range(first, page_count + 1), *range(1, first)]
+        order; two pages per job, each started only when the worker has nothing else to do,
+        one document after the other: a job someone waits for waits at most for two pages."""
+        # page 1 is drawn with the upload's check (and on request, should that fail)
+        first = max(2, min(first, page_count))
+        order = [*range(first, page_count + 1), *range(2, first)]
         for start in range(0, len(order), BACKGROUND_CHUNK):
             self._ahead.put_nowait((sha256, tuple(order[start:start + BACKGROUND_CHUNK])))
         if self._ahead_task is None or self._ahead_task.done():
@@ -116,9 +117,11 @@ class Derived:
 
     async def _drawing_ahead(self) -> None:
         while not self._ahead.empty():
+            await self.worker.idle()  # never in the way of a job someone waits for
             sha256, pages = self._ahead.get_nowait()
             wanted = [n for n in pages if not self.page_path(sha256, n).exists()
-                      and f"page:{sha256}:{self.width}:{n}" not in self._jobs]
+                      and f"page:{sha256}:{self.width}:{n}" not in self._jobs
+                      and f"page:{sha256}:{self.width}:{n}" not in self._first]
             if wanted and self._failure(f"prefetch:{sha256}") is None:
                 await self._prefetch(sha256, wanted)
 

@@ -72,6 +72,8 @@ class PdfWorker:
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
         self._wanted = 0  # jobs running or waiting for a slot
+        self._idle = asyncio.Event()  # set while no job runs or waits
+        self._idle.set()
         self._running: set[BaseProcess] = set()
         self._cleanups: set[asyncio.Future[None]] = set()
         self._closed = False
@@ -93,6 +95,13 @@ class PdfWorker:
         """How many jobs could start at once now, none waiting before them."""
         return max(0, self._concurrency - self._wanted)
 
+    async def idle(self) -> None:
+        """Wait until no job runs or waits (for background work that must not take a slot
+        someone is waiting for)."""
+        while self._wanted:
+            self._idle.clear()
+            await self._idle.wait()
+
     async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
 
@@ -112,6 +121,8 @@ class PdfWorker:
                 kind, value = await self._run_child(func, args, limit, name)
         finally:
             self._wanted -= 1
+            if not self._wanted:
+                self._idle.set()
         if kind == "ok":
             return cast(T, value)
         if kind == "error" and isinstance(value, PdfError):
