@@ -151,6 +151,7 @@ def serve(settings: Settings, banner: str = "") -> int:
     import uvicorn
 
     from meeting_server.app import create_app
+    from meeting_server.live import pauses
     from meeting_server.live.protocol import MAX_MESSAGE_BYTES
     from meeting_server.live.transport import MeetingWebSocketProtocol
 
@@ -175,7 +176,7 @@ def serve(settings: Settings, banner: str = "") -> int:
         ws=MeetingWebSocketProtocol, timeout_graceful_shutdown=5, server_header=False,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    pauses.Server(config).run(sockets=[sock])  # gc.freeze() once started (live/pauses.py)
     return 0
 
 
