@@ -23,9 +23,11 @@ Pub/sub rather than Streams: the log already gives replay, so a Stream would be 
 with its own retention to trim, and one that an unpersisted Redis loses on restart anyway; the
 seq check against the log is needed in both cases, and pub/sub is the lighter and faster.
 
-Revocations (a user deactivated, a session signed out) go on the same channel; a removed
-participant needs nothing more, as each instance closes their sockets when it delivers the
-``participant.removed`` event.
+Revocations (a user deactivated, a session signed out, any change to a user) go on the same
+channel; a removed participant needs nothing more, as each instance closes their sockets when it
+delivers the ``participant.removed`` event. They also empty each instance's cache of handshakes
+(live/admission.py), which is trusted only while this instance listens: while it does not,
+every handshake reads the database.
 """
 
 from __future__ import annotations
