@@ -22,7 +22,6 @@ from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import FONT_MISSING, PdfError
 from meeting_server.pdf.render import (
     PageTarget,
-    render_first_page,
     render_pages,
     render_pages_behind,
 )
@@ -64,39 +63,17 @@ class Derived:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
-    def draw_first(self, upload: str, sha256: str) -> Callable[[bool], None]:
-        """Start drawing page 1 of an upload (at the default width) now, from its temporary
-        file, in a worker child of its own alongside the check: the first image is ready about
-        when the upload is answered, and a tablet asking for it sooner waits for this job.
-        Call the returned function with whether the file was accepted: a refused file's image
-        is deleted. A failure here is not remembered (asked for, the page is drawn again)."""
+    def drawing_first(self, sha256: str,
+                      drawn: asyncio.Future[None]) -> PageTarget | None:
+        """Where an upload's worker job (``ingest_upload``, with its check) draws page 1 at the
+        default width, or None if it is there already or being drawn. A tablet asking for it
+        meanwhile waits for `drawn` (which must never fail), then draws it if it is missing."""
         key = f"page:{sha256}:{self.width}:1"
         if self.page_path(sha256, 1).exists() or key in self._first:
-            return lambda accepted: None
-        target = PageTarget(str(self.page_dir(sha256)), self.width, self.fmt)
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._first[key] = done
-
-        async def draw() -> None:
-            try:
-                await self.worker.run(render_first_page, upload, target,
-                                      str(self.files.path(sha256)))
-            except Exception as exc:
-                logger.info("page 1 of %s not drawn with the check: %s", sha256[:12], exc)
-            finally:
-                self._first.pop(key, None)
-                done.set_result(None)
-
-        task = asyncio.ensure_future(draw())
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-        def settle(accepted: bool) -> None:
-            if not accepted:
-                task.cancel()
-                task.add_done_callback(lambda _: Path(target.path()).unlink(missing_ok=True))
-
-        return settle
+            return None
+        self._first[key] = drawn
+        drawn.add_done_callback(lambda _: self._first.pop(key, None))
+        return PageTarget(str(self.page_dir(sha256)), self.width, self.fmt)
 
     def first_drawn(self, sha256: str) -> asyncio.Future[None] | None:
         """The job drawing page 1 alongside an upload's check, while it runs."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 
 from meeting_server.db import Database
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.pdf import PdfError
-from meeting_server.pdf.ingest import extract_texts, extract_texts_alongside
+from meeting_server.pdf.ingest import extract_texts
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents
 
@@ -31,7 +30,7 @@ class TextIndexer:
         self.timeout = timeout
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        # Text extracted while the upload was being checked, by sha256 (see `extract_early`).
+        # Text extracted while the upload was being checked, by sha256 (see `adopt`).
         self._early: dict[str, asyncio.Future[tuple[str, ...]]] = {}
 
     async def start(self) -> None:
@@ -44,34 +43,13 @@ class TextIndexer:
     def enqueue(self, sha256: str) -> None:
         self._queue.put_nowait(sha256)
 
-    def extract_early(self, path: str, sha256: str,
-                      after: asyncio.Future[None] | None = None) -> Callable[[bool], None]:
-        """Start extracting the text of an upload now, in a worker child of its own, while
-        the upload is checked (the same limits apply: a hostile file only harms its child),
-        if two worker slots are free (one for the check, one for this), once `after` (the
-        drawing of page 1) is done.
-        Call the returned function with whether the file was accepted: if so, `enqueue` it
-        and `index` uses this text; if not, the job is stopped and forgotten."""
-        if self.worker.free_slots < 2:  # the check must not wait for this: text comes later
-            return lambda accepted: None
-        async def extract() -> tuple[str, ...]:
-            if after is not None:  # the first page goes first: someone is waiting for it
-                await asyncio.shield(after)
-            texts: tuple[str, ...] = await self.worker.run(
-                extract_texts_alongside, path, str(self.files.path(sha256)), self.timeout - 5,
-                timeout=self.timeout)
-            return texts
-
-        job = asyncio.ensure_future(extract())
-
-        def settle(accepted: bool) -> None:
-            if accepted and sha256 not in self._early:
-                self._early[sha256] = job
-            else:
-                job.cancel()
-            job.add_done_callback(lambda done: done.cancelled() or done.exception())
-
-        return settle
+    def adopt(self, sha256: str, texts: asyncio.Future[tuple[str, ...]]) -> None:
+        """Use `texts`, read by an accepted upload's worker job (``ingest_upload``), when
+        `index` comes to `sha256` (call `enqueue` too)."""
+        if sha256 in self._early:
+            texts.cancel()
+        else:
+            self._early[sha256] = texts
 
     async def wait_idle(self) -> None:
         """Wait until everything queued so far has its text."""

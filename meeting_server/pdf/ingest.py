@@ -6,7 +6,7 @@ import logging
 import math
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,6 +24,7 @@ from meeting_server.pdf import (
     TOO_MANY_PAGES,
     PdfError,
 )
+from meeting_server.pdf.render import PageTarget, draw_page
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,69 @@ def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
     return PdfInfo(len(pages), infos, title, author)
 
 
+def check_structure(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
+    """`inspect_pdf` without decoding the pages' content: the page tree, page boxes and
+    metadata as pypdf (which stamps and merges the file later) reads them. A few tens of
+    milliseconds for the 117-page thesis; the content is decoded by PDFium in `ingest_upload`.
+    """
+    with pypdf_errors():
+        reader = open_reader(path)
+        _check_page_count(_declared_count(reader), max_pages)  # before walking the page tree
+        pages = list(reader.pages)
+        if not pages:
+            raise PdfError(CORRUPT_PDF)
+        _check_page_count(len(pages), max_pages)
+        for page in pages:  # a box may be inherited: the chain must end first
+            _check_parents(page)
+        infos = tuple(page_info(page) for page in pages)
+        title, author = _metadata(reader)
+    return PdfInfo(len(pages), infos, title, author)
+
+
+def ingest_upload(
+    path: str,
+    max_pages: int,
+    target: PageTarget | None,
+    text_seconds: float,
+    send_part: Callable[[PdfInfo], None],
+) -> tuple[str, ...]:
+    """An upload's one worker job: check it, draw page 1, read every page's text.
+
+    PDFium opens the file once (the header, the cross-reference table and the trailer; an
+    encrypted file is refused here) and must agree with pypdf on the page count; pypdf checks
+    the page tree and the page boxes it will need to stamp and merge (`check_structure`, no
+    content decoded). Page 1 is then drawn to `target` (its content decoded: a bomb there hits
+    the child's memory or time limit), and the check's `PdfInfo` is sent with `send_part` at
+    once, so the upload is answered while the text of every page is read from the same open
+    document (each page's content decoded by PDFium, under the same limits) and returned.
+    The file may be moved once the check is sent: PDFium keeps it open.
+    """
+    check_header(path)
+    document = _open_pdfium(path)
+    try:
+        count = len(document)
+        _check_page_count(count, max_pages)
+        if count == 0:
+            raise PdfError(CORRUPT_PDF)
+        info = check_structure(path, max_pages)
+        if info.page_count != count:  # the two libraries read different documents
+            raise PdfError(CORRUPT_PDF)
+        if target is not None:
+            draw_page(document, 1, target)
+        send_part(info)
+        return _texts(document, time.monotonic() + text_seconds, path)
+    finally:
+        document.close()
+
+
+def _open_pdfium(path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = ENCRYPTED_PDF if "password" in str(exc).lower() else CORRUPT_PDF
+        raise PdfError(code) from exc
+
+
 def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     """The text of every page, for search, read by PDFium from one open of the file.
 
@@ -93,24 +157,11 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     MAX_PAGE_TEXT characters. A page whose text cannot be extracted gets "".
     """
     check_header(path)
-    try:
-        document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        code = ENCRYPTED_PDF if "password" in str(exc).lower() else CORRUPT_PDF
-        raise PdfError(code) from exc
+    document = _open_pdfium(path)
     try:
         return _texts(document, time.monotonic() + text_seconds, path)
     finally:
         document.close()
-
-
-def extract_texts_alongside(path: str, kept: str, text_seconds: float = 60.0) -> tuple[str, ...]:
-    """`extract_texts` of an upload at `path`, or at `kept` once the accepted file has moved
-    there: the job that starts with the upload's check (see `TextIndexer.extract_early`)."""
-    try:
-        return extract_texts(path, text_seconds)
-    except FileNotFoundError:
-        return extract_texts(kept, text_seconds)
 
 
 #: PDFium marks a word hyphenated at a line end with U+FFFE (or U+0002) in place of the hyphen

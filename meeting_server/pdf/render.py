@@ -21,7 +21,7 @@ MAX_ASPECT = 2.0
 
 @dataclass(frozen=True)
 class PageTarget:
-    """Where and how `render_first_page` draws page 1: `{out_dir}/1.{fmt}` at `width`."""
+    """Where and how `draw_page` draws a page: `{out_dir}/{n}.{fmt}` at `width`."""
 
     out_dir: str
     width: int
@@ -31,12 +31,12 @@ class PageTarget:
         return os.path.join(self.out_dir, f"{number}.{self.fmt}")
 
 
-def render_first_page(path: str, target: PageTarget, kept: str | None = None) -> str:
-    """Open `path` (or `kept`, once an accepted upload has moved there) once with PDFium and
-    draw page 1 to `target` (see `render_pages`)."""
-    if kept is not None and not os.path.exists(path):
-        path = kept
-    return render_pages(path, [1], target.width, target.fmt, target.out_dir, "")[0]
+def draw_page(document: pdfium.PdfDocument, number: int, target: PageTarget) -> str:
+    """Draw page `number` of an open `document` to `target` (see `render_pages`)."""
+    path = target.path(number)
+    _render(document, number, target.width, path, target.fmt)
+    sync_dir(target.out_dir)
+    return path
 
 
 def render_pages_behind(

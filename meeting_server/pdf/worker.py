@@ -102,8 +102,13 @@ class PdfWorker:
             self._idle.clear()
             await self._idle.wait()
 
-    async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+    async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None,
+                  on_part: Callable[[Any], None] | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
+
+        With `on_part`, the child calls `func(*args, send_part)`: each value it gives
+        `send_part` is passed to `on_part` here (on the event loop) as soon as it arrives, before
+        the result (an upload's check, then its text).
 
         Raises the child's `PdfError` as is; a timeout or memory exhaustion becomes
         `pdf_too_complex`, any other failure `corrupt_pdf`.
@@ -118,7 +123,7 @@ class PdfWorker:
             async with self._slots:
                 if self._closed:
                     raise RuntimeError("PdfWorker is closed")
-                kind, value = await self._run_child(func, args, limit, name)
+                kind, value = await self._run_child(func, args, limit, name, on_part)
         finally:
             self._wanted -= 1
             if not self._wanted:
@@ -145,12 +150,13 @@ class PdfWorker:
             _kill(proc)
 
     async def _run_child(
-        self, func: Callable[..., Any], args: tuple[Any, ...], limit: float, name: str
+        self, func: Callable[..., Any], args: tuple[Any, ...], limit: float, name: str,
+        on_part: Callable[[Any], None] | None = None,
     ) -> tuple[str, Any]:
         receiver, sender = self._context.Pipe(duplex=False)
         proc = self._context.Process(
             target=_child_main,
-            args=(sender, self.memory_mb, math.ceil(limit) + 1, func, args),
+            args=(sender, self.memory_mb, math.ceil(limit) + 1, func, args, on_part is not None),
             daemon=True,
         )
         try:
@@ -164,7 +170,7 @@ class PdfWorker:
         self._running.add(proc)
         answered = False
         try:
-            message = await _receive(proc, receiver, limit, name)
+            message = await _receive(proc, receiver, limit, name, on_part)
             answered = True
             return message
         finally:
@@ -187,9 +193,22 @@ class PdfWorker:
 
 
 async def _receive(
-    proc: BaseProcess, receiver: Connection, limit: float, name: str
+    proc: BaseProcess, receiver: Connection, limit: float, name: str,
+    on_part: Callable[[Any], None] | None = None,
 ) -> tuple[str, Any]:
-    if not await _wait_readable(receiver.fileno(), limit):
+    deadline = asyncio.get_running_loop().time() + limit
+    while True:
+        message = await _receive_one(proc, receiver, deadline, limit, name)
+        if message[0] != "part" or on_part is None:
+            return message
+        on_part(message[1])
+
+
+async def _receive_one(
+    proc: BaseProcess, receiver: Connection, deadline: float, limit: float, name: str
+) -> tuple[str, Any]:
+    left = deadline - asyncio.get_running_loop().time()
+    if left <= 0 or not await _wait_readable(receiver.fileno(), left):
         logger.warning("PDF job %s timed out after %.1f s; killing pid %s", name, limit, proc.pid)
         _kill(proc)
         return ("limit", f"timed out after {limit:.1f} s")
@@ -282,9 +301,12 @@ def _child_main(
     cpu_seconds: int,
     func: Callable[..., Any],
     args: tuple[Any, ...],
+    streaming: bool = False,
 ) -> None:
     _limit_self(memory_mb, cpu_seconds)
     message: tuple[str, Any]
+    if streaming:
+        args = (*args, lambda value: sender.send(("part", value)))
     try:
         message = ("ok", func(*args))
     except PdfError as exc:

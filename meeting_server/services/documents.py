@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
 from meeting_server.db import Database, Transaction
+from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError, Invalid, UnsupportedType
 from meeting_server.models import AgendaItem, Document, EventName, PageSize
-from meeting_server.pdf import TOO_MANY_PAGES, PdfError
-from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, inspect_pdf
+from meeting_server.pdf import PDF_TOO_COMPLEX, TOO_MANY_PAGES, PdfError
+from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, ingest_upload, inspect_pdf
+from meeting_server.pdf.render import PageTarget
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents, events
+from meeting_server.textindex import TextIndexer
 
 
 def http_error(error: PdfError) -> HTTPError:
@@ -36,6 +43,76 @@ async def inspect(worker: PdfWorker, files: DocumentFiles, temp: TempFile,
     except BaseException:
         files.discard(temp)
         raise
+
+
+async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pages: int,
+                 derived: Derived, indexer: TextIndexer,
+                 ) -> tuple[PdfInfo, Callable[[bool], None]]:
+    """Check the upload, draw its page 1 and read its text in one worker job, one open of the
+    file (``ingest_upload``); return the check as soon as it arrives, before the text, and a
+    function to call with whether the file was then accepted: if so the text goes to the
+    indexer (call its `enqueue`), if not the job is stopped and page 1 deleted. A refused file
+    is deleted at once. The check has the worker's time limit, the text the indexer's."""
+    loop = asyncio.get_running_loop()
+    checked: asyncio.Future[PdfInfo] = loop.create_future()
+    drawn: asyncio.Future[None] = loop.create_future()
+    job: asyncio.Future[tuple[str, ...]] | None = None
+    target = None
+
+    def on_drawn() -> None:
+        if not drawn.done():
+            drawn.set_result(None)
+
+    def on_part(info: PdfInfo) -> None:
+        if not checked.done():
+            checked.set_result(info)
+        on_drawn()
+
+    try:
+        if temp.size == 0:
+            raise PdfError("empty_file", "The file is empty.")
+        target = derived.drawing_first(temp.sha256, drawn)
+        job = asyncio.ensure_future(worker.run(
+            ingest_upload, str(temp.path), max_pages, target, indexer.timeout - 5,
+            timeout=indexer.timeout, on_part=on_part))
+        job.add_done_callback(lambda done: on_drawn())
+        job.add_done_callback(lambda done: done.cancelled() or done.exception())
+        await asyncio.wait((checked, job), timeout=worker.timeout,
+                           return_when=asyncio.FIRST_COMPLETED)
+        if not checked.done():
+            if job.done():
+                job.result()  # the job's PdfError: the file is refused
+            job.cancel()
+            raise PdfError(PDF_TOO_COMPLEX)  # the check took longer than the worker's limit
+        info = checked.result()
+    except PdfError as error:
+        _forget_first(target)
+        files.discard(temp)
+        if error.code == TOO_MANY_PAGES:
+            raise Invalid("The PDF has more than {max} pages; split it into several documents.",
+                          TOO_MANY_PAGES, values={"max": max_pages}) from None
+        raise http_error(error) from None
+    except BaseException:
+        if job is not None:
+            job.cancel()
+        _forget_first(target)
+        files.discard(temp)
+        raise
+    texts = job
+
+    def settle(accepted: bool) -> None:
+        if accepted:
+            indexer.adopt(temp.sha256, texts)
+        else:
+            texts.cancel()
+            texts.add_done_callback(lambda _: _forget_first(target))
+
+    return info, settle
+
+
+def _forget_first(target: PageTarget | None) -> None:
+    if target is not None:
+        Path(target.path()).unlink(missing_ok=True)
 
 
 def page_sizes(info: PdfInfo) -> list[PageSize]:

@@ -93,12 +93,9 @@ async def upload(request: Request) -> Response:
         raise
     derived = _derived(request)
     indexer = app_context(request).indexer
-    settle_first = derived.draw_first(str(form.file.path), form.file.sha256)
-    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256,
-                                        derived.first_drawn(form.file.sha256))
+    info, settle = await service.ingest(app_context(request).worker, files, form.file,
+                                        cfg.max_pdf_pages, derived, indexer)
     try:
-        info = await service.inspect(app_context(request).worker, files, form.file,
-                                     cfg.max_pdf_pages)
         async with db(request).read() as conn:
             if await agenda.get(conn, item.id) is None:
                 files.discard(form.file)
@@ -106,11 +103,9 @@ async def upload(request: Request) -> Response:
         document = await service.publish(db(request), files, item, title, form.filename,
                                          form.file, info, access.user.id)
     except BaseException:
-        settle_first(False)
-        settle_text(False)
+        settle(False)
         raise
-    settle_first(True)
-    settle_text(True)
+    settle(True)
     indexer.enqueue(document.current.sha256)
     derived.draw_ahead(document.current.sha256, document.current.page_count)
     audit(request, access.user, "publish", "document", document.id, document.meeting_id,
@@ -130,20 +125,15 @@ async def upload_version(request: Request) -> Response:
         raise Invalid("The note must be at most 2000 characters.", "invalid_field", field="note")
     derived = _derived(request)
     indexer = app_context(request).indexer
-    settle_first = derived.draw_first(str(form.file.path), form.file.sha256)
-    settle_text = indexer.extract_early(str(form.file.path), form.file.sha256,
-                                        derived.first_drawn(form.file.sha256))
+    info, settle = await service.ingest(app_context(request).worker, files, form.file,
+                                        settings(request).max_pdf_pages, derived, indexer)
     try:
-        info = await service.inspect(app_context(request).worker, files, form.file,
-                                     settings(request).max_pdf_pages)
         updated = await service.add_version(db(request), files, document, form.filename, note,
                                             form.file, info, access.user.id)
     except BaseException:
-        settle_first(False)
-        settle_text(False)
+        settle(False)
         raise
-    settle_first(True)
-    settle_text(True)
+    settle(True)
     indexer.enqueue(updated.current.sha256)
     async with db(request).read() as conn:  # the page presented first, if it is this document
         presented = await meetings.presenter(conn, updated.meeting_id)
