@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from liveclient import Tablet
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from meeting_server.live.admission import Admissions, Session
 from meeting_server.live.ws import Live
+from meeting_server.models import Meeting, User
 
 from conftest import World
 
@@ -127,3 +133,33 @@ async def test_revocation_during_hello_wait_closes_the_socket(world: World, how:
                 got.append(message)
     assert not any('"snapshot"' in str(m) for m in got)
     assert ws.close_code == 1008
+
+
+def test_a_read_that_raced_a_revocation_is_not_kept() -> None:
+    cache = Admissions()
+    user = User(7, "snv", "Sở Nội vụ", "", "member", None, True)
+    now = datetime.now(UTC)
+    session = Session(user, now + timedelta(days=1), now, time.monotonic())
+    before = cache.generation
+    cache.session_ended("other token")  # committed while the read was in flight
+    cache.keep_session("token", session, before)
+    assert cache.session("token") is None
+    cache.keep_session("token", session, cache.generation)
+    assert cache.session("token") is session
+    cache.user_changed(7)
+    assert cache.session("token") is None
+
+
+def test_a_role_read_before_the_meetings_last_event_is_not_kept() -> None:
+    cache = Admissions()
+    meeting = cast(Meeting, SimpleNamespace(id=3))
+    cache.meeting_changed(3, 5)  # e.g. participant.removed, logged as seq 5
+    cache.keep_role(meeting, 7, "member", 4, cache.generation)  # read as of seq 4
+    assert cache.role(3, 7) is None
+    cache.keep_role(meeting, 7, "member", 5, cache.generation)
+    assert cache.role(3, 7) == (meeting, "member")
+    cache.meeting_changed(3, 6)
+    assert cache.role(3, 7) is None
+    cache.trusted = False  # the bus does not listen: nothing from memory
+    cache.keep_role(meeting, 7, "member", 6, cache.generation)
+    assert cache.role(3, 7) is None

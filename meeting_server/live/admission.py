@@ -55,6 +55,7 @@ class Admissions:
         self._tokens_of: dict[int, set[str]] = {}
         self._roles: dict[int, dict[int, tuple[Meeting, str | None]]] = {}
         self._seqs: dict[int, int] = {}
+        self._swept = time.monotonic()
         #: Handshakes answered from memory / from the database (for tests and the bench).
         self.hits = 0
         self.misses = 0
@@ -75,6 +76,11 @@ class Admissions:
             return
         self._sessions[token_hash] = session
         self._tokens_of.setdefault(session.user.id, set()).add(token_hash)
+        if session.read_at - self._swept > SESSION_SECONDS:  # tokens never seen again
+            self._swept = session.read_at
+            for old in [t for t, found in self._sessions.items()
+                        if session.read_at - found.read_at > SESSION_SECONDS]:
+                self._forget_session(old)
 
     def _forget_session(self, token_hash: str) -> None:
         found = self._sessions.pop(token_hash, None)
