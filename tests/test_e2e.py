@@ -324,7 +324,8 @@ async def test_wifi_drops_while_reading_then_the_missed_events_arrive(room: Room
     assert await tablet.evaluate("navigator.serviceWorker.controller !== null")
     await until(tablet, f"""async () => {{
         const names = (await (await caches.open("meeting-{mid}")).keys()).map((r) => r.url);
-        return [2, 3, 4].every((n) => names.some((u) => u.endsWith(`/pages/${{n}}?version=1`)));
+        const kept = (n) => new RegExp(`/pages/${{n}}[?]version=1(&|$)`);
+        return [2, 3, 4].every((n) => names.some((u) => kept(n).test(u)));
       }}""")
     await tablet.evaluate("window.__sameDocument = true")
     clock.lap("member reading page 2 with the chair")
