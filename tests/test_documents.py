@@ -452,6 +452,7 @@ async def meeting_book(world: World) -> pypdf.PdfReader:
         assert r.status_code == 201, r.text
     r = await world.member.get(f"/api/meetings/{world.meeting_id}/book")
     assert r.status_code == 200
+    await world.server.app.context.derived.wait_drawn()  # the pages drawn ahead are no concern
     return pypdf.PdfReader(io.BytesIO(r.content))
 
 

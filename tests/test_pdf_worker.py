@@ -194,3 +194,41 @@ async def test_concurrency_is_limited() -> None:
         running += change
         most = max(most, running)
     assert most == 2
+
+
+def parts_then_result(count: int, send_part: Any) -> int:
+    for number in range(count):
+        send_part(number)
+    return count
+
+
+async def test_parts_arrive_before_the_result_in_order(worker: PdfWorker) -> None:
+    parts: list[int] = []
+
+    result = await worker.run(parts_then_result, 3, on_part=parts.append)
+
+    assert parts == [0, 1, 2] and result == 3
+
+
+async def test_a_job_runs_in_the_child_started_ahead_and_another_is_started() -> None:
+    pdf_worker = PdfWorker(timeout=60, preload=["pytest"])
+    try:
+        await pdf_worker.start()
+        while pdf_worker._spare is None:  # started off the event loop
+            await asyncio.sleep(0.005)
+        spare = pdf_worker._spare.proc.pid
+
+        assert await pdf_worker.run(child_pid) == spare
+
+        while pdf_worker._spare is None:
+            await asyncio.sleep(0.005)
+        following = pdf_worker._spare.proc.pid
+        assert following != spare and await pdf_worker.run(child_pid) == following
+        # the job's limits hold in a child started ahead of it
+        with pytest.raises(PdfError) as caught:
+            await pdf_worker.run(allocate_4_gib)
+        assert caught.value.code == PDF_TOO_COMPLEX
+    finally:
+        await pdf_worker.aclose()
+    assert pdf_worker._spare is None
+    assert not is_alive(spare) and not is_alive(following)
