@@ -7,6 +7,7 @@ import math
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -112,8 +113,9 @@ def ingest_upload(
     PDFium opens the file once (the header, the cross-reference table and the trailer; an
     encrypted file is refused here) and must agree with pypdf on the page count; pypdf checks
     the page tree and the page boxes it will need to stamp and merge (`check_structure`, no
-    content decoded). Page 1 is then drawn to `target` (its content decoded: a bomb there hits
-    the child's memory or time limit), and the check's `PdfInfo` is sent with `send_part` at
+    content decoded; in a thread, while page 1 is drawn to `target`: PDFium's drawing and
+    the WebP encoding let go of the GIL). Drawing page 1 decodes its content (a bomb there hits
+    the child's memory or time limit). The check's `PdfInfo` is sent with `send_part` at
     once, so the upload is answered while the text of every page is read from the same open
     document (each page's content decoded by PDFium, under the same limits) and returned.
     The file may be moved once the check is sent: PDFium keeps it open.
@@ -125,11 +127,15 @@ def ingest_upload(
         _check_page_count(count, max_pages)
         if count == 0:
             raise PdfError(CORRUPT_PDF)
-        info = check_structure(path, max_pages)
+        with ThreadPoolExecutor(1) as pool:  # pypdf reads while PDFium draws (without the GIL)
+            checked = pool.submit(check_structure, path, max_pages)
+            try:
+                if target is not None:
+                    draw_page(document, 1, target)
+            finally:
+                info = checked.result()  # its refusal first: the image is deleted then
         if info.page_count != count:  # the two libraries read different documents
             raise PdfError(CORRUPT_PDF)
-        if target is not None:
-            draw_page(document, 1, target)
         send_part(info)
         return _texts(document, time.monotonic() + text_seconds, path)
     finally:
