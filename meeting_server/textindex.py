@@ -1,9 +1,10 @@
 """Page text for search, extracted in the background after a document is accepted.
 
-An upload is answered once the PDF is checked; PDFium's text extraction (a quarter of a second
-for the 117-page thesis of the corpus) runs here afterwards, one document at a time so it never
-takes more than one worker slot. Text is keyed by content (SHA-256). At start-up every stored
-file without text is queued again, so a crash in between loses nothing.
+An upload's own worker job reads its text right after the check (see `adopt`); any other file
+(an agenda import, a crash in between) is read here by PDFium (a quarter of a second for the
+117-page thesis of the corpus), one document at a time so it never takes more than one worker
+slot. Text is keyed by content (SHA-256). At start-up every stored file without text is queued
+again, so a crash in between loses nothing.
 """
 
 from __future__ import annotations
