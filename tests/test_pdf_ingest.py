@@ -21,7 +21,14 @@ from meeting_server.pdf import (
     TOO_MANY_PAGES,
     PdfError,
 )
-from meeting_server.pdf.ingest import PageInfo, extract_texts, inspect_pdf
+from meeting_server.pdf.ingest import (
+    MAX_PAGES,
+    PageInfo,
+    PdfInfo,
+    extract_texts,
+    ingest_upload,
+    inspect_pdf,
+)
 from meeting_server.pdf.worker import PdfWorker
 
 # Every readable sample, and the files of $MEETING_TEST_CORPUS when it is set.
@@ -283,3 +290,30 @@ async def test_text_extraction_stops_at_its_deadline(worker: PdfWorker, samples:
     texts = await worker.run(extract_texts, str(samples / pdfs.FOUR_PAGES), 0.0)
 
     assert texts == ("", "", "", "")
+
+
+async def test_a_bomb_after_page_1_costs_the_text_only(worker: PdfWorker, tmp_path: Path) -> None:
+    # ingest_upload (the upload's one job) sends the check once page 1 is drawn; pypdf no
+    # longer decodes every page there, so a bomb on page 2 is met by the text, in the same child
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s /Contents %d 0 R >>"
+    data = build_pdf({
+        1: CATALOG,
+        2: b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        3: page % (FONT, 5),
+        4: page % (FONT, 6),
+        5: stream(b"BT /F1 12 Tf 72 700 Td (first page) Tj ET"),
+        6: stream(zeros_deflated(4), b"/Filter /FlateDecode"),
+    })
+    path = write(tmp_path, "late-bomb.pdf", data)
+    checks: list[PdfInfo] = []
+
+    try:
+        texts = await worker.run(ingest_upload, path, MAX_PAGES, None, 30.0,
+                                 on_part=checks.append)
+    except PdfError as error:  # at its memory limit (PDFium aborts: a crash) or time limit
+        assert error.code in (PDF_TOO_COMPLEX, CORRUPT_PDF)
+    else:  # or PDFium gave up on the stream by itself
+        assert texts[0].strip() == "first page" and texts[1] == ""
+
+    assert [check.page_count for check in checks] == [2]
+    assert await worker.run(extract_texts, path, 0.0) == ("", "")  # the worker goes on
