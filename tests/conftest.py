@@ -438,6 +438,7 @@ def _drop_test_databases() -> Iterator[None]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    pg_support.wait_dropped()
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
         pg_support.stop(run_base(factory))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import pwd
@@ -52,12 +53,16 @@ class Cluster:
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def sql(self, statement: str) -> None:
-        """Run one statement in the ``postgres`` database (CREATE/DROP DATABASE)."""
-        subprocess.run([str(self.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                        "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                        "-d", "postgres", "-c", statement],
-                       check=True, capture_output=True, text=True)
+    def psql(self, *statements: str) -> list[str]:
+        """The command running statements in the ``postgres`` database, each on its own (not
+        in one transaction)."""
+        commands = [arg for statement in statements for arg in ("-c", statement)]
+        return [str(self.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+                "-p", str(self.port), "-U", "postgres", "-d", "postgres", *commands]
+
+    def sql(self, *statements: str) -> None:
+        """Run statements in the ``postgres`` database (CREATE/DROP DATABASE) in one psql."""
+        subprocess.run(self.psql(*statements), check=True, capture_output=True, text=True)
 
 
 def _as_postgres() -> list[str]:
@@ -159,18 +164,52 @@ current: Cluster | None = None
 made: list[str] = []
 
 
+#: Copies of templates made ahead, while the test before runs: (template, name, psql).
+_spares: list[tuple[str, str, subprocess.Popen[bytes]]] = []
+
+
 def new_database(found: Cluster, data_dir: Path, template: Path | None = None) -> str:
     """A database for ``data_dir`` (empty, or a copy of ``template``'s); its URL is written in
-    the data dir, which must exist."""
+    the data dir, which must exist. A copy of a template is the one made ahead for it, renamed
+    (a copy takes ~0.25 s, a rename nothing), and the next one is started."""
     name = database_name(data_dir)
-    source = f" TEMPLATE {database_name(template)}" if template is not None else ""
-    found.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # a failed attempt's
-    found.sql(f"CREATE DATABASE {name}{source}")
+    statements = [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"]  # a failed attempt's
+    if template is None:
+        statements.append(f"CREATE DATABASE {name}")
+    else:
+        source = database_name(template)
+        spare = _take_spare(source)
+        # A copy of the template's files: with fsync off, quicker than WAL_LOG.
+        statements.append(f"ALTER DATABASE {spare} RENAME TO {name}" if spare else
+                          f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY FILE_COPY")
+    found.sql(*statements)
+    if template is not None and not data_dir.name.startswith("template-"):
+        spare_name = f"s_{os.getpid()}_{next(_counter)}"
+        _spares.append((source, spare_name, subprocess.Popen(
+            found.psql(f"CREATE DATABASE {spare_name} TEMPLATE {source} STRATEGY FILE_COPY"),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
     if not data_dir.name.startswith("template-"):
         made.append(name)
     url = found.url(name)
     (data_dir / URL_FILE).write_text(url, encoding="utf-8")
     return url
+
+
+_counter = itertools.count()
+
+
+def _take_spare(source: str) -> str | None:
+    """The name of a finished copy of ``source`` made ahead (waiting for it if it is still
+    being made), or None."""
+    for entry in list(_spares):
+        template, spare, proc = entry
+        if template == source:
+            _spares.remove(entry)
+            _, error = proc.communicate()
+            if proc.returncode == 0:
+                return spare
+            raise RuntimeError(f"copying a template database failed: {error.decode()}")
+    return None
 
 
 def url_of(data_dir: Path) -> str | None:
@@ -179,6 +218,32 @@ def url_of(data_dir: Path) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 
+_dropping: list[subprocess.Popen[bytes]] = []
+
+
 def drop_made(found: Cluster) -> None:
-    while made:
-        found.sql(f"DROP DATABASE IF EXISTS {made.pop()} WITH (FORCE)")
+    """Drop the databases made for the test that ended without waiting: the next test need
+    not wait for it (each test's database has a name of its own); the drops are reaped by
+    later calls and at the end."""
+    names, made[:] = list(made), []
+    _reap(wait=False)
+    _dropping.append(subprocess.Popen(
+        found.psql(*(f"DROP DATABASE IF EXISTS {n} WITH (FORCE)" for n in names)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+
+
+def _reap(wait: bool) -> None:
+    for dropper in list(_dropping):
+        if wait or dropper.poll() is not None:
+            _, error = dropper.communicate()
+            _dropping.remove(dropper)
+            if dropper.returncode != 0:
+                raise RuntimeError(f"dropping a test database failed: {error.decode()}")
+
+
+def wait_dropped() -> None:
+    """Wait for the drops and the copies made ahead still running (before the cluster is
+    stopped with its databases)."""
+    _reap(wait=True)
+    while _spares:
+        _spares.pop()[2].communicate()
