@@ -66,26 +66,13 @@ def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
     with a page whose box is unusable (see `page_info`), is refused: it could be shown, but
     neither stamped nor merged into the meeting book.
     """
-    with pypdf_errors():
-        reader = open_reader(path)
-        _check_page_count(_declared_count(reader), max_pages)  # before walking the page tree
-        pages = list(reader.pages)
-        if not pages:
-            raise PdfError(CORRUPT_PDF)
-        _check_page_count(len(pages), max_pages)
-        for page in pages:  # a box may be inherited: the chain must end first
-            _check_parents(page)
-        infos = tuple(page_info(page) for page in pages)
-        for page in pages:
-            _decode_contents(page)
-        title, author = _metadata(reader)
-    return PdfInfo(len(pages), infos, title, author)
+    return check_structure(path, max_pages, decode=True)
 
 
-def check_structure(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
-    """`inspect_pdf` without decoding the pages' content: the page tree, page boxes and
-    metadata as pypdf (which stamps and merges the file later) reads them. A few tens of
-    milliseconds for the 117-page thesis; the content is decoded by PDFium in `ingest_upload`.
+def check_structure(path: str, max_pages: int = MAX_PAGES, decode: bool = False) -> PdfInfo:
+    """`inspect_pdf` without decoding the pages' content (unless `decode`): the page tree, page
+    boxes and metadata as pypdf (which stamps and merges the file later) reads them. A few tens
+    of milliseconds for the 117-page thesis; the content is decoded by PDFium in `ingest_upload`.
     """
     with pypdf_errors():
         reader = open_reader(path)
@@ -97,6 +84,8 @@ def check_structure(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
         for page in pages:  # a box may be inherited: the chain must end first
             _check_parents(page)
         infos = tuple(page_info(page) for page in pages)
+        for page in pages if decode else ():
+            _decode_contents(page)
         title, author = _metadata(reader)
     return PdfInfo(len(pages), infos, title, author)
 

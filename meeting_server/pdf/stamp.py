@@ -73,24 +73,31 @@ def build_book(entries: list[BookEntry], dst: str, text: str) -> int:
     items without documents are left out. Returns the total page count.
     """
     with pypdf_errors():
-        writer = PdfWriter()
-        for entry in entries:
-            item_mark = None
-            for title, path in entry.documents:
-                reader = open_reader(path)
-                first = len(writer.pages)
-                writer.append(reader, import_outline=False)
-                if len(writer.pages) == first:
-                    raise PdfError(CORRUPT_PDF)
-                if item_mark is None:
-                    item_mark = writer.add_outline_item(title=entry.item_title, page_number=first)
-                writer.add_outline_item(title=title, page_number=first, parent=item_mark)
-        if not writer.pages:
-            raise PdfError(CORRUPT_PDF, "The meeting has no documents to put in a book.")
-        writer.page_mode = "/UseOutlines"
+        writer = _merged(entries)
         _stamp(writer, text)
         _write_atomically(writer, dst)
         return len(writer.pages)
+
+
+def _merged(entries: list[BookEntry]) -> PdfWriter:
+    """The entries' documents in order, with a bookmark per item and per document."""
+    writer = PdfWriter()
+    for entry in entries:
+        item_mark = None
+        for title, path in entry.documents:
+            reader = open_reader(path)
+            first = len(writer.pages)
+            writer.append(reader, import_outline=False)
+            if len(writer.pages) == first:
+                raise PdfError(CORRUPT_PDF)
+            if item_mark is None:
+                item_mark = writer.add_outline_item(title=entry.item_title, page_number=first)
+            writer.add_outline_item(title=title, page_number=first, parent=item_mark)
+    if not writer.pages:
+        raise PdfError(CORRUPT_PDF, "The meeting has no documents to put in a book.")
+    writer.page_mode = "/UseOutlines"
+    return writer
+
 
 
 def _stamp(writer: PdfWriter, text: str) -> None:
@@ -360,21 +367,7 @@ def merge_book(entries: list[BookEntry], dst: str) -> BookBase:
     """Merge the entries' documents in order into `dst`, unstamped, with a bookmark per item
     and per document (as `build_book`) and an empty stamp form drawn on every page."""
     with pypdf_errors():
-        writer = PdfWriter()
-        for entry in entries:
-            item_mark = None
-            for title, path in entry.documents:
-                reader = open_reader(path)
-                first = len(writer.pages)
-                writer.append(reader, import_outline=False)
-                if len(writer.pages) == first:
-                    raise PdfError(CORRUPT_PDF)
-                if item_mark is None:
-                    item_mark = writer.add_outline_item(title=entry.item_title, page_number=first)
-                writer.add_outline_item(title=title, page_number=first, parent=item_mark)
-        if not writer.pages:
-            raise PdfError(CORRUPT_PDF, "The meeting has no documents to put in a book.")
-        writer.page_mode = "/UseOutlines"
+        writer = _merged(entries)
         _add_stamp_forms(writer)
         _write_atomically(writer, dst)
     return _book_base(dst)
