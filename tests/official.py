@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pg_support
 import pytest
 from example import enter_example
 
@@ -113,7 +114,9 @@ def official_template(factory: pytest.TempPathFactory, demo: Template) -> Templa
 
         return in_a_thread(build)
 
-    return shared_template(factory, "official", make)
+    # one per backend: the demo's copy on PostgreSQL has a database of its own
+    name = "official-postgresql" if pg_support.url_of(demo.path) is not None else "official"
+    return shared_template(factory, name, make)
 
 
 @asynccontextmanager
