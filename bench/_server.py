@@ -159,6 +159,44 @@ class ServerProcess:
         self.stop()
 
 
+class BareProcess:
+    """A bare baseline server: ``script --flag`` in a process (and session) of its own, which
+    prints ``Serving on ws://host:port/`` once it listens; stopped with SIGTERM."""
+
+    def __init__(self, script: str, flag: str) -> None:
+        self.command = [sys.executable, os.path.abspath(script), flag]
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def __enter__(self) -> BareProcess:
+        self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL, text=True, cwd=ROOT,
+                                     start_new_session=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line.startswith("Serving on ws://"):
+            self.__exit__()
+            raise BenchError(f"{' '.join(self.command[1:])} did not start: {line!r}")
+        self.url = line.split()[2].rstrip("/")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self.proc is not None and self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
 def _reap_group(pgid: int) -> None:
     """The server's children (forkserver, resource tracker) leave with it; make sure of it."""
     deadline = time.monotonic() + 5

@@ -53,7 +53,6 @@ import os
 import random
 import resource
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -62,7 +61,16 @@ from typing import Any
 
 import httpx
 import uvloop
-from _server import CORPUS, ROOT, BenchError, ServerProcess, median, percentile, table, verdict
+from _server import (
+    CORPUS,
+    BareProcess,
+    BenchError,
+    ServerProcess,
+    median,
+    percentile,
+    table,
+    verdict,
+)
 from websockets.exceptions import WebSocketException
 
 IDLE_MEETINGS = 500
@@ -168,40 +176,6 @@ async def bare_server() -> None:
             await stop
         except asyncio.CancelledError:
             pass
-
-
-class BareProcess:
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def __enter__(self) -> BareProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--bare-server"], stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, text=True, cwd=ROOT, start_new_session=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("Serving on ws://"):
-            self.__exit__()
-            raise BenchError(f"the bare server did not start: {line!r}")
-        self.url = line.split()[2].rstrip("/")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        if self.proc is not None and self.proc.stdout is not None:
-            self.proc.stdout.close()
 
 
 # --- tablet workers (processes of their own) -----------------------------------------------
@@ -730,7 +704,7 @@ async def bench(workers: Workers) -> bool:
                   flush=True)
         return say
 
-    with BareProcess() as bare_proc:
+    with BareProcess(__file__, "--bare-server") as bare_proc:
         bare = await run_system(BareServer(bare_proc), workers, progress("bare"))
     with ServerProcess(label="city") as server:
         system = OurServer(server)

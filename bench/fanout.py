@@ -38,7 +38,6 @@ import os
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -49,7 +48,7 @@ import httpx
 import uvloop
 from _server import (
     CORPUS,
-    ROOT,
+    BareProcess,
     BenchError,
     ServerProcess,
     median,
@@ -120,35 +119,6 @@ async def broadcast_server() -> None:
         port = server.sockets[0].getsockname()[1]
         print(f"Serving on ws://127.0.0.1:{port}/", flush=True)
         await stop
-
-
-class BroadcastProcess:
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    def __enter__(self) -> BroadcastProcess:
-        self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--broadcast-server"], stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL, text=True, cwd=ROOT, start_new_session=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line.startswith("Serving on ws://"):
-            self.__exit__()
-            raise BenchError(f"the broadcast server did not start: {line!r}")
-        self.url = line.split()[2].rstrip("/")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        if self.proc is not None and self.proc.stdout is not None:
-            self.proc.stdout.close()
 
 
 # --- tablets -------------------------------------------------------------------------------
@@ -619,7 +589,7 @@ HEADERS = ["tablets", "system", "median ms", "p95 ms", "max ms", "last tablet ms
 async def bench() -> bool:
     results: list[Result] = []
     with ServerProcess(env={"MEETING_WS_QUEUE_SIZE": str(QUEUE_SIZE)}, label="fanout") as server, \
-            BroadcastProcess() as bare:
+            BareProcess(__file__, "--broadcast-server") as bare:
         async with httpx.AsyncClient(base_url=server.url, headers=server.headers(),
                                      timeout=60) as client:
             meeting = Meeting(server, client)
