@@ -12,7 +12,7 @@ from meeting_server.models import Conclusion, EventName, Task, User
 from meeting_server.store import agenda, conclusions, events, tasks, users
 
 
-async def _check_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
+async def check_item(tx: Transaction, meeting_id: int, item_id: int | None) -> None:
     if item_id is None:
         return
     item = await agenda.get(tx, item_id)
@@ -31,7 +31,7 @@ async def add_conclusion(db: Database, access: Access, text: str,
 async def add_conclusion_in(tx: Transaction, meeting_id: int, text: str,
                             agenda_item_id: int | None, actor: int) -> Conclusion:
     """Record the conclusion, numbered after the others, inside ``tx``."""
-    await _check_item(tx, meeting_id, agenda_item_id)
+    await check_item(tx, meeting_id, agenda_item_id)
     saved = await conclusions.append(tx, meeting_id, text, agenda_item_id, actor)
     await _saved(tx, saved, actor)
     return saved
@@ -51,7 +51,7 @@ async def update_conclusion(db: Database, access: Access, conclusion: Conclusion
                             changes: dict[str, Any], number: int | None) -> Conclusion:
     async with db.transaction() as tx:
         if "agenda_item_id" in changes:
-            await _check_item(tx, conclusion.meeting_id, changes["agenda_item_id"])
+            await check_item(tx, conclusion.meeting_id, changes["agenda_item_id"])
         if changes:
             await conclusions.update(tx, conclusion.id, changes)
         if number is not None:

@@ -15,7 +15,7 @@ from meeting_server.publishing.render import Renderer
 from meeting_server.services.notifications import Notifier, moment_words
 from meeting_server.settings import Settings
 from meeting_server.store import consultations as store
-from meeting_server.store import notifications
+from meeting_server.store import documents, notifications
 from meeting_server.store import notifier as candidates
 from meeting_server.store.consultations import Answer, Consultation
 from meeting_server.store.notifications import Wanted
@@ -53,10 +53,10 @@ async def create(db: Database, notifier: Notifier, user: User, form: Form) -> in
             raise Invalid("Some of the people chosen do not exist or are inactive.",
                           "unknown_user", field="recipients")
         if form.document_id is not None:
-            meeting_id = await store.document_meeting(tx, form.document_id)
-            if meeting_id is None:
+            document = await documents.get(tx, form.document_id)
+            if document is None:
                 raise Invalid("Document not found.", "unknown_document", field="document_id")
-            readers = await store.participants(tx, meeting_id, form.recipients)
+            readers = await store.participants(tx, document.meeting_id, form.recipients)
             if readers != set(form.recipients):
                 raise Invalid("Everyone asked about a document must take part in its meeting.",
                               "not_participant", field="recipients")

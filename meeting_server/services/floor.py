@@ -6,7 +6,7 @@ from meeting_server.access import Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Conflict, Invalid, NotFound
 from meeting_server.models import EventName
-from meeting_server.services.conclusions import _check_item
+from meeting_server.services.conclusions import check_item
 from meeting_server.store import events, floor, meetings
 from meeting_server.store.floor import FloorRequest
 
@@ -30,7 +30,7 @@ async def request_floor(db: Database, access: Access, user_id: int,
         if agenda_item_id is None:
             current = await meetings.get(tx, meeting_id)
             agenda_item_id = current.current_item_id if current else None
-        await _check_item(tx, meeting_id, agenda_item_id)
+        await check_item(tx, meeting_id, agenda_item_id)
         if await floor.open_request_of(tx, meeting_id, user_id) is not None:
             raise Conflict("This participant has already asked to speak.", "already_requested")
         request_id = await floor.create(tx, meeting_id, agenda_item_id, user_id, note)

@@ -16,7 +16,7 @@ from typing import Any
 from meeting_server.access import VOTING_ROLES, Access
 from meeting_server.db import Database, Transaction
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
-from meeting_server.services.conclusions import _check_item
+from meeting_server.services.conclusions import check_item
 from meeting_server.store import events, meetings, votes
 from meeting_server.store.votes import MajorityRule, Proxy, QuorumRule, Threshold, Vote
 
@@ -64,7 +64,7 @@ async def open_vote(db: Database, access: Access, question: str, agenda_item_id:
                       "its voter.", "secret_no_change", field="allow_change")
     async with db.transaction() as tx:
         meeting_id = access.meeting.id
-        await _check_item(tx, meeting_id, agenda_item_id)
+        await check_item(tx, meeting_id, agenda_item_id)
         people = await meetings.participants(tx, meeting_id)
         voters = {p.user.id: p for p in people if p.role in VOTING_ROLES and p.user.active}
         if not voters:

@@ -133,6 +133,3 @@ async def participants(conn: Conn, meeting_id: int, user_ids: Sequence[int]) -> 
     return {int(r[0]) for r in rows}
 
 
-async def document_meeting(conn: Conn, document_id: int) -> int | None:
-    row = await fetchone(conn, "SELECT meeting_id FROM documents WHERE id = ?", (document_id,))
-    return int(row[0]) if row else None

@@ -184,10 +184,6 @@ async def emails(conn: Conn, user_ids: Sequence[int]) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in rows}
 
 
-async def user_exists(conn: Conn, user_id: int) -> bool:
-    return await fetchone(conn, "SELECT 1 FROM users WHERE id = ?", (user_id,)) is not None
-
-
 async def email_of(conn: Conn, user_id: int) -> str | None:
     row = await fetchone(conn, "SELECT email FROM user_emails WHERE user_id = ?", (user_id,))
     return str(row[0]) if row else None

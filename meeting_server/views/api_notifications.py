@@ -15,6 +15,7 @@ from meeting_server.models import User
 from meeting_server.queries import consultations as consultation_queries
 from meeting_server.services.notifications import wording
 from meeting_server.store import notifications as store
+from meeting_server.store import users
 from meeting_server.validate import json_body, path_id
 from meeting_server.views.common import ask, clock, db, no_content, ok, pages, signed_in
 
@@ -71,7 +72,7 @@ async def set_email(request: Request) -> Response:
     if email is not None and not valid_address(email):
         raise Invalid("This is not an email address.", "invalid_email", field="email")
     async with db(request).transaction() as tx:
-        if not await store.user_exists(tx, target):
+        if await users.get_user(tx, target) is None:
             raise NotFound("User not found.")
         await store.set_email(tx, target, email)
     return ok({"user_id": target, "email": email})
