@@ -20,6 +20,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from meeting_server.live.protocol import MAX_MESSAGE_BYTES
+from meeting_server.queries import meetings as meeting_queries
+from meeting_server.store import events, users
 
 from conftest import PASSWORD, World, add_admin, make_settings, start_server
 
@@ -444,6 +446,46 @@ def test_first_keepalive_pings_are_spread_over_the_interval() -> None:
     buckets = {int(d) for d in delays}
     assert len(buckets) >= 10
     assert max(delays) - min(delays) > 10.0
+
+
+async def test_a_tablet_waiting_for_a_snapshot_gets_it_when_its_builder_goes_away(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    context = world.server.app.context
+    live, mid, today = context.live, world.meeting_id, context.clock.today()
+    build = meeting_queries.meeting_state
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_first(*args: Any) -> Any:
+        if not started.is_set():
+            started.set()
+            await release.wait()
+        return await build(*args)
+
+    monkeypatch.setattr(meeting_queries, "meeting_state", slow_first)
+    async with context.db.read() as conn:
+        user = await users.get_user(conn, world.users["snv"])
+        seq = (await events.last_seqs(conn, [mid])).get(mid, 0)
+    assert user is not None
+
+    async def ask() -> str:
+        async with context.db.read() as conn:
+            return await live.snapshot(conn, user, mid, False, seq, today)
+
+    shield, waiting = asyncio.shield, asyncio.Event()
+
+    def shield_seen(awaitable: Any) -> Any:
+        waiting.set()
+        return shield(awaitable)
+
+    monkeypatch.setattr(asyncio, "shield", shield_seen)
+    builder = asyncio.create_task(ask())
+    await started.wait()
+    waiter = asyncio.create_task(ask())
+    await waiting.wait()  # the waiter waits on the builder's snapshot
+    builder.cancel()  # its tablet went away
+    release.set()
+    text = await asyncio.wait_for(waiter, WAIT)
+    assert json.loads(text)["type"] == "snapshot"
 
 
 async def test_snapshot_is_built_once_for_many_hellos_and_again_after_a_change(

@@ -68,9 +68,11 @@ class Live:
         now = time.monotonic()
         found = self._snapshots.get(key)
         if (found is not None and found.seq == seq and found.today == today
-                and now - found.built < SNAPSHOT_MAX_AGE
-                and not (found.text.done() and found.text.exception() is not None)):
-            return await asyncio.shield(found.text)
+                and now - found.built < SNAPSHOT_MAX_AGE):
+            try:
+                return await asyncio.shield(found.text)
+            except Exception:  # its builder failed, or its tablet went away meanwhile
+                pass  # then this tablet builds it (a real failure recurs and is raised below)
         entry = _Snapshot(seq, today, now, asyncio.get_running_loop().create_future())
         self._snapshots[key] = entry
         try:
