@@ -89,7 +89,7 @@ class ClusterLive(Live):
         #: Per meeting being read back from the log, the events that came meanwhile.
         self._pending: dict[int, dict[int, Event]] = {}
         self._subs: dict[int, set[Subscription]] = {}
-        self._outbox: asyncio.Queue[str] = asyncio.Queue(OUTBOX_SIZE)
+        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(OUTBOX_SIZE)
         self._tasks: set[asyncio.Task[None]] = set()
         self._listening = asyncio.Event()
         self._started = False
@@ -282,14 +282,14 @@ class ClusterLive(Live):
             return
         message["from"] = self.instance
         try:
-            self._outbox.put_nowait(json.dumps(message, ensure_ascii=False))
+            self._outbox.put_nowait(message)  # encoded by the publisher, not under commit
         except asyncio.QueueFull:
             logger.warning("Redis unreachable: a live message was not published")
 
     async def _publisher(self) -> None:
         failures = 0
         while True:
-            text = await self._outbox.get()
+            text = json.dumps(await self._outbox.get(), ensure_ascii=False)
             try:
                 while True:
                     try:

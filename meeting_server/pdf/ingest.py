@@ -60,9 +60,10 @@ class PdfInfo:
 def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
     """Check that `path` is a readable, unencrypted PDF and return its pages and metadata.
 
-    Every page's content is decoded, so a decompression bomb is refused here; this is quick
-    (a tenth of a second for a 117-page thesis), so an upload is answered at once and the slow
-    text extraction (`extract_texts`) runs afterwards. A file of more than `max_pages` pages, or
+    Every page's content is decoded, so a decompression bomb is refused here (a tenth of a
+    second for a 117-page thesis). Used by the agenda import; an upload through the API is
+    checked by `ingest_upload` instead (`check_structure`, page 1 and the text by PDFium, in
+    one job). A file of more than `max_pages` pages, or
     with a page whose box is unusable (see `page_info`), is refused: it could be shown, but
     neither stamped nor merged into the meeting book.
     """
