@@ -18,15 +18,16 @@ MAX_YEAR = 2100
 
 
 @cache
-def _vietnam() -> holidays.HolidayBase:
-    # One table for all years, so make-up days that cross a new year are known; never expanded
-    # afterwards, so lookups do not mutate it.
+def table() -> holidays.HolidayBase:
+    """Vietnam's holidays and make-up days, 1999-2101, built on first use (150 ms; the server
+    builds it at start-up). One table for all years, so make-up days that cross a new year are
+    known; never expanded afterwards, so lookups do not mutate it."""
     return holidays.country_holidays("VN", years=range(MIN_YEAR - 1, MAX_YEAR + 2), expand=False)
 
 
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day in Vietnam (outside 1999–2101: whether it is a weekday)."""
-    return bool(_vietnam().is_working_day(day))
+    return bool(table().is_working_day(day))
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -53,5 +54,5 @@ def tet(year: int) -> date | None:
     """The first day of Tết Nguyên đán that falls in ``year``, by the Vietnamese calendar."""
     if not MIN_YEAR - 1 <= year <= MAX_YEAR + 1:
         return None
-    found = _vietnam().get_named("Lunar New Year", lookup="exact")
+    found = table().get_named("Lunar New Year", lookup="exact")
     return next((day for day in found if day.year == year), None)
