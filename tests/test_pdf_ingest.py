@@ -24,7 +24,6 @@ from meeting_server.pdf import (
 from meeting_server.pdf.ingest import (
     MAX_PAGES,
     PageInfo,
-    PdfInfo,
     extract_texts,
     ingest_upload,
     inspect_pdf,
@@ -293,8 +292,8 @@ async def test_text_extraction_stops_at_its_deadline(worker: PdfWorker, samples:
 
 
 async def test_a_bomb_after_page_1_costs_the_text_only(worker: PdfWorker, tmp_path: Path) -> None:
-    # ingest_upload (the upload's one job) sends the check once page 1 is drawn; pypdf no
-    # longer decodes every page there, so a bomb on page 2 is met by the text, in the same child
+    # ingest_upload (the upload's PDFium job) sends the page count once page 1 is drawn; pypdf
+    # decodes no page's content at upload, so a bomb on page 2 is met by the text, in that child
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s /Contents %d 0 R >>"
     data = build_pdf({
         1: CATALOG,
@@ -305,15 +304,15 @@ async def test_a_bomb_after_page_1_costs_the_text_only(worker: PdfWorker, tmp_pa
         6: stream(zeros_deflated(4), b"/Filter /FlateDecode"),
     })
     path = write(tmp_path, "late-bomb.pdf", data)
-    checks: list[PdfInfo] = []
+    counts: list[int] = []
 
     try:
         texts = await worker.run(ingest_upload, path, MAX_PAGES, None, 30.0,
-                                 on_part=checks.append)
+                                 on_part=counts.append)
     except PdfError as error:  # at its memory limit (PDFium aborts: a crash) or time limit
         assert error.code in (PDF_TOO_COMPLEX, CORRUPT_PDF)
     else:  # or PDFium gave up on the stream by itself
         assert texts[0].strip() == "first page" and texts[1] == ""
 
-    assert [check.page_count for check in checks] == [2]
+    assert counts == [2]
     assert await worker.run(extract_texts, path, 0.0) == ("", "")  # the worker goes on

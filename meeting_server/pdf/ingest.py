@@ -7,7 +7,6 @@ import math
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -62,8 +61,8 @@ def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
 
     Every page's content is decoded, so a decompression bomb is refused here (a tenth of a
     second for a 117-page thesis). Used by the agenda import; an upload through the API is
-    checked by `ingest_upload` instead (`check_structure`, page 1 and the text by PDFium, in
-    one job). A file of more than `max_pages` pages, or
+    checked by `check_structure` and `ingest_upload` instead (page 1 and the text by PDFium),
+    two jobs at once. A file of more than `max_pages` pages, or
     with a page whose box is unusable (see `page_info`), is refused: it could be shown, but
     neither stamped nor merged into the meeting book.
     """
@@ -72,8 +71,9 @@ def inspect_pdf(path: str, max_pages: int = MAX_PAGES) -> PdfInfo:
 
 def check_structure(path: str, max_pages: int = MAX_PAGES, decode: bool = False) -> PdfInfo:
     """`inspect_pdf` without decoding the pages' content (unless `decode`): the page tree, page
-    boxes and metadata as pypdf (which stamps and merges the file later) reads them. A few tens
-    of milliseconds for the 117-page thesis; the content is decoded by PDFium in `ingest_upload`.
+    boxes and metadata as pypdf (which stamps and merges the file later) reads them: 70 ms for
+    the 117-page thesis, most of it pypdf's check of every object's offset; the content is
+    decoded by PDFium in `ingest_upload`, at the same time in another process.
     """
     with pypdf_errors():
         reader = open_reader(path)
@@ -96,19 +96,21 @@ def ingest_upload(
     max_pages: int,
     target: PageTarget | None,
     text_seconds: float,
-    send_part: Callable[[PdfInfo], None],
+    send_part: Callable[[int], None],
 ) -> tuple[str, ...]:
-    """An upload's one worker job: check it, draw page 1, read every page's text.
+    """An upload's PDFium job: open it once, draw page 1, read every page's text.
 
-    PDFium opens the file once (the header, the cross-reference table and the trailer; an
-    encrypted file is refused here) and must agree with pypdf on the page count; pypdf checks
-    the page tree and the page boxes it will need to stamp and merge (`check_structure`, no
-    content decoded; in a thread, while page 1 is drawn to `target`: PDFium's drawing and
-    the WebP encoding let go of the GIL). Drawing page 1 decodes its content (a bomb there hits
-    the child's memory or time limit). The check's `PdfInfo` is sent with `send_part` at
-    once, so the upload is answered while the text of every page is read from the same open
-    document (each page's content decoded by PDFium, under the same limits) and returned.
-    The file may be moved once the check is sent: PDFium keeps it open.
+    PDFium opens the file (the header, the cross-reference table and the trailer; an encrypted
+    file is refused here), draws page 1 to `target` (decoding its content: a bomb there hits
+    the child's memory or time limit) and sends its page count with `send_part`, so that the
+    upload is answered while the text of every page is read from the same open document (each
+    page's content decoded by PDFium, under the same limits) and returned.
+
+    The upload's other job, started with this one in a process of its own (two cores draw
+    and read the structure at once; in threads of one process the two took as long as one
+    after the other), is `check_structure`: pypdf, which stamps and merges the file later,
+    must read its page tree and boxes, and agree with PDFium on the page count. The file may
+    be moved once the count is sent: PDFium keeps it open.
     """
     check_header(path)
     document = _open_pdfium(path)
@@ -117,16 +119,9 @@ def ingest_upload(
         _check_page_count(count, max_pages)
         if count == 0:
             raise PdfError(CORRUPT_PDF)
-        with ThreadPoolExecutor(1) as pool:  # pypdf reads while PDFium draws (without the GIL)
-            checked = pool.submit(check_structure, path, max_pages)
-            try:
-                if target is not None:
-                    draw_page(document, 1, target)
-            finally:
-                info = checked.result()  # its refusal first: the image is deleted then
-        if info.page_count != count:  # the two libraries read different documents
-            raise PdfError(CORRUPT_PDF)
-        send_part(info)
+        if target is not None:
+            draw_page(document, 1, target)
+        send_part(count)
         return _texts(document, time.monotonic() + text_seconds, path)
     finally:
         document.close()

@@ -2,9 +2,10 @@
 
 Each job is a fresh child forked from a multiprocessing forkserver that has already imported
 pypdf, pypdfium2 and the job modules, so a job starts in milliseconds and a hostile file can
-only ever take down its own child. One child is kept started ahead, waiting for its job (a
-spare): the next job skips even those milliseconds (15-75 ms on a busy machine), and a new
-spare is started, off the event loop, as soon as it is taken. A spare runs one job only.
+only ever take down its own child. One child per slot is kept started ahead, waiting for its
+job (a spare): the next jobs skip even those milliseconds (15-75 ms on a busy machine; an
+upload starts two jobs at once), and a new spare is started, off the event loop, as soon as
+one is taken. A spare runs one job only.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ class PdfWorker:
         self._closed = False
         self._warm = asyncio.Lock()
         self._warmed = False
-        self._spare: _Spare | None = None
-        self._spare_task: asyncio.Future[None] | None = None
+        self._spares: list[_Spare] = []
+        self._starting: set[asyncio.Future[None]] = set()  # spares being started
 
     async def start(self) -> None:
         """Start the forkserver now; it imports pypdf and pypdfium2, about half a second.
@@ -151,9 +152,9 @@ class PdfWorker:
     async def aclose(self) -> None:
         """Kill running children and wait until they are reaped."""
         self._closed = True
-        if self._spare_task is not None:
-            await asyncio.gather(self._spare_task, return_exceptions=True)
-        self._drop_spare()
+        if self._starting:
+            await asyncio.gather(*self._starting, return_exceptions=True)
+        self._drop_spares()
         for proc in list(self._running):
             _kill(proc)
         if self._cleanups:
@@ -162,8 +163,8 @@ class PdfWorker:
     def close(self) -> None:
         """Kill running children without waiting (for use outside an event loop)."""
         self._closed = True
-        if self._spare is not None:
-            _kill(self._spare.proc)
+        for spare in self._spares:
+            _kill(spare.proc)
         for proc in list(self._running):
             _kill(proc)
 
@@ -200,8 +201,8 @@ class PdfWorker:
             await asyncio.shield(cleanup)
 
     def _take_spare(self, job: tuple[Any, ...]) -> tuple[BaseProcess, Connection] | None:
-        """Hand `job` to the spare child, if there is one alive; start the next spare."""
-        spare, self._spare = self._spare, None
+        """Hand `job` to a spare child, if there is one alive; start the next spare."""
+        spare = self._spares.pop(0) if self._spares else None
         self._replenish()
         if spare is None:
             return None
@@ -216,23 +217,24 @@ class PdfWorker:
         return spare.proc, spare.results
 
     def _replenish(self) -> None:
-        """Start a spare child, off the event loop, unless there is one or one is starting."""
-        if self._closed or self._spare is not None or (
-                self._spare_task is not None and not self._spare_task.done()):
-            return
+        """Start spare children, off the event loop, until there is one per slot (counting
+        those starting)."""
+        while not self._closed and len(self._spares) + len(self._starting) < self._concurrency:
 
-        async def start() -> None:
-            spare = await asyncio.to_thread(_start_spare, self._context)
-            self._spare = spare
-            if self._closed:
-                self._drop_spare()
+            async def start() -> None:
+                spare = await asyncio.to_thread(_start_spare, self._context)
+                self._spares.append(spare)
+                if self._closed:
+                    self._drop_spares()
 
-        self._spare_task = asyncio.ensure_future(start())
-        self._spare_task.add_done_callback(lambda done: done.cancelled() or done.exception())
+            starting = asyncio.ensure_future(start())
+            self._starting.add(starting)
+            starting.add_done_callback(self._starting.discard)
+            starting.add_done_callback(lambda done: done.cancelled() or done.exception())
 
-    def _drop_spare(self) -> None:
-        spare, self._spare = self._spare, None
-        if spare is not None:
+    def _drop_spares(self) -> None:
+        spares, self._spares = self._spares, []
+        for spare in spares:
             spare.jobs.close()
             self._running.add(spare.proc)
             self._cleanup(spare.proc, spare.results)

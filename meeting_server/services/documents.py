@@ -11,8 +11,14 @@ from meeting_server.derived import Derived
 from meeting_server.documents_files import DocumentFiles, TempFile
 from meeting_server.errors import HTTPError, Invalid, UnsupportedType
 from meeting_server.models import AgendaItem, Document, EventName, PageSize
-from meeting_server.pdf import PDF_TOO_COMPLEX, TOO_MANY_PAGES, PdfError
-from meeting_server.pdf.ingest import MAX_PAGES, PdfInfo, ingest_upload, inspect_pdf
+from meeting_server.pdf import CORRUPT_PDF, PDF_TOO_COMPLEX, TOO_MANY_PAGES, PdfError
+from meeting_server.pdf.ingest import (
+    MAX_PAGES,
+    PdfInfo,
+    check_structure,
+    ingest_upload,
+    inspect_pdf,
+)
 from meeting_server.pdf.render import PageTarget
 from meeting_server.pdf.worker import PdfWorker
 from meeting_server.store import documents, events
@@ -48,14 +54,18 @@ async def inspect(worker: PdfWorker, files: DocumentFiles, temp: TempFile,
 async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pages: int,
                  derived: Derived, indexer: TextIndexer,
                  ) -> tuple[PdfInfo, Callable[[bool], None]]:
-    """Check the upload, draw its page 1 and read its text in one worker job, one open of the
-    file (``ingest_upload``); return the check as soon as it arrives, before the text, and a
+    """Check the upload in two worker jobs started together, each in a process of its own:
+    pypdf reads the structure it will need to stamp and merge (``check_structure``) while
+    PDFium opens the file once, draws page 1 and then reads every page's text
+    (``ingest_upload``). Return the check as soon as both agree, before the text, and a
     function to call with whether the file was then accepted: if so the text goes to the
-    indexer (call its `enqueue`), if not the job is stopped and page 1 deleted. A refused file
-    is deleted at once. The check has the worker's time limit, the text the indexer's."""
+    indexer (call its `enqueue`), if not the PDFium job is stopped and page 1 deleted. A
+    refused file is deleted at once; pypdf's refusal comes first, then PDFium's. The check has
+    the worker's time limit, the text the indexer's."""
     loop = asyncio.get_running_loop()
-    checked: asyncio.Future[PdfInfo] = loop.create_future()
+    counted: asyncio.Future[int] = loop.create_future()
     drawn: asyncio.Future[None] = loop.create_future()
+    structure: asyncio.Future[PdfInfo] | None = None
     job: asyncio.Future[tuple[str, ...]] | None = None
     target = None
 
@@ -63,41 +73,48 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
         if not drawn.done():
             drawn.set_result(None)
 
-    def on_part(info: PdfInfo) -> None:
-        if not checked.done():
-            checked.set_result(info)
+    def on_part(count: int) -> None:
+        if not counted.done():
+            counted.set_result(count)
         on_drawn()
 
     try:
         if temp.size == 0:
             raise PdfError("empty_file", "The file is empty.")
+        deadline = loop.time() + worker.timeout
+        # pypdf's job first: it takes a free slot first, and is done in a tenth of a second
+        structure = asyncio.ensure_future(worker.run(check_structure, str(temp.path),
+                                                     max_pages))
         target = derived.drawing_first(temp.sha256, drawn)
         job = asyncio.ensure_future(worker.run(
             ingest_upload, str(temp.path), max_pages, target, indexer.timeout - 5,
             timeout=indexer.timeout, on_part=on_part))
         job.add_done_callback(lambda done: on_drawn())
         job.add_done_callback(lambda done: done.cancelled() or done.exception())
-        await asyncio.wait((checked, job), timeout=worker.timeout,
+        info = await structure
+        await asyncio.wait((counted, job), timeout=max(0.0, deadline - loop.time()),
                            return_when=asyncio.FIRST_COMPLETED)
-        if not checked.done():
+        if not counted.done():
             if job.done():
                 job.result()  # the job's PdfError: the file is refused
-            job.cancel()
             raise PdfError(PDF_TOO_COMPLEX)  # the check took longer than the worker's limit
-        info = checked.result()
-    except PdfError as error:
-        _forget_first(target)
+        if counted.result() != info.page_count:  # the two libraries read different documents
+            raise PdfError(CORRUPT_PDF)
+    except BaseException as error:
+        if structure is not None:
+            structure.cancel()
+        if job is not None:
+            job.cancel()  # its child is killed; page 1 is deleted once it is gone
+            job.add_done_callback(lambda _: _forget_first(target))
+        else:
+            _forget_first(target)
         files.discard(temp)
+        if not isinstance(error, PdfError):
+            raise
         if error.code == TOO_MANY_PAGES:
             raise Invalid("The PDF has more than {max} pages; split it into several documents.",
                           TOO_MANY_PAGES, values={"max": max_pages}) from None
         raise http_error(error) from None
-    except BaseException:
-        if job is not None:
-            job.cancel()
-        _forget_first(target)
-        files.discard(temp)
-        raise
     texts = job
 
     def settle(accepted: bool) -> None:
