@@ -1,6 +1,6 @@
 """Streaming multipart uploads: the file goes straight to a temporary file, capped in size.
 
-Nothing is buffered in memory but one network chunk; the cap is checked against
+Nothing is buffered in memory but about a MiB (see WRITE_BYTES); the cap is checked against
 ``Content-Length`` before reading and again while the body streams, so an oversized upload is
 refused (413) before it is stored.
 """
@@ -23,6 +23,9 @@ from meeting_server.errors import BadRequest, Invalid, TooLarge
 MAX_FIELD_BYTES = 16 * 1024
 MAX_FIELDS = 10
 OVERHEAD = 64 * 1024
+#: The file is written in pieces of about this size, one hop to a thread each (not one per
+#: network chunk of 64 KiB: 28 hops for a 1.8 MB file, each a wait on a busy machine).
+WRITE_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -69,6 +72,7 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
     out: BinaryIO | None = None
     pending: list[bytes] = []
     file_size = 0
+    written = 0  # of file_size
 
     def on_part_begin() -> None:
         parts.append(_Part())
@@ -138,11 +142,12 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
                 raise
             except Exception:
                 raise BadRequest("The multipart body is malformed.", "bad_request") from None
-            if pending:
+            if file_size - written >= WRITE_BYTES:
                 await asyncio.to_thread(out.write, b"".join(pending))
                 pending.clear()
+                written = file_size
         parser.finalize()
-        await asyncio.to_thread(_sync_close, out)
+        await asyncio.to_thread(_write_sync_close, out, b"".join(pending))
         out = None
     except BaseException:
         if out is not None:
@@ -168,6 +173,7 @@ async def receive(request: Request, files: DocumentFiles, limit: int,
     return upload
 
 
-def _sync_close(f: BinaryIO) -> None:
+def _write_sync_close(f: BinaryIO, data: bytes) -> None:
+    f.write(data)
     sync_file(f)
     f.close()
