@@ -50,6 +50,9 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
     # A list of ids sent as one JSON array: IN (SELECT value FROM json_each(?)).
     (re.compile(r"SELECT value FROM json_each\(\?\)"),
      "SELECT value::bigint FROM json_array_elements_text(?::json)"),
+    # The same with text values (SQLite's CAST says so; PostgreSQL's elements are text).
+    (re.compile(r"SELECT CAST\(value AS TEXT\) FROM json_each\(\?\)"),
+     "SELECT value FROM json_array_elements_text(?::json)"),
     # A JSON object's keys and values as a table.
     (re.compile(r"json_each\(\?\) AS (\w+)"), r"json_each_text(?::json) AS \1"),
     (re.compile(r"length\(CAST\((\w+) AS BLOB\)\)"), r"octet_length(\1)"),

@@ -38,6 +38,9 @@ def test_placeholders_are_numbered_outside_quoted_text(backend: str) -> None:
     assert translate("SELECT 1 FROM t WHERE id IN (SELECT value FROM json_each(?))") == (
         "SELECT 1 FROM t WHERE id IN"
         " (SELECT value::bigint FROM json_array_elements_text($1::json))")
+    assert translate("SELECT 1 FROM t WHERE k IN (SELECT CAST(value AS TEXT) FROM json_each(?))"
+                     ) == ("SELECT 1 FROM t WHERE k IN"
+                           " (SELECT value FROM json_array_elements_text($1::json))")
     sql = "SELECT x FROM t WHERE y = ?"
     assert translate(sql) is translate(sql)  # cached: translated once
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.store.notifications import placeholders
 
 ANSWERS = ("agree", "disagree", "comment")
 
@@ -122,14 +122,15 @@ async def record_answer(tx: Transaction, consultation_id: int, user_id: int, ans
 
 
 async def active_users(conn: Conn, user_ids: Sequence[int]) -> set[int]:
-    rows = await fetchall(conn, f"SELECT id FROM users WHERE active = 1 AND id IN"
-                          f" {placeholders(user_ids)}", list(user_ids))
+    rows = await fetchall(conn, "SELECT id FROM users WHERE active = 1 AND id IN"
+                          " (SELECT value FROM json_each(?))", (json.dumps(list(user_ids)),))
     return {int(r[0]) for r in rows}
 
 
 async def participants(conn: Conn, meeting_id: int, user_ids: Sequence[int]) -> set[int]:
     rows = await fetchall(conn, "SELECT user_id FROM participants WHERE meeting_id = ? AND"
-                          f" user_id IN {placeholders(user_ids)}", [meeting_id, *user_ids])
+                          " user_id IN (SELECT value FROM json_each(?))",
+                          (meeting_id, json.dumps(list(user_ids))))
     return {int(r[0]) for r in rows}
 
 

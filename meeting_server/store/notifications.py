@@ -90,8 +90,9 @@ async def _missing(conn: Conn, wanted: Sequence[Wanted]) -> list[Wanted]:
     kinds = sorted({w.kind for w in wanted})
     rows = await fetchall(
         conn, "SELECT kind, subject_id, recipient_id, occurrence FROM notifications"
-        f" WHERE subject_id IN {placeholders(subjects)} AND kind IN {placeholders(kinds)}",
-        [*subjects, *kinds])
+        " WHERE subject_id IN (SELECT value FROM json_each(?))"
+        " AND kind IN (SELECT CAST(value AS TEXT) FROM json_each(?))",
+        (json.dumps(subjects), json.dumps(kinds)))
     there = {(r[0], int(r[1]), int(r[2]), r[3]) for r in rows}
     return [w for w in wanted
             if (w.kind, w.subject_id, w.recipient_id, w.occurrence) not in there]
@@ -171,16 +172,11 @@ async def not_sent(tx: Transaction, notification_id: int) -> None:
 # ------------------------------------------------------------------ addresses and state
 
 
-def placeholders(values: Sequence[object]) -> str:
-    """``(?, ?, ?)`` for an ``IN`` list of ``values`` (never empty: ``(NULL)`` matches none)."""
-    return "(" + ", ".join("?" * len(values)) + ")" if values else "(NULL)"
-
-
 async def emails(conn: Conn, user_ids: Sequence[int]) -> dict[int, str]:
     """The addresses of the active users among ``user_ids`` who gave one."""
     rows = await fetchall(conn, "SELECT e.user_id, e.email FROM user_emails e JOIN users u"
                           " ON u.id = e.user_id WHERE u.active = 1 AND e.user_id IN"
-                          f" {placeholders(user_ids)}", list(user_ids))
+                          " (SELECT value FROM json_each(?))", (json.dumps(list(user_ids)),))
     return {int(r[0]): str(r[1]) for r in rows}
 
 

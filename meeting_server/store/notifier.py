@@ -6,12 +6,14 @@ compared in Python (``services/notifications.py``), not with the database's date
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 from meeting_server.db import Conn, fetchall
-from meeting_server.store.notifications import placeholders
 
+#: A list of ids sent as one JSON array parameter.
+_IDS = "(SELECT value FROM json_each(?))"
 
 @dataclass(frozen=True)
 class TaskRow:
@@ -41,13 +43,13 @@ async def open_tasks(conn: Conn, created_since: str | None, due_by: date | None
 
 async def task_people(conn: Conn, task_ids: list[int]) -> dict[int, list[int]]:
     """The active users of each task's lead and supporting units."""
-    ids = placeholders(task_ids)
+    ids = json.dumps(task_ids)
     rows = await fetchall(
         conn, "SELECT t.id, u.id FROM tasks t JOIN users u ON u.unit_id = t.lead_unit_id"
-        f" WHERE t.id IN {ids} AND u.active = 1"
+        f" WHERE t.id IN {_IDS} AND u.active = 1"
         " UNION SELECT s.task_id, u.id FROM task_support_units s"
-        f" JOIN users u ON u.unit_id = s.unit_id WHERE s.task_id IN {ids} AND u.active = 1",
-        [*task_ids, *task_ids])
+        f" JOIN users u ON u.unit_id = s.unit_id WHERE s.task_id IN {_IDS} AND u.active = 1",
+        (ids, ids))
     found: dict[int, list[int]] = {}
     for task_id, user_id in rows:
         found.setdefault(int(task_id), []).append(int(user_id))
@@ -70,15 +72,15 @@ async def published_notices(conn: Conn, since: str) -> list[NoticeRow]:
         " ON m.id = p.meeting_id WHERE p.kind = 'notice' AND p.published_at >= ?"
         " ORDER BY p.id", (since,))
     meetings = sorted({int(r[1]) for r in rows})
-    ids = placeholders(meetings)
+    ids = json.dumps(meetings)
     people = await fetchall(
-        conn, f"SELECT p.meeting_id, p.user_id FROM participants p JOIN users u"
-        f" ON u.id = p.user_id WHERE u.active = 1 AND p.meeting_id IN {ids}"
+        conn, "SELECT p.meeting_id, p.user_id FROM participants p JOIN users u"
+        f" ON u.id = p.user_id WHERE u.active = 1 AND p.meeting_id IN {_IDS}"
         " UNION SELECT t.meeting_id, u.id FROM tasks t JOIN users u ON u.unit_id = t.lead_unit_id"
-        f" WHERE u.active = 1 AND t.meeting_id IN {ids}"
+        f" WHERE u.active = 1 AND t.meeting_id IN {_IDS}"
         " UNION SELECT t.meeting_id, u.id FROM tasks t JOIN task_support_units s"
         " ON s.task_id = t.id JOIN users u ON u.unit_id = s.unit_id"
-        f" WHERE u.active = 1 AND t.meeting_id IN {ids}", [*meetings, *meetings, *meetings])
+        f" WHERE u.active = 1 AND t.meeting_id IN {_IDS}", (ids, ids, ids))
     by_meeting: dict[int, set[int]] = {}
     for meeting_id, user_id in people:
         by_meeting.setdefault(int(meeting_id), set()).add(int(user_id))
@@ -132,10 +134,10 @@ async def unread(conn: Conn, meetings: list[tuple[int, str, str]]) -> list[Unrea
     rows = await fetchall(
         conn, "SELECT p.meeting_id, p.user_id, d.id FROM participants p"
         " JOIN users u ON u.id = p.user_id JOIN documents d ON d.meeting_id = p.meeting_id"
-        f" WHERE p.meeting_id IN {placeholders(ids)} AND u.active = 1"
+        f" WHERE p.meeting_id IN {_IDS} AND u.active = 1"
         " AND p.role <> 'secretary'"
         " AND NOT EXISTS (SELECT 1 FROM reading_pages r WHERE r.document_id = d.id"
-        " AND r.user_id = p.user_id)", ids)
+        " AND r.user_id = p.user_id)", (json.dumps(ids),))
     counts: dict[tuple[int, int], int] = {}
     for meeting_id, user_id, _ in rows:
         key = (int(meeting_id), int(user_id))

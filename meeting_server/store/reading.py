@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from meeting_server.db import Conn, Transaction, fetchall
-from meeting_server.store.notifications import placeholders
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ async def readable(conn: Conn, user_id: int, document_ids: Sequence[int]) -> lis
     rows = await fetchall(
         conn, "SELECT d.id, d.meeting_id, p.role, v.version, v.page_count FROM documents d"
         " JOIN document_versions v ON v.document_id = d.id LEFT JOIN participants p"
-        f" ON p.meeting_id = d.meeting_id AND p.user_id = ? WHERE d.id IN"
-        f" {placeholders(document_ids)}", [user_id, *document_ids])
+        " ON p.meeting_id = d.meeting_id AND p.user_id = ? WHERE d.id IN"
+        " (SELECT value FROM json_each(?))", (user_id, json.dumps(list(document_ids))))
     return [Readable(int(r[0]), int(r[1]), r[2], int(r[3]), int(r[4])) for r in rows]
 
 
