@@ -18,13 +18,13 @@ app and emailed is worded here, in Vietnamese and English, from each notificatio
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from meeting_server.db import Database
+from meeting_server.housekeeping import Periodic
 from meeting_server.mailer import Mailer, MailError, Refused
 from meeting_server.settings import Settings
 from meeting_server.store import notifications as store
@@ -32,8 +32,6 @@ from meeting_server.store import notifier as candidates
 from meeting_server.store.notifications import Notification, Wanted
 
 logger = logging.getLogger(__name__)
-
-STOP_TIMEOUT = 30.0
 
 #: kind → (Vietnamese subject, Vietnamese text, English subject, English text).
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
@@ -186,17 +184,15 @@ class Notifier:
         self.settings = settings
         self.mailer = Mailer(settings)
         self.base_url = settings.public_url or f"http://{settings.host}:{settings.port}"
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
-        self._wanted = asyncio.Event()
         self._run_lock = asyncio.Lock()
+        self._periodic = Periodic("notifier", settings.notify_seconds, self.run_once)
 
     async def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="notifier")
+        self._periodic.start()
 
     def wake(self) -> None:
         """Run now (after a change that others should hear of soon)."""
-        self._wanted.set()
+        self._periodic.wake.set()
 
     async def run_once(self) -> RunResult:
         """Generate what is due, then send the emails waiting (one run at a time)."""
@@ -251,34 +247,4 @@ class Notifier:
         return done, refused, [n.id for n in claimed if n.id not in tried]
 
     async def close(self) -> None:
-        if self._task is None:
-            return
-        self._stopping.set()
-        done, _ = await asyncio.wait([self._task], timeout=STOP_TIMEOUT)
-        if not done:
-            self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wanted.clear()
-            try:
-                await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("notifier failed; trying again at the next interval")
-            await self._pause()
-
-    async def _pause(self) -> None:
-        waits = {asyncio.ensure_future(self._wanted.wait()),
-                 asyncio.ensure_future(self._stopping.wait())}
-        try:
-            await asyncio.wait(waits, timeout=self.settings.notify_seconds,
-                               return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
-            await asyncio.gather(*waits, return_exceptions=True)
+        await self._periodic.close()
