@@ -101,16 +101,19 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
         if counted.result() != info.page_count:  # the two libraries read different documents
             raise PdfError(CORRUPT_PDF)
     except BaseException as error:
-        if structure is not None:
-            structure.cancel()
-        if job is not None:
-            job.cancel()  # its child is killed; page 1 is deleted once it is gone
-            job.add_done_callback(lambda _: _forget_first(target))
-        else:
-            _forget_first(target)
         files.discard(temp)
-        if not isinstance(error, PdfError):
+        for running in (structure, job):
+            if running is not None:
+                running.cancel()  # its child is killed
+        if not isinstance(error, PdfError):  # cancelled: page 1 goes once its job is gone
+            if job is not None:
+                job.add_done_callback(lambda _: _forget_first(target))
+            else:
+                _forget_first(target)
             raise
+        if job is not None:  # refused: the answer waits until page 1 can be deleted for good
+            await asyncio.gather(job, return_exceptions=True)
+        _forget_first(target)
         if error.code == TOO_MANY_PAGES:
             raise Invalid("The PDF has more than {max} pages; split it into several documents.",
                           TOO_MANY_PAGES, values={"max": max_pages}) from None
