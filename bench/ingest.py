@@ -43,7 +43,7 @@ from pathlib import Path
 import httpx
 from _server import CORPUS, BenchError, ServerProcess, make_meeting, median, table, verdict
 
-REPS = 5
+REPS = 7  # each a fresh server; the ratio is the median of per-repetition ratios
 BIG = "GeoTopo-komprimiert.pdf"
 BIG_PAGES = 117
 WIDTH = 1600
