@@ -158,6 +158,19 @@ class Fields:
     def ident(self, name: str, *, required: bool = True, nullable: bool = False) -> Any:
         return self.integer(name, required=required, lo=1, nullable=nullable)
 
+    def ids(self, name: str, *, limit: int, required: bool = True, nullable: bool = False,
+            allow_empty: bool = False) -> Any:
+        """A list of at most ``limit`` ids (whole numbers from 1 to :data:`MAX_ID`), as given."""
+        value = self._get(name, required)
+        if value is _MISSING or (value is None and nullable):
+            return None
+        if (not isinstance(value, list) or len(value) > limit or not (value or allow_empty)
+                or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID
+                           for v in value)):
+            raise Invalid("The field '{name}' must be a list of ids.", "invalid_field",
+                          values={"name": name}, field=name)
+        return value
+
     def choice(self, name: str, choices: tuple[str, ...], *, required: bool = True) -> Any:
         value = self._get(name, required)
         if value is _MISSING:

@@ -6,11 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server import access
-from meeting_server.errors import Invalid
 from meeting_server.queries import consultations as queries
 from meeting_server.services import consultations as service
 from meeting_server.store import consultations as store
-from meeting_server.validate import MAX_ID, json_body, path_id
+from meeting_server.validate import json_body, path_id
 from meeting_server.views.common import (
     app_context,
     ask,
@@ -33,15 +32,11 @@ async def create(request: Request) -> Response:
     question = body.text("question", max_len=10_000)
     document_id = body.ident("document_id", required=False, nullable=True)
     deadline = body.moment("deadline", clock(request))
-    raw = body.data.get("recipients")
-    body.seen.add("recipients")
+    recipients = body.ids("recipients", limit=MAX_RECIPIENTS)
     body.done()
-    if not isinstance(raw, list) or not 0 < len(raw) <= MAX_RECIPIENTS or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID for v in raw):
-        raise Invalid("The field '{name}' must be a list of user ids.", "invalid_field",
-                      values={"name": "recipients"}, field="recipients")
     assert deadline is not None
-    form = service.Form(title, question, document_id, deadline, tuple(dict.fromkeys(raw)))
+    form = service.Form(title, question, document_id, deadline,
+                        tuple(dict.fromkeys(recipients)))
     created = await service.create(db(request), app_context(request).notifier, user, form)
     return ok(await ask(request, queries.detail, created, clock(request)), 201)
 

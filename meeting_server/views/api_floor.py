@@ -6,26 +6,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from meeting_server.access import Access, require_for_self_or_lead
-from meeting_server.errors import Invalid
 from meeting_server.queries import floor_votes as queries
 from meeting_server.services import floor as service
 from meeting_server.store.floor import FloorRequest
-from meeting_server.validate import MAX_ID, Fields, json_body, path_id
+from meeting_server.validate import json_body, path_id
 from meeting_server.views.common import ask, db, meeting_access, no_content, ok, settings
 
 
 async def _request_access(request: Request) -> tuple[Access, FloorRequest]:
     return await ask(request, queries.floor_request, path_id(request))
-
-
-def _ids(body: Fields, name: str) -> list[int]:
-    value = body.data.get(name)
-    body.seen.add(name)
-    if not isinstance(value, list) or len(value) > 1000 or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID for v in value):
-        raise Invalid("The field '{name}' must be a list of ids.", "invalid_field",
-                      values={"name": name}, field=name)
-    return list(value)
 
 
 async def request_floor(request: Request) -> Response:
@@ -51,7 +40,7 @@ async def reorder(request: Request) -> Response:
     access = await meeting_access(request)
     access.require_lead()
     body = await json_body(request)
-    order = _ids(body, "order")
+    order = body.ids("order", limit=1000, allow_empty=True)
     body.done()
     return ok({"order": await service.reorder(db(request), access, order)})
 

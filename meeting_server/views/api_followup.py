@@ -6,11 +6,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from meeting_server.errors import Invalid
 from meeting_server.models import CLOSED_STATUSES
 from meeting_server.queries import followup as queries
 from meeting_server.services import followup as service
-from meeting_server.validate import MAX_ID, json_body, path_id
+from meeting_server.validate import json_body, path_id
 from meeting_server.views.common import ask, clock, db, meeting_access, ok
 
 
@@ -19,18 +18,8 @@ async def create(request: Request) -> Response:
     standing = await meeting_access(request)
     standing.require_manage()
     body = await json_body(request)
-    raw = body.data.get("meeting_ids")
-    body.seen.add("meeting_ids")
+    asked = body.ids("meeting_ids", limit=service.MAX_SOURCES, required=False, nullable=True)
     body.done()
-    asked = None
-    if raw is not None:
-        if (not isinstance(raw, list) or not 0 < len(raw) <= service.MAX_SOURCES
-                or not all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_ID
-                           for v in raw)):
-            raise Invalid("The field 'meeting_ids' must be a list of meeting ids.",
-                          "invalid_field", values={"name": "meeting_ids"},
-                          field="meeting_ids")
-        asked = list(raw)
     item, made = await service.create(db(request), standing, asked)
     return ok({"agenda_item": item.as_dict(),
                "source_meeting_ids": list(made.source_meeting_ids)}, 201)
