@@ -73,9 +73,7 @@ async def candidates(conn: Conn, user: User, meeting_id: int) -> list[dict[str, 
     statements."""
     standing = await meeting_access(conn, user, meeting_id)
     standing.require_manage()
-    starts = datetime.fromisoformat(standing.meeting.starts_at)
-    found = [mid for mid, at in await followup.meetings_with_open_tasks(conn, meeting_id)
-             if datetime.fromisoformat(at) < starts]
+    found = await followup.earlier_with_open_tasks(conn, standing.meeting)
     rows = await fetchall(
         conn,
         f"SELECT {meetings.columns_as('m')}, p.role AS role, (SELECT count(*) FROM tasks t"

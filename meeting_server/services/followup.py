@@ -8,7 +8,7 @@ it) and is recorded with what it changed, before and after, in ``followup_decisi
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from meeting_server import access as rules
@@ -33,17 +33,15 @@ async def _sources(tx: Transaction, standing: Access, asked: list[int] | None) -
     by default every meeting before this one that still has open tasks."""
     this = standing.meeting
     if asked is None:
-        starts = datetime.fromisoformat(this.starts_at)
-        found = [mid for mid, at in await followup.meetings_with_open_tasks(tx, this.id)
-                 if datetime.fromisoformat(at) < starts]
+        found = await followup.earlier_with_open_tasks(tx, this)
         if not found:
             raise Invalid("No earlier meeting has open tasks to follow up.",
                           "nothing_to_follow_up")
         return found
+    roles = await meetings.roles_in(tx, asked, standing.user.id)
     for mid in asked:
-        meeting, role = await meetings.with_role(tx, mid, standing.user.id)
-        if (meeting is None or mid == this.id
-                or not rules.may_follow_up_from(standing.user, role)):
+        if (mid not in roles or mid == this.id
+                or not rules.may_follow_up_from(standing.user, roles[mid])):
             raise Invalid("No such earlier meeting: {id}.", "unknown_meeting",
                           values={"id": mid}, field="meeting_ids")
     return list(dict.fromkeys(asked))

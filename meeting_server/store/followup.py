@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
-from meeting_server.models import CLOSED_STATUSES
+from meeting_server.models import CLOSED_STATUSES, Meeting
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,17 @@ async def create_item(tx: Transaction, agenda_item_id: int, meeting_id: int,
     return FollowupItem(agenda_item_id, meeting_id, tuple(sources), at)
 
 
-async def meetings_with_open_tasks(conn: Conn, besides: int) -> list[tuple[int, str]]:
-    """(id, starts_at) of every meeting but ``besides`` that has a task still open."""
+async def earlier_with_open_tasks(conn: Conn, meeting: Meeting) -> list[int]:
+    """Ids of the meetings that start before ``meeting`` and have a task still open. The
+    times are compared as times (their offsets may differ), not as text."""
     rows = await fetchall(
         conn,
         "SELECT m.id, m.starts_at FROM meetings m WHERE m.id <> ? AND EXISTS (SELECT 1 FROM"
         f" tasks t WHERE t.meeting_id = m.id AND t.status NOT IN"
         f" ({', '.join('?' for _ in CLOSED_STATUSES)})) ORDER BY m.id",
-        (besides, *CLOSED_STATUSES))
-    return [(r[0], r[1]) for r in rows]
+        (meeting.id, *CLOSED_STATUSES))
+    starts = datetime.fromisoformat(meeting.starts_at)
+    return [int(r[0]) for r in rows if datetime.fromisoformat(r[1]) < starts]
 
 
 _DECISION = (

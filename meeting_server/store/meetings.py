@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 
 from meeting_server.access import Scope
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
@@ -47,6 +49,17 @@ async def with_role(conn: Conn, meeting_id: int,
     if row is None:
         return None, None
     return meeting_from_row(row, "m"), row["role"]
+
+
+async def roles_in(conn: Conn, meeting_ids: Sequence[int], user_id: int
+                   ) -> dict[int, str | None]:
+    """Each of ``meeting_ids`` that exists, with the user's role in it (None when they take no
+    part), in one statement."""
+    rows = await fetchall(
+        conn, "SELECT m.id, p.role FROM meetings m LEFT JOIN participants p"
+        " ON p.meeting_id = m.id AND p.user_id = ? WHERE m.id IN (SELECT value FROM json_each(?))",
+        (user_id, json.dumps(list(meeting_ids))))
+    return {int(r[0]): r[1] for r in rows}
 
 
 async def list_visible(conn: Conn, seen: Scope) -> list[Meeting]:
