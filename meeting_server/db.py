@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
 READERS = 3
+#: Rows per statement of ``Transaction.insert_rows``: 500 rows of up to 60 values stay under
+#: both backends' limit of 32,766 parameters.
+INSERT_ROWS = 500
 
 #: A row read by the store: by column name or by position. ``sqlite3.Row`` on SQLite; on
 #: PostgreSQL an ``asyncpg.Record``, which reads the same way.
@@ -147,6 +150,20 @@ class Transaction:
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
+
+    async def insert_rows(self, head: str, rows: Sequence[Sequence[Any]],
+                          tail: str = "") -> list[Row]:
+        """``{head} VALUES (?, …), (?, …) {tail}`` for ``rows``, one statement per
+        :data:`INSERT_ROWS` rows; what the statements return (a ``RETURNING`` in ``tail``),
+        together. Unlike ``executemany``, it tells which rows an ``ON CONFLICT DO NOTHING``
+        kept, on both backends."""
+        returned: list[Row] = []
+        for start in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[start:start + INSERT_ROWS]
+            row = "(" + ", ".join("?" * len(chunk[0])) + ")"
+            returned += await self.fetchall(f"{head} VALUES {', '.join([row] * len(chunk))}"
+                                            f" {tail}", [v for r in chunk for v in r])
+        return returned
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """One trip to the connection's thread (execute + fetch), not three."""

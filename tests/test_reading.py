@@ -13,6 +13,8 @@ from notify_support import set_now
 from starlette.routing import Route
 
 from meeting_server.app import routes
+from meeting_server.db import INSERT_ROWS, fetchall
+from meeting_server.store import reading
 
 from conftest import World
 
@@ -66,6 +68,24 @@ async def test_the_secretary_sees_who_opened_a_document_and_how_far(world: World
     assert page.status_code == 200 and "2/4" in page.text and "chưa mở" in page.text
     console = await world.secretary.get(f"/meetings/{world.meeting_id}/console")
     assert f'/meetings/{world.meeting_id}/reading" id="reading-link"' in console.text
+
+
+async def test_pages_recorded_in_several_statements_count_only_the_new(world: World) -> None:
+    """More pages than one INSERT takes (db.INSERT_ROWS), some seen before: each is recorded
+    once and only the new ones are counted, on both backends."""
+    doc = await a_document(world)
+    db = world.server.app.context.db
+    user = world.users["snv"]
+    seen = [(doc, 1, page) for page in range(1, INSERT_ROWS + 2)]
+    async with db.transaction() as tx:
+        assert await reading.record(tx, user, seen[::3]) == len(seen[::3])
+    async with db.transaction() as tx:
+        again = [seen[1], *seen, *seen[:5]]  # seen[1] twice in one statement, new
+        assert await reading.record(tx, user, again) == len(seen) - len(seen[::3])
+    async with db.read() as conn:
+        rows = await fetchall(conn, "SELECT version, page FROM reading_pages WHERE user_id = ?"
+                              " AND document_id = ? ORDER BY page", (user, doc))
+    assert [(r[0], r[1]) for r in rows] == [(1, page) for _, _, page in seen]
 
 
 async def test_pages_not_readable_are_ignored_not_refused(world: World) -> None:

@@ -213,12 +213,10 @@ class Notifier:
                 return sent, failed
             done, refused, untried = await self._send(claimed)
             async with self.db.transaction() as tx:
-                for notification_id in done:
-                    await store.sent(tx, notification_id)
-                for notification_id in refused:
-                    await store.not_sent(tx, notification_id)
-                for notification_id in untried:
-                    await store.release(tx, notification_id)
+                for mark, ids in ((store.sent, done), (store.not_sent, refused),
+                                  (store.release, untried)):
+                    if ids:
+                        await mark(tx, ids)
             sent, failed = sent + len(done), failed + len(refused) + len(untried)
             if untried:
                 return sent, failed  # the server is failing: try again at the next run

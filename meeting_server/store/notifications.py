@@ -67,18 +67,17 @@ async def add(tx: Transaction, wanted: Sequence[Wanted], email: bool) -> int:
         return 0
     addresses = await emails(tx, sorted({w.recipient_id for w in wanted}))
     now = tx.now_iso()
-    added = 0
+    rows = []
     for w in wanted:
         to = addresses.get(w.recipient_id) if email else None
-        row = await tx.fetchone(
-            "INSERT INTO notifications (kind, subject_id, recipient_id, occurrence, data, link,"
-            " created_at, email_status, email_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (kind, subject_id, recipient_id, occurrence) DO NOTHING RETURNING id",
-            (w.kind, w.subject_id, w.recipient_id, w.occurrence,
-             json.dumps(w.data, ensure_ascii=False), w.link, now,
-             "pending" if to else "none", to))
-        added += row is not None
-    return added
+        rows.append((w.kind, w.subject_id, w.recipient_id, w.occurrence,
+                     json.dumps(w.data, ensure_ascii=False), w.link, now,
+                     "pending" if to else "none", to))
+    added = await tx.insert_rows(
+        "INSERT INTO notifications (kind, subject_id, recipient_id, occurrence, data, link,"
+        " created_at, email_status, email_to)", rows,
+        "ON CONFLICT (kind, subject_id, recipient_id, occurrence) DO NOTHING RETURNING id")
+    return len(added)
 
 
 async def _missing(conn: Conn, wanted: Sequence[Wanted]) -> list[Wanted]:
@@ -137,36 +136,41 @@ async def claim(tx: Transaction, now: datetime, limit: int = 20) -> list[Notific
         f"SELECT {_COLUMNS} FROM notifications n WHERE n.email_status = 'pending'"
         " OR (n.email_status = 'sending' AND n.email_claimed_at < ?) ORDER BY n.id LIMIT ?",
         (stale, limit))
-    claimed = []
-    for found in (_from_row(r) for r in rows):
-        # The condition again: with row locks (PostgreSQL), a row another instance claimed
-        # meanwhile no longer matches, and is not claimed twice.
-        row = await tx.fetchone(
-            "UPDATE notifications SET email_status = 'sending', email_claimed_at = ?,"
-            " email_attempts = email_attempts + 1 WHERE id = ? AND (email_status = 'pending'"
-            " OR (email_status = 'sending' AND email_claimed_at < ?)) RETURNING id",
-            (now.isoformat(), found.id, stale))
-        if row is not None:
-            claimed.append(found)
-    return claimed
+    found = [_from_row(r) for r in rows]
+    if not found:
+        return []
+    # The condition again: with row locks (PostgreSQL), a row another instance claimed
+    # meanwhile no longer matches, and is not claimed twice.
+    taken = await tx.fetchall(
+        "UPDATE notifications SET email_status = 'sending', email_claimed_at = ?,"
+        " email_attempts = email_attempts + 1 WHERE id IN (SELECT value FROM json_each(?))"
+        " AND (email_status = 'pending' OR (email_status = 'sending'"
+        " AND email_claimed_at < ?)) RETURNING id",
+        (now.isoformat(), json.dumps([n.id for n in found]), stale))
+    ids = {int(r[0]) for r in taken}
+    return [n for n in found if n.id in ids]
 
 
-async def sent(tx: Transaction, notification_id: int) -> None:
+async def sent(tx: Transaction, notification_ids: Sequence[int]) -> None:
     await tx.execute("UPDATE notifications SET email_status = 'sent', emailed_at = ?"
-                     " WHERE id = ?", (tx.now_iso(), notification_id))
+                     " WHERE id IN (SELECT value FROM json_each(?))",
+                     (tx.now_iso(), json.dumps(list(notification_ids))))
 
 
-async def release(tx: Transaction, notification_id: int) -> None:
+async def release(tx: Transaction, notification_ids: Sequence[int]) -> None:
     """Back to pending, the attempt not counted: it was never tried (the server was down)."""
     await tx.execute("UPDATE notifications SET email_status = 'pending',"
-                     " email_attempts = email_attempts - 1 WHERE id = ?", (notification_id,))
+                     " email_attempts = email_attempts - 1"
+                     " WHERE id IN (SELECT value FROM json_each(?))",
+                     (json.dumps(list(notification_ids)),))
 
 
-async def not_sent(tx: Transaction, notification_id: int) -> None:
+async def not_sent(tx: Transaction, notification_ids: Sequence[int]) -> None:
     """Back to pending for the next run, or failed once the attempts are spent."""
     await tx.execute(
         "UPDATE notifications SET email_status = CASE WHEN email_attempts >= ? THEN 'failed'"
-        " ELSE 'pending' END WHERE id = ?", (MAX_ATTEMPTS, notification_id))
+        " ELSE 'pending' END WHERE id IN (SELECT value FROM json_each(?))",
+        (MAX_ATTEMPTS, json.dumps(list(notification_ids))))
 
 
 # ------------------------------------------------------------------ addresses and state

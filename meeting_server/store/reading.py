@@ -34,15 +34,12 @@ async def readable(conn: Conn, user_id: int, document_ids: Sequence[int]) -> lis
 async def record(tx: Transaction, user_id: int, pages: Sequence[tuple[int, int, int]]) -> int:
     """Note (document, version, page) as seen by the user; a page seen before keeps its first
     time. How many pages were new."""
-    added = 0
     now = tx.now_iso()
-    for document_id, version, page in pages:
-        row = await tx.fetchone(
-            "INSERT INTO reading_pages (document_id, user_id, version, page, seen_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, user_id, version, page)"
-            " DO NOTHING RETURNING page", (document_id, user_id, version, page, now))
-        added += row is not None
-    return added
+    added = await tx.insert_rows(
+        "INSERT INTO reading_pages (document_id, user_id, version, page, seen_at)",
+        [(document_id, user_id, version, page, now) for document_id, version, page in pages],
+        "ON CONFLICT (document_id, user_id, version, page) DO NOTHING RETURNING page")
+    return len(added)
 
 
 @dataclass(frozen=True)
