@@ -155,6 +155,28 @@ class Activity(Protocol):
     def seen(self, token_hash: str, at: datetime) -> None: ...
 
 
+def check_session(user: User, expires_at: datetime, last_active: datetime, now: datetime,
+                  settings: Settings) -> None:
+    """NotSignedIn unless a session still counts at ``now``: until it expires and, for those
+    whose sessions idle out (staff), while its last use is within ``staff_idle_minutes``.
+    Asked by :func:`authenticate` and by the socket handshake of a session it remembers."""
+    if expires_at <= now:
+        raise NotSignedIn("Your session has ended; sign in again.", "session_expired")
+    if (access.idles_out(user)
+            and now - last_active > timedelta(minutes=settings.staff_idle_minutes)):
+        raise NotSignedIn("Your session ended after a time without activity; sign in again.",
+                          "session_expired")
+
+
+async def current_session(conn: HTTPConnection, db_conn: Conn, settings: Settings
+                          ) -> users.SessionRecord | None:
+    """The caller's session if it counts (see :func:`authenticate`), else None."""
+    try:
+        return await session(conn, db_conn, settings)
+    except HTTPError:
+        return None
+
+
 async def current_user(conn: HTTPConnection, db_conn: Conn, settings: Settings,
                        activity: Activity | None = None) -> User | None:
     """The caller if their session counts (see :func:`authenticate`), else None."""
@@ -166,7 +188,14 @@ async def current_user(conn: HTTPConnection, db_conn: Conn, settings: Settings,
 
 async def authenticate(conn: HTTPConnection, db_conn: Conn, settings: Settings,
                        method: str = "GET", activity: Activity | None = None) -> User:
-    """The signed-in user, or NotSignedIn; cookie calls that change things need our Origin.
+    """The signed-in user (the user of :func:`session`)."""
+    return (await session(conn, db_conn, settings, method, activity)).user
+
+
+async def session(conn: HTTPConnection, db_conn: Conn, settings: Settings,
+                  method: str = "GET", activity: Activity | None = None
+                  ) -> users.SessionRecord:
+    """The caller's session, or NotSignedIn; cookie calls that change things need our Origin.
 
     A staff session idle for longer than ``staff_idle_minutes`` has ended; a session that
     lacks the second factor the policy requires of the user may only set one up.
@@ -183,10 +212,7 @@ async def authenticate(conn: HTTPConnection, db_conn: Conn, settings: Settings,
     seen = activity.last_seen(digest) if activity is not None else None
     if seen is not None and seen > last:
         last = seen
-    idle = timedelta(minutes=settings.staff_idle_minutes)
-    if access.idles_out(found.user) and now - last > idle:
-        raise NotSignedIn("Your session ended after a time without activity; sign in again.",
-                          "session_expired")
+    check_session(found.user, found.expires_at, last, now, settings)
     if (access.lacks_second_factor(found.user, found.second_factor, found.required_roles)
             and not access.allowed_before_second_factor(conn.url.path)):
         raise Forbidden("Set up two-factor sign-in before going on.",
@@ -195,4 +221,4 @@ async def authenticate(conn: HTTPConnection, db_conn: Conn, settings: Settings,
         raise Forbidden("Request from a foreign origin refused.", "bad_origin")
     if activity is not None:
         activity.seen(digest, now)
-    return found.user
+    return found

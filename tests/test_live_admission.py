@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -15,11 +16,12 @@ from liveclient import Tablet
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from meeting_server import auth
 from meeting_server.live.admission import Admissions, Session
 from meeting_server.live.ws import Live
 from meeting_server.models import Meeting, User
 
-from conftest import World
+from conftest import World, db_execute
 
 
 def token(client: object) -> str:
@@ -74,6 +76,26 @@ async def test_signed_out_token_refused_at_once(world: World) -> None:
     assert live_of(world).admissions._sessions
     r = await world.member.delete("/api/session")
     assert r.status_code in (200, 204)
+    assert await refused(world, bearer)
+
+
+async def test_a_remembered_staff_session_that_idled_out_is_refused(world: World) -> None:
+    """A session in memory counts by the rule a sign-in uses (auth.check_session): the
+    secretary's, unused for longer than the staff idle time, is not admitted from memory."""
+    bearer = token(world.secretary)
+    await cached(world, bearer)
+    settings = world.server.app.context.settings
+    cache = live_of(world).admissions
+    digest = auth.token_hash(settings, bearer)
+    remembered = cache.session(digest)
+    assert remembered is not None
+    idle = timedelta(minutes=settings.staff_idle_minutes + 1)
+    cache.keep_session(digest, dataclasses.replace(
+        remembered, last_active=remembered.last_active - idle), cache.generation)
+    await world.server.app.context.recorder.flush()
+    then = (datetime.now(UTC) - idle).isoformat()
+    await db_execute(world.server, "UPDATE sessions SET created_at = ?, last_seen_at = ?",
+                     (then, then))
     assert await refused(world, bearer)
 
 

@@ -6,8 +6,8 @@ last seq of each meeting.
   Dropped at once by signing out (``session_ended``), by deactivation, a new password or the
   revocation of a user's sessions (``user_revoked``) and by any change to the user
   (``user_changed``: a new role changes what they may follow) — on this instance directly and
-  on the others through the bus. An entry is used only while the session has not expired and,
-  for staff (whose sessions idle out), while its last use is recent enough; at most
+  on the others through the bus. An entry is used only while the session counts by the rule
+  sign-ins use (``auth.check_session``: not expired, not idle too long for staff); at most
   :data:`SESSION_SECONDS` after it was read (which bounds what no hook reports, such as a new
   second-factor policy).
 * **Roles** (by meeting and user): the meeting and the user's role in it, dropped whenever the

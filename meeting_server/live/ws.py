@@ -7,13 +7,13 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from meeting_server import access, auth
-from meeting_server.db import Conn, Database, fetchone
-from meeting_server.errors import HTTPError
+from meeting_server.db import Conn, Database
+from meeting_server.errors import HTTPError, NotSignedIn
 from meeting_server.live import protocol
 from meeting_server.live.admission import Admissions, Session
 from meeting_server.live.hub import CLOSE_POLICY_VIOLATION, Hub, Subscription
@@ -164,8 +164,12 @@ async def _admit(websocket: WebSocket, live: Live, settings: Settings,
     digest = auth.token_hash(settings, cred[1])
     now = utc_now()
     session = cache.session(digest)
-    if session is not None and not _session_current(session, settings, now):
-        session = None
+    if session is not None:
+        try:
+            auth.check_session(session.user, session.expires_at, session.last_active, now,
+                               settings)
+        except NotSignedIn:
+            session = None
     known = cache.role(meeting_id, session.user.id) if session is not None else None
     seq = cache.seq(meeting_id)
     if session is not None and known is not None and seq is not None:
@@ -175,18 +179,13 @@ async def _admit(websocket: WebSocket, live: Live, settings: Settings,
     generation = cache.generation
     async with live.reads, live.db.read() as conn:
         if session is None:
-            user = await auth.current_user(websocket, conn, settings)
-            if user is None:
+            found = await auth.current_session(websocket, conn, settings)
+            if found is None:
                 return None
-            row = await fetchone(
-                conn, "SELECT expires_at, coalesce(last_seen_at, created_at) AS last_active"
-                " FROM sessions WHERE token_hash = ?", (digest,))
-            if row is not None:
-                session = Session(user, datetime.fromisoformat(row["expires_at"]),
-                                  datetime.fromisoformat(row["last_active"]), time.monotonic())
-                cache.keep_session(digest, session, generation)
-        else:
-            user = session.user
+            session = Session(found.user, found.expires_at, found.last_active,
+                              time.monotonic())
+            cache.keep_session(digest, session, generation)
+        user = session.user
         meeting, role = await meetings.with_role(conn, meeting_id, user.id)
         seq = await events.last_seq(conn, meeting_id)
     cache.saw_seq(meeting_id, seq)
@@ -194,13 +193,6 @@ async def _admit(websocket: WebSocket, live: Live, settings: Settings,
         return None
     cache.keep_role(meeting, user.id, role, seq, generation)
     return _decide(user, digest, meeting, role, generation, seq)
-
-
-def _session_current(session: Session, settings: Settings, now: datetime) -> bool:
-    if session.expires_at <= now:
-        return False
-    return not (access.idles_out(session.user) and now - session.last_active
-                > timedelta(minutes=settings.staff_idle_minutes))
 
 
 def _decide(user: User, token_hash: str, meeting: Meeting, role: str | None, generation: int,

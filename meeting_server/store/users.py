@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from meeting_server.db import Conn, Transaction, fetchall, fetchone
 from meeting_server.models import Unit, User
-from meeting_server.timeutil import utc_now
 
 _USER_COLUMNS = (
     "u.id, u.username, u.name, u.title, u.role, u.active,"
@@ -114,33 +113,21 @@ async def add_session(tx: Transaction, token_hash: str, user_id: int, days: int)
     return expires
 
 
-async def session_user(conn: Conn, token_hash: str) -> User | None:
-    """The active user of an unexpired, unrevoked session."""
-    row = await fetchone(
-        conn,
-        f"SELECT {_USER_COLUMNS}, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id"
-        " LEFT JOIN units n ON n.id = u.unit_id"
-        " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.active = 1",
-        (token_hash,),
-    )
-    if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
-        return None
-    return user_from_row(row)
-
-
 @dataclass(frozen=True)
 class SessionRecord:
-    """A live session: its user, whether it was opened with a second factor, when it was
-    last used (as last written), and the roles the security policy requires one of."""
+    """A session: its user, when it expires, whether it was opened with a second factor, when
+    it was last used (as last written), and the roles the security policy requires one of."""
 
     user: User
+    expires_at: datetime
     second_factor: bool
     last_active: datetime
     required_roles: tuple[str, ...]
 
 
 async def session_record(conn: Conn, token_hash: str) -> SessionRecord | None:
-    """The session of an unexpired, unrevoked token of an active user, in one statement."""
+    """The session of an unrevoked token of an active user, in one statement; whether it
+    still counts (expired, idle) is ``auth.check_session``'s to say."""
     row = await fetchone(
         conn,
         f"SELECT {_USER_COLUMNS}, s.expires_at, s.second_factor,"
@@ -151,10 +138,11 @@ async def session_record(conn: Conn, token_hash: str) -> SessionRecord | None:
         " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.active = 1",
         (token_hash,),
     )
-    if row is None or datetime.fromisoformat(row["expires_at"]) <= utc_now():
+    if row is None:
         return None
     roles = json.loads(row["required_roles"] or "[]")
-    return SessionRecord(user_from_row(row), bool(row["second_factor"]),
+    return SessionRecord(user_from_row(row), datetime.fromisoformat(row["expires_at"]),
+                         bool(row["second_factor"]),
                          datetime.fromisoformat(row["last_active"]),
                          tuple(str(r) for r in roles))
 
