@@ -254,8 +254,8 @@ class Database:
         """
         if self._writer is None:
             raise RuntimeError("database is not open")
-        held = self._held.get()
-        if held is not None and held.owner is asyncio.current_task():
+        held = self._held_here()
+        if held is not None:
             async with self._held_transaction(held) as tx:
                 yield tx
             return
@@ -284,14 +284,16 @@ class Database:
         assert self._writer is not None
         await self._writer.execute(statement)
 
-    _BEGIN = "BEGIN IMMEDIATE"
+    async def _run_begin(self) -> None:
+        """The statement that opens a write transaction (PostgreSQL's also reconnects)."""
+        await self._run("BEGIN IMMEDIATE")
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE; if the caller is cancelled meanwhile, the BEGIN still runs in the
         connection's thread: wait for it and roll back, so the writer is never left inside a
         transaction that nobody owns."""
         assert self._writer is not None
-        begin = asyncio.ensure_future(self._run(self._BEGIN))
+        begin = asyncio.ensure_future(self._run_begin())
         try:
             await asyncio.shield(begin)
         except asyncio.CancelledError:
@@ -331,6 +333,16 @@ class Database:
                 listener(committed)
             except Exception:
                 logger.exception("commit listener failed")
+
+    def _held_here(self) -> HeldWrites | None:
+        """The current task's request scope (see :meth:`request_scope`), if it is in one."""
+        held = self._held.get()
+        return held if held is not None and held.owner is asyncio.current_task() else None
+
+    def _held_writes(self) -> Transaction | None:
+        """The current task's writes not committed yet, which its reads must see."""
+        held = self._held_here()
+        return held.tx if held is not None else None
 
     @asynccontextmanager
     async def request_scope(self) -> AsyncIterator[HeldWrites]:
@@ -396,9 +408,9 @@ class Database:
     async def read(self) -> AsyncIterator[Conn]:
         """A reader connection inside one read transaction (a consistent snapshot); inside a
         request scope whose writes are not committed yet, the writer, so that they are seen."""
-        held = self._held.get()
-        if held is not None and held.tx is not None and held.owner is asyncio.current_task():
-            yield held.tx
+        held = self._held_writes()
+        if held is not None:
+            yield held
             return
         conn = await self._readers.get()
         try:

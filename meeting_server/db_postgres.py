@@ -96,13 +96,17 @@ async def _setup(conn: asyncpg.Connection) -> None:
                               format="text")
 
 
+async def _fetch(conn: Any, sql: str, params: Sequence[Any]) -> list[Row]:
+    rows: list[Row] = await conn.fetch(translate(sql), *params)
+    return rows
+
+
 class PgReader(Reader):
     def __init__(self, conn: Any) -> None:  # a pooled asyncpg connection
         self.conn = conn
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows: list[Row] = await self.conn.fetch(translate(sql), *params)
-        return rows
+        return await _fetch(self.conn, sql, params)
 
 
 class PgTransaction(Transaction):
@@ -120,8 +124,7 @@ class PgTransaction(Transaction):
             await self.conn.executemany(translate(sql), rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        rows: list[Row] = await self.conn.fetch(translate(sql), *params)
-        return rows
+        return await _fetch(self.conn, sql, params)
 
 
 def migration_files() -> list[tuple[int, str, str]]:
@@ -170,7 +173,6 @@ async def apply_migrations(url: str) -> int:
 
 class PostgresDatabase(Database):
     dialect = "postgresql"
-    _BEGIN = "BEGIN"
 
     def __init__(self, url: str, clock: Clock | None = None) -> None:
         super().__init__(Path("postgresql"), clock)
@@ -200,24 +202,21 @@ class PostgresDatabase(Database):
     def _new_transaction(self) -> Transaction:
         return PgTransaction(self._writer, self.clock)
 
-    async def _run(self, statement: str) -> None:
+    async def _run_begin(self) -> None:
+        """BEGIN; if the server restarted or ended this connection, a new connection first
+        (no transaction was open on the old one)."""
         assert self._writer is not None
-        if statement == self._BEGIN:
-            try:
-                if self._writer.is_closed():
-                    raise ConnectionError("closed")
-                await self._writer.execute(statement)
-            except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                    asyncpg.InternalClientError, asyncpg.AdminShutdownError, ConnectionError):
-                # The server restarted, or ended this connection: a new one, and go on (no
-                # transaction was open on the old one).
-                logger.warning("PostgreSQL writer connection lost; connecting again")
-                self._writer.terminate()
-                self._writer = await asyncpg.connect(self.url)
-                await _setup(self._writer)
-                await self._writer.execute(statement)
-            return
-        await self._writer.execute(statement)
+        try:
+            if self._writer.is_closed():
+                raise ConnectionError("closed")
+            await self._writer.execute("BEGIN")
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                asyncpg.InternalClientError, asyncpg.AdminShutdownError, ConnectionError):
+            logger.warning("PostgreSQL writer connection lost; connecting again")
+            self._writer.terminate()
+            self._writer = await asyncpg.connect(self.url)
+            await _setup(self._writer)
+            await self._writer.execute("BEGIN")
 
     async def _rollback(self) -> None:
         assert self._writer is not None
@@ -244,9 +243,9 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
-        held = self._held.get()
-        if held is not None and held.tx is not None and held.owner is asyncio.current_task():
-            yield held.tx
+        held = self._held_writes()
+        if held is not None:
+            yield held
             return
         if self._pool is None:
             raise RuntimeError("database is not open")
