@@ -102,6 +102,31 @@ class Subscription:
         if not self._ended:
             self._hub._offer(self, None, text, None)
 
+    def deliver(self, seq: int | None, text: str, frame: list[bytes] | None,
+                limit: int) -> bool:
+        """The hub's (the endpoint uses :meth:`reply`): write ``text`` to the socket at once
+        if nothing is queued before it and the socket can take it (``frame`` holds its frame,
+        made once for the whole room), else queue it; a message at or below the start's seq
+        is skipped. False, and nothing queued, when ``limit`` messages already wait."""
+        if self._ended:
+            return True
+        if self._started and self._task is None and not self._pending:
+            if seq is not None and seq <= self._after_seq:
+                return True
+            if self._write_now is not None:
+                if frame is None:
+                    frame = []
+                if not frame:
+                    frame.append(text_frame(text.encode()))
+                if self._write_now(frame[0]):
+                    return True
+        if len(self._pending) >= limit:
+            return False
+        self._pending.append((seq, text))
+        if self._started and self._task is None:
+            self._run_sender()
+        return True
+
     async def wait_closed(self) -> None:
         """Wait until the client has been let go and its sender task and close have finished."""
         if self._finished:
@@ -230,27 +255,11 @@ class Hub:
 
     def _offer(self, sub: Subscription, seq: int | None, text: str,
                frame: list[bytes] | None) -> None:
-        if sub._ended:
-            return
-        if sub._started and sub._task is None and not sub._pending:
-            if seq is not None and seq <= sub._after_seq:
-                return
-            if sub._write_now is not None:
-                if frame is None:
-                    frame = []
-                if not frame:
-                    frame.append(text_frame(text.encode()))
-                if sub._write_now(frame[0]):
-                    return
-        if len(sub._pending) >= self.queue_size:
+        if not sub.deliver(seq, text, frame, self.queue_size):
             logger.info(
                 "Live client of user %d in meeting %d fell behind", sub.user_id, sub.meeting_id
             )
             self._end(sub, (CLOSE_TRY_AGAIN_LATER, "fell behind"))
-            return
-        sub._pending.append((seq, text))
-        if sub._started and sub._task is None:
-            sub._run_sender()
 
     def _end(self, sub: Subscription, close: tuple[int, str] | None) -> None:
         if sub._ended:
