@@ -28,7 +28,7 @@ from meeting_server.store import users
 
 logger = logging.getLogger(__name__)
 
-AuditAction = Literal["view", "download", "publish", "sign_in"]
+AuditAction = Literal["view", "download", "publish", "sign_in", "decide"]
 AUDIT_ACTIONS: tuple[AuditAction, ...] = get_args(AuditAction)
 #: A flush is asked for as soon as this many rows wait.
 FLUSH_AT = 1_000

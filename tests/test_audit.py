@@ -15,6 +15,7 @@ from typing import Any
 import pdfs
 import pytest
 
+from meeting_server.audit import AUDIT_ACTIONS, AuditEntry
 from meeting_server.db import Database, Transaction
 from meeting_server.housekeeping import sweep
 
@@ -149,6 +150,25 @@ async def test_the_audit_page_lists_what_was_recorded(world: World) -> None:
     page = await world.admin.get("/audit")
 
     assert page.status_code == 200 and "Nguyễn Văn An" in page.text
+
+
+async def test_the_database_takes_every_action_recorded_and_no_other(world: World) -> None:
+    """The audit table's CHECK (both backends' migrations) lists every action the code
+    records, 'decide' of migration 0013 too; the page names each one."""
+    recorder = world.server.app.context.recorder
+    for action in AUDIT_ACTIONS:
+        recorder.record(AuditEntry("2019-07-05T08:00:00+07:00", world.users["stp"], action,
+                                   "user", None, None, "every action"))
+    found = await entries(world, user_id=world.users["stp"])
+    assert sorted(e["action"] for e in found if e["detail"] == "every action") == sorted(
+        AUDIT_ACTIONS)
+    page = await world.admin.get("/audit", params={"action": "decide"},
+                                 headers={"Accept-Language": "vi"})
+    assert page.status_code == 200 and "đã quyết định" in page.text
+    with pytest.raises(Exception, match="(?i)check"):
+        async with world.server.app.context.db.transaction() as tx:
+            await tx.execute("INSERT INTO audit_log (at, action, object_kind) VALUES (?, ?, ?)",
+                             ("2019-07-05T08:00:00+07:00", "edit", "user"))
 
 
 @asynccontextmanager

@@ -173,6 +173,36 @@ async def test_reassigning_moves_the_task_to_another_unit(follow: Follow) -> Non
     assert task["lead_unit"] == "STP"
 
 
+async def test_decisions_are_in_the_audit_log_and_outlive_the_item(follow: Follow) -> None:
+    """Each decision is an audit row (action 'decide') with what it changed, which stays when
+    the follow-up item, and the decisions stored with it, are removed."""
+    world = follow.world
+    item = await add_item(follow)
+    new_due = (date.today() + timedelta(days=60)).isoformat()
+    r = await decide(follow, item, task_id=follow.overdue["id"], decision="extend",
+                     due_date=new_due)
+    assert r.status_code == 201, r.text
+    r = await decide(follow, item, task_id=follow.upcoming["id"], decision="close")
+    assert r.status_code == 201, r.text
+    r = await decide(follow, item, task_id=follow.overdue["id"], decision="reassign",
+                     lead_unit="STP")
+    assert r.status_code == 201, r.text
+    r = await world.secretary.delete(f"/api/agenda-items/{item}")
+    assert r.status_code in (200, 204), r.text
+    await world.server.app.context.recorder.flush()
+    r = await world.admin.get("/api/audit", params={"action": "decide", "kind": "task"})
+    assert r.status_code == 200, r.text
+    assert [(e["user_id"], e["object_id"], e["meeting_id"], e["detail"])
+            for e in reversed(r.json()["entries"])] == [
+        (world.users["pct"], follow.overdue["id"], follow.second,
+         f"extend; due_date 2019-08-01 → {new_due}"),
+        (world.users["pct"], follow.upcoming["id"], follow.second,
+         "close; status assigned → done"),
+        (world.users["pct"], follow.overdue["id"], follow.second,
+         "reassign; lead_unit SNV → STP"),
+    ]
+
+
 async def test_extending_needs_a_date_not_in_the_past(follow: Follow) -> None:
     item = await add_item(follow)
     r = await decide(follow, item, task_id=follow.overdue["id"], decision="extend")

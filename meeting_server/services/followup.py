@@ -62,6 +62,15 @@ async def create(db: Database, standing: Access, asked: list[int] | None
         return item, made
 
 
+def decision_summary(recorded: dict[str, Any]) -> str:
+    """A decision as its audit row's detail: ``extend; due_date 2019-08-01 → 2030-01-10``
+    (what it changed, before and after): the row outlives the follow-up item."""
+    changes = [f"{name} {recorded[f'previous_{name}']} → {recorded[name]}"
+               for name in ("due_date", "status", "lead_unit")
+               if recorded[name] is not None and recorded[name] != recorded[f"previous_{name}"]]
+    return "; ".join([recorded["decision"], *changes])
+
+
 def _before(task: Task) -> dict[str, Any]:
     return {"due_date": task.due_date.isoformat() if task.due_date else None,
             "status": task.status, "lead_unit_id": task.lead_unit.id}

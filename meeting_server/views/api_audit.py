@@ -19,7 +19,7 @@ from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID
 from meeting_server.views.common import ask, audit, content_disposition, ok, pages, signed_in
 
-KINDS = ("meeting", "document", "book", "publication", "tasks", "audit", "user")
+KINDS = ("meeting", "document", "book", "publication", "tasks", "task", "audit", "user")
 MAX_LIMIT = 1000
 CSV_HEADER = ["id", "at", "username", "name", "action", "object_kind", "object_id",
               "meeting_id", "detail", "address"]
