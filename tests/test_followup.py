@@ -255,6 +255,9 @@ async def test_a_meeting_secretary_may_not_follow_up_a_meeting_they_cannot_see(
     assert r.status_code == 422 and r.json()["error"]["code"] == "unknown_meeting"
     r = await world.outsider.get(f"/api/meetings/{follow.second}/follow-up-candidates")
     assert r.json()["meetings"] == []
+    # nor by default: the default is the meetings they could pick (none here)
+    r = await world.outsider.post(f"/api/meetings/{follow.second}/follow-up", json={})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "nothing_to_follow_up"
 
 
 async def test_a_plain_agenda_item_is_not_a_follow_up_item(follow: Follow) -> None:

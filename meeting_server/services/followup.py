@@ -29,11 +29,15 @@ MAX_SOURCES = 50
 
 
 async def _sources(tx: Transaction, standing: Access, asked: list[int] | None) -> list[int]:
-    """The earlier meetings to follow up: those asked for (each one the caller may see), or
-    by default every meeting before this one that still has open tasks."""
+    """The earlier meetings to follow up: those asked for, or by default every meeting before
+    this one that still has open tasks; either way only meetings the caller may follow up
+    from (``access.may_follow_up_from``: those they see)."""
     this = standing.meeting
     if asked is None:
-        found = await followup.earlier_with_open_tasks(tx, this)
+        earlier = await followup.earlier_with_open_tasks(tx, this)
+        roles = await meetings.roles_in(tx, earlier, standing.user.id)
+        found = [mid for mid in earlier
+                 if mid in roles and rules.may_follow_up_from(standing.user, roles[mid])]
         if not found:
             raise Invalid("No earlier meeting has open tasks to follow up.",
                           "nothing_to_follow_up")
