@@ -376,17 +376,29 @@ def run_base(factory: pytest.TempPathFactory) -> Path:
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
 
 
+# Which tests run on PostgreSQL too. The rule: a test runs on both backends when what it checks
+# is decided by the SQL the app runs: what is stored and read back (NUL, surrogates, NFC, numbers
+# past 64 bits), counted, numbered, ordered, searched, rolled back, or published as an event;
+# permissions too, as they are SQL. A test runs on SQLite only when what it checks is decided
+# before the database or beside it: PDF parsing, page images, stamping and merging, signing,
+# files on disk, HTTP headers, the language of messages, URL checks, pure functions. Such tests
+# in the modules below carry ``@pytest.mark.backend_free`` (a whole module: ``pytestmark``).
+#
 # Test modules whose tests that use the app (server, world, demo) run on both backends, as
-# ``test_x[sqlite]`` and ``test_x[postgresql]``; their browser tests stay on SQLite.
+# ``test_x[sqlite]`` and ``test_x[postgresql]``, but for their ``backend_free`` tests; their
+# browser tests stay on SQLite.
+# Modules wholly on SQLite by that rule: test_error_language (the language of messages),
+# test_headers_and_exports (headers, the PDF fetcher, spreadsheet cells), test_login_safety
+# (``next=`` and Origin checks), test_signing (PAdES signatures on the published PDF).
 POSTGRESQL_MODULES = {
     "test_access", "test_audit", "test_auth", "test_bad_input", "test_console_opinions",
-    "test_deadline_docs", "test_deadlines", "test_documents", "test_error_language",
-    "test_event_log", "test_forms", "test_headers_and_exports", "test_hub",
-    "test_import_validation", "test_live", "test_login_safety",
+    "test_deadline_docs", "test_deadlines", "test_documents",
+    "test_event_log", "test_forms", "test_hub",
+    "test_import_validation", "test_live",
     "test_meeting_pages", "test_meetings_api", "test_nfc", "test_pages", "test_pairing",
     "test_permissions", "test_protocol", "test_publication_rules", "test_publications",
     "test_recurring_tasks", "test_second_factor", "test_secrets_at_rest",
-    "test_security_rules", "test_signin_limits", "test_signing", "test_tasks",
+    "test_security_rules", "test_signin_limits", "test_tasks",
     "test_unusable_pdfs", "test_postgresql", "test_search", "test_search_abbreviations",
     "test_search_after_upload", "test_bus", "test_redis_limits",
     "test_floor", "test_votes", "test_consultations", "test_reading", "test_notifications",
@@ -412,6 +424,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
     if ("backend" in metafunc.fixturenames and module in POSTGRESQL_MODULES
             and metafunc.definition.get_closest_marker("browser") is None
+            and metafunc.definition.get_closest_marker("backend_free") is None
             and not any(m.name == "parametrize" and "backend" in str(m.args[0])
                         for m in metafunc.definition.iter_markers())
             and not _reads_the_sqlite_file(metafunc)):

@@ -186,6 +186,7 @@ async def test_the_request_is_emailed_to_those_asked(world_template: Template, d
         assert f"https://hop.example.vn/consultations/{c['id']}" in body
 
 
+@pytest.mark.backend_free
 async def test_the_summary_exports_to_a_pdf(asked: tuple[World, dict[str, Any]]) -> None:
     world, c = asked
     await world.member.put(f"/api/consultations/{c['id']}/answer",

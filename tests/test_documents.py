@@ -42,6 +42,7 @@ async def document_rows(world: World) -> int:
     return int(count)
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("name", [*pdfs.READABLE, *pdfs.extra_corpus()], ids=str)
 async def test_readable_pdf_is_accepted_with_pypdfs_page_count(world: World,
                                                                name: str | Path) -> None:
@@ -56,6 +57,7 @@ async def test_readable_pdf_is_accepted_with_pypdfs_page_count(world: World,
     assert (r.json()["filename"], r.json()["version"]) == (filename, 1)
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("name", [pdfs.ENCRYPTED, *pdfs.extra_corpus(encrypted=True)], ids=str)
 async def test_encrypted_pdf_is_refused_asking_for_an_unprotected_copy(
         world: World, name: str | Path) -> None:
@@ -154,6 +156,7 @@ async def upload_while_polling_health(world: World, name: str,
 HOSTILE_IDS = [h[0] for h in HOSTILE]
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
 async def test_hostile_upload_is_refused_with_its_code(
         world: World, name: str, make: Any, status: int, code: str | None) -> None:
@@ -176,6 +179,7 @@ async def test_hostile_upload_leaves_nothing(
     assert stored_files(world) == []
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("name,make,status,code", HOSTILE, ids=HOSTILE_IDS)
 async def test_server_answers_while_it_refuses_a_hostile_upload(
         world: World, name: str, make: Any, status: int, code: str | None) -> None:
@@ -185,6 +189,7 @@ async def test_server_answers_while_it_refuses_a_hostile_upload(
     assert health and set(health) == {200}
 
 
+@pytest.mark.backend_free
 async def test_over_the_cap_is_413_before_it_is_stored(world: World) -> None:
     item = await new_item(world)
     cap = world.server.settings.max_upload_bytes
@@ -193,6 +198,7 @@ async def test_over_the_cap_is_413_before_it_is_stored(world: World) -> None:
     assert stored_files(world) == [] and await document_rows(world) == 0
 
 
+@pytest.mark.backend_free
 async def test_streamed_upload_over_the_cap_without_length_is_413(world: World) -> None:
     item = await new_item(world)
     cap = world.server.settings.max_upload_bytes
@@ -217,6 +223,7 @@ FILENAMES = ["../../x.pdf", "Báo cáo tổng hợp.pdf", "a\x00b.pdf", "..\\..\
              "/etc/passwd"]
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("filename", FILENAMES)
 async def test_uploaded_files_stay_in_the_data_dir(world: World, filename: str) -> None:
     item = await new_item(world)
@@ -238,6 +245,7 @@ async def test_filename_shown_has_no_path_or_nul(world: World, filename: str) ->
     assert "/" not in shown and "\\" not in shown and "\x00" not in shown
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("filename", FILENAMES)
 async def test_download_names_the_file_in_filename_star(world: World, filename: str) -> None:
     item = await new_item(world)
@@ -316,6 +324,7 @@ async def post_long(world: World) -> str:
     return f"/api/documents/{r.json()['id']}/pages"
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("page", [1, pdfs.LONG_PAGES])
 async def test_page_images_are_immutable_webp(world: World, page: int) -> None:
     url = await post_long(world)
@@ -327,6 +336,7 @@ async def test_page_images_are_immutable_webp(world: World, page: int) -> None:
     assert "immutable" in first.headers["cache-control"]
 
 
+@pytest.mark.backend_free
 async def test_page_image_revalidates_with_its_etag(world: World) -> None:
     url = await post_long(world)
     first = await world.member.get(f"{url}/1", params={"version": 1})
@@ -337,6 +347,7 @@ async def test_page_image_revalidates_with_its_etag(world: World) -> None:
     assert again.status_code == 304
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("width", [160, 800, 1200, 1600])
 async def test_page_images_come_in_a_few_widths_each_with_its_own_etag(
         world: World, width: int) -> None:
@@ -353,6 +364,7 @@ async def test_page_images_come_in_a_few_widths_each_with_its_own_etag(
     assert again.status_code == 304 and again.content == b""
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("width", ["799", "0", "-800", "1600.0", "abc", "4096", ""])
 async def test_a_width_outside_the_set_is_400(world: World, width: str) -> None:
     url = await post_long(world)
@@ -362,6 +374,7 @@ async def test_a_width_outside_the_set_is_400(world: World, width: str) -> None:
     assert r.status_code == 400 and r.json()["error"]["code"] == "bad_query"
 
 
+@pytest.mark.backend_free
 async def test_the_first_page_is_drawn_alongside_the_upload_check(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     jobs = worker_jobs(world, monkeypatch)
@@ -377,6 +390,7 @@ async def test_the_first_page_is_drawn_alongside_the_upload_check(
     assert "render_pages" not in jobs
 
 
+@pytest.mark.backend_free
 async def test_a_refused_upload_leaves_no_first_page(world: World) -> None:
     content = pdfs.with_media_box(b"[0 0 1e400 1e400]")
     r = await post_pdf(world, await new_item(world), "odd.pdf", content)
@@ -388,6 +402,7 @@ async def test_a_refused_upload_leaves_no_first_page(world: World) -> None:
     assert not list(pages.glob("*/*/1.webp"))
 
 
+@pytest.mark.backend_free
 async def test_pages_are_drawn_ahead_after_the_upload(world: World) -> None:
     r = await post_pdf(world, await new_item(world), pdfs.FOUR_PAGES,
                        pdfs.sample(pdfs.FOUR_PAGES))
@@ -402,6 +417,7 @@ async def test_pages_are_drawn_ahead_after_the_upload(world: World) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [f"{n}.webp" for n in (1, 2, 3, 4)]
 
 
+@pytest.mark.backend_free
 async def test_page_image_is_rendered_once(world: World) -> None:
     url = await post_long(world)
     first = await world.member.get(f"{url}/1", params={"version": 1})
@@ -413,6 +429,7 @@ async def test_page_image_is_rendered_once(world: World) -> None:
     assert len(list(cache.rglob("1.webp"))) == 1
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("page", [0, pdfs.LONG_PAGES + 1])
 async def test_pages_outside_the_document_are_404(world: World, page: int) -> None:
     url = await post_long(world)
@@ -420,6 +437,7 @@ async def test_pages_outside_the_document_are_404(world: World, page: int) -> No
     assert (await world.member.get(f"{url}/{page}")).status_code == 404
 
 
+@pytest.mark.backend_free
 async def test_stamped_download_carries_the_readers_name_on_every_page(world: World) -> None:
     item = await new_item(world)
     doc = (await post_pdf(world, item, "Tờ trình.pdf", pdfs.sample(pdfs.OUTLINE))).json()
@@ -432,6 +450,7 @@ async def test_stamped_download_carries_the_readers_name_on_every_page(world: Wo
     assert all("Nguyễn Văn An" in page.extract_text() for page in stamped.pages)
 
 
+@pytest.mark.backend_free
 async def test_download_answers_a_range(world: World) -> None:
     item = await new_item(world)
     doc = (await post_pdf(world, item, "Tờ trình.pdf", pdfs.sample(pdfs.OUTLINE))).json()
@@ -456,6 +475,7 @@ async def meeting_book(world: World) -> pypdf.PdfReader:
     return pypdf.PdfReader(io.BytesIO(r.content))
 
 
+@pytest.mark.backend_free
 async def test_the_meeting_book_is_merged_once_and_each_reader_gets_a_stamped_update(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     first = await meeting_book(world)  # the member's: merged, then stamped
@@ -480,6 +500,7 @@ async def test_the_meeting_book_is_merged_once_and_each_reader_gets_a_stamped_up
     assert "Nguyễn Văn An" in first.pages[5].extract_text()
 
 
+@pytest.mark.backend_free
 async def test_a_new_document_version_makes_a_new_meeting_book(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     await meeting_book(world)
@@ -496,12 +517,14 @@ async def test_a_new_document_version_makes_a_new_meeting_book(
     assert len(pypdf.PdfReader(io.BytesIO(r.content)).pages) == 7
 
 
+@pytest.mark.backend_free
 async def test_meeting_book_holds_every_document(world: World) -> None:
     book = await meeting_book(world)
 
     assert len(book.pages) == 1 + 4 + 1
 
 
+@pytest.mark.backend_free
 async def test_meeting_book_has_a_bookmark_per_item_and_document(world: World) -> None:
     book = await meeting_book(world)
 
@@ -512,6 +535,7 @@ async def test_meeting_book_has_a_bookmark_per_item_and_document(world: World) -
     assert children == [["Một"], ["Hai", "Ba"]]
 
 
+@pytest.mark.backend_free
 async def test_meeting_book_is_stamped_with_the_readers_name(world: World) -> None:
     book = await meeting_book(world)
 

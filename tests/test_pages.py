@@ -17,17 +17,20 @@ async def _browser(server: Server, username: str) -> httpx.AsyncClient:
     return client
 
 
+@pytest.mark.backend_free
 async def test_login_page_is_vietnamese_first(server: Server) -> None:
     r = await server.client().get("/login")
     assert r.status_code == 200 and 'lang="vi"' in r.text
     assert "Đăng nhập" in r.text and "Mật khẩu" in r.text
 
 
+@pytest.mark.backend_free
 async def test_login_page_in_english_on_request(server: Server) -> None:
     r = await server.client().get("/login", params={"lang": "en"})
     assert 'lang="en"' in r.text and "Sign in" in r.text and "Mật khẩu" not in r.text
 
 
+@pytest.mark.backend_free
 async def test_login_page_in_the_browsers_language(server: Server) -> None:
     r = await server.client().get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "Password" in r.text
@@ -119,6 +122,7 @@ VIETNAMESE_LETTERS = re.compile(
     "[ăâđêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ]", re.IGNORECASE)
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("path", ["/login", "/pair"])
 async def test_english_pages_have_no_vietnamese_interface_text(server: Server, path: str) -> None:
     html = (await server.client().get(path, params={"lang": "en"})).text

@@ -36,30 +36,35 @@ async def refused(world: World, url: str) -> tuple[int, dict[str, Any]]:
     return r.status_code, error
 
 
+@pytest.mark.backend_free
 async def test_a_notice_without_a_number_is_refused_naming_the_field(world: World) -> None:
     url = await draft(world, "notice", signer=SIGNER)
     status, error = await refused(world, url)
     assert (status, error["code"], error["field"]) == (422, "missing_field", "number")
 
 
+@pytest.mark.backend_free
 async def test_a_notice_without_a_signer_is_refused_naming_the_field(world: World) -> None:
     url = await draft(world, "notice", number="7")
     status, error = await refused(world, url)
     assert (status, error["code"], error["field"]) == (422, "missing_field", "signer.name")
 
 
+@pytest.mark.backend_free
 async def test_minutes_without_an_end_time_are_refused_naming_the_field(world: World) -> None:
     url = await draft(world, "minutes")
     status, error = await refused(world, url)
     assert (status, error["code"], error["field"]) == (422, "missing_field", "end_time")
 
 
+@pytest.mark.backend_free
 async def test_minutes_cannot_end_before_the_meeting_starts(world: World) -> None:
     url = await draft(world, "minutes", end_time="07:30")
     status, error = await refused(world, url)
     assert (status, error["field"]) == (422, "end_time")
 
 
+@pytest.mark.backend_free
 async def test_the_refusal_is_in_the_callers_language(world: World) -> None:
     url = await draft(world, "notice", signer=SIGNER)
     r = await world.secretary.post(f"{url}/publish", headers={"Accept-Language": "vi"})
@@ -141,6 +146,7 @@ async def test_a_correction_cannot_take_the_number_it_replaces(world: World) -> 
     assert r.status_code == 409 and r.json()["error"]["field"] == "number"
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("position,authority,lines", [
     ("Chánh Văn phòng", "", ["CHÁNH VĂN PHÒNG"]),
     ("Phó Chánh Văn phòng", "", ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]),
@@ -156,6 +162,7 @@ async def test_the_signer_block_follows_the_signers_position(
         == lines
 
 
+@pytest.mark.backend_free
 async def test_an_unknown_authority_is_refused(world: World) -> None:
     url = await draft(world, "notice")
     r = await world.secretary.patch(url, json={"signer": {"authority": "XX"}})

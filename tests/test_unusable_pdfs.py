@@ -46,6 +46,7 @@ def stored_files(world: World) -> list[Path]:
 # ----------------------------------------------------------------------------- at upload
 
 
+@pytest.mark.backend_free
 async def test_more_pages_than_the_default_limit_is_422_too_many_pages(world: World) -> None:
     r = await post_pdf(world, pdfs.many_pages(2001))
 
@@ -53,6 +54,7 @@ async def test_more_pages_than_the_default_limit_is_422_too_many_pages(world: Wo
     assert "2000" in r.json()["error"]["message"]
 
 
+@pytest.mark.backend_free
 async def test_the_page_limit_is_a_setting(world_template: Template, tmp_path: Path) -> None:
     world_template.copy(tmp_path / "data")
     async with running(tmp_path / "data", world_template.sessions,
@@ -75,6 +77,7 @@ UNUSABLE_BOXES = [b"[0 0 1e400 1e400]", b"[0 0 0 0]", b"[0 0 595 0]", b"[0 0 100
                   b"[0 0 595]", b"[0 0 x y]"]
 
 
+@pytest.mark.backend_free
 @pytest.mark.parametrize("media_box", UNUSABLE_BOXES, ids=lambda b: b.decode())
 async def test_a_page_without_a_usable_size_is_422_bad_page_size(world: World,
                                                                   media_box: bytes) -> None:
@@ -83,6 +86,7 @@ async def test_a_page_without_a_usable_size_is_422_bad_page_size(world: World,
     assert r.status_code == 422 and r.json()["error"]["code"] == "bad_page_size"
 
 
+@pytest.mark.backend_free
 async def test_a_box_with_its_corners_swapped_is_a_usable_size(world: World) -> None:
     r = await post_pdf(world, pdfs.with_media_box(b"[595 842 0 0]"))
 
@@ -128,6 +132,7 @@ def worker_jobs(world: World, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 UNSTAMPABLE = b"[0 0 1e400 1e400]"
 
 
+@pytest.mark.backend_free
 async def test_a_document_that_cannot_be_stamped_is_422_with_a_code(world: World) -> None:
     document = await legacy_document(world, pdfs.with_media_box(UNSTAMPABLE))
 
@@ -136,6 +141,7 @@ async def test_a_document_that_cannot_be_stamped_is_422_with_a_code(world: World
     assert r.status_code == 422 and r.json()["error"]["code"] == "corrupt_pdf"
 
 
+@pytest.mark.backend_free
 async def test_a_stamping_failure_takes_one_worker_job_for_every_reader(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     document = await legacy_document(world, pdfs.with_media_box(UNSTAMPABLE))
@@ -148,6 +154,7 @@ async def test_a_stamping_failure_takes_one_worker_job_for_every_reader(
     assert jobs == ["stamp_pdf"]
 
 
+@pytest.mark.backend_free
 async def test_a_book_that_cannot_be_merged_is_422_once_per_worker_job(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     await legacy_document(world, pdfs.with_media_box(UNSTAMPABLE))
