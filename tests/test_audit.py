@@ -3,6 +3,7 @@ administrators (API, page, CSV), kept for MEETING_AUDIT_DAYS."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import csv
 import io
@@ -18,6 +19,7 @@ import pytest
 from meeting_server.audit import AUDIT_ACTIONS, AuditEntry
 from meeting_server.db import Database, Transaction
 from meeting_server.housekeeping import sweep
+from meeting_server.views.api_audit import KINDS
 
 from conftest import PASSWORD, Server, Template, World, db_rows, running
 
@@ -169,6 +171,18 @@ async def test_the_database_takes_every_action_recorded_and_no_other(world: Worl
         async with world.server.app.context.db.transaction() as tx:
             await tx.execute("INSERT INTO audit_log (at, action, object_kind) VALUES (?, ?, ?)",
                              ("2019-07-05T08:00:00+07:00", "edit", "user"))
+
+
+def test_every_kind_recorded_can_be_filtered_by() -> None:
+    """Each object kind a view records (``audit(request, user, action, kind, ...)``) is one
+    ``?kind=`` accepts."""
+    recorded = set()
+    for path in (Path(__file__).parent.parent / "meeting_server").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit"
+                    and len(node.args) >= 4 and isinstance(node.args[3], ast.Constant)):
+                recorded.add(node.args[3].value)
+    assert len(recorded) >= 8 and recorded <= set(KINDS), recorded - set(KINDS)
 
 
 @asynccontextmanager

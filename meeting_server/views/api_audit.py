@@ -19,7 +19,9 @@ from meeting_server.timeutil import parse_date
 from meeting_server.validate import MAX_ID
 from meeting_server.views.common import ask, audit, content_disposition, ok, pages, signed_in
 
-KINDS = ("meeting", "document", "book", "publication", "tasks", "task", "audit", "user")
+#: The object kinds the log can be filtered by: every kind recorded (a test reads the calls).
+KINDS = ("meeting", "document", "document_notes", "book", "publication", "tasks", "task",
+         "dashboard", "audit", "user")
 MAX_LIMIT = 1000
 CSV_HEADER = ["id", "at", "username", "name", "action", "object_kind", "object_id",
               "meeting_id", "detail", "address"]
