@@ -43,14 +43,9 @@ async def last_seqs(conn: Conn, meeting_ids: Sequence[int] | None = None) -> dic
     if meeting_ids is None:
         rows = await fetchall(conn, "SELECT id, last_seq FROM meetings")
         return {int(r[0]): int(r[1]) for r in rows}
-    found: dict[int, int] = {}
-    ids = list(meeting_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = await fetchall(conn, "SELECT id, last_seq FROM meetings WHERE id IN ("
-                              + ", ".join("?" * len(chunk)) + ")", chunk)
-        found.update((int(r[0]), int(r[1])) for r in rows)
-    return found
+    rows = await fetchall(conn, "SELECT id, last_seq FROM meetings WHERE id IN"
+                          " (SELECT value FROM json_each(?))", (json.dumps(list(meeting_ids)),))
+    return {int(r[0]): int(r[1]) for r in rows}
 
 
 async def first_seq(conn: Conn, meeting_id: int) -> int:
