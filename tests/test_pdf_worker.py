@@ -216,7 +216,8 @@ async def test_a_job_runs_in_the_child_started_ahead_and_another_is_started() ->
         await pdf_worker.start()
         while len(pdf_worker._spares) < 2:  # one per slot, started off the event loop
             await asyncio.sleep(0.005)
-        spares = [spare.proc.pid for spare in pdf_worker._spares]
+        spares = [spare.proc.pid for spare in pdf_worker._spares if spare.proc.pid]
+        assert len(spares) == 2
 
         # two jobs at once (an upload's) each run in a child started ahead
         assert sorted(await asyncio.gather(pdf_worker.run(child_pid),
@@ -225,6 +226,7 @@ async def test_a_job_runs_in_the_child_started_ahead_and_another_is_started() ->
         while len(pdf_worker._spares) < 2:  # and two more are started
             await asyncio.sleep(0.005)
         following = pdf_worker._spares[0].proc.pid
+        assert following is not None
         assert following not in spares and await pdf_worker.run(child_pid) == following
         # the job's limits hold in a child started ahead of it
         with pytest.raises(PdfError) as caught:
