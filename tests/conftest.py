@@ -460,10 +460,17 @@ def _reads_the_sqlite_file(metafunc: pytest.Metafunc) -> bool:
     source = inspect.getsource(metafunc.function)
     if _SQLITE_FILE.search(source):
         return True
-    helpers = [name for name, value in vars(metafunc.module).items()
-               if inspect.isfunction(value) and value.__module__ == metafunc.module.__name__
-               and _SQLITE_FILE.search(inspect.getsource(value))]
-    return any(re.search(rf"\b{name}\(", source) for name in helpers)
+    return any(re.search(rf"\b{name}\(", source) for name in _sqlite_helpers(metafunc.module))
+
+
+@functools.cache
+def _sqlite_helpers(module: Any) -> tuple[str, ...]:
+    """The functions of a test module that open the SQLite file (read once per module: reading
+    every function's source again for each test took seconds of each worker's collection)."""
+    return tuple(name for name, value in vars(module).items()
+                 if inspect.isfunction(value) and value.__module__ == module.__name__
+                 and not name.startswith("test_")
+                 and _SQLITE_FILE.search(inspect.getsource(value)))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
