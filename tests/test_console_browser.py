@@ -91,6 +91,8 @@ async def test_agenda_conclusions_and_attendance_are_seen_together_on_a_laptop(
     await conclusion_with_task(world)
     secretary = await console(world, screens)
     page = secretary.page
+    # The attendance rows are drawn from the live state once it has arrived: measure after.
+    await expect(page.locator("#attendance select").first).to_be_visible()
     cards = {name: page.locator(selector) for name, selector in [
         ("agenda", "#console-agenda"), ("conclusions", "#conclusions"),
         ("attendance", "#attendance")]}
