@@ -140,6 +140,11 @@ class Transaction:
         conclusion numbers, versions: ``max() + 1``) from what is read: writers of one meeting
         take turns, in whichever instance. SQLite's single writer already does."""
 
+    async def lock(self, name: str) -> None:
+        """Hold the lock called `name` until commit, for what is checked and then written
+        across meetings (a document's number, given once per symbol and year): writers taking
+        the same name take turns, in whichever instance. SQLite's single writer already does."""
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
         cursor: aiosqlite.Cursor = await self.conn.execute(sql, params)
         return cursor

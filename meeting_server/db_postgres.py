@@ -115,6 +115,9 @@ class PgTransaction(Transaction):
     async def lock_meeting(self, meeting_id: int) -> None:
         await self.conn.execute("SELECT 1 FROM meetings WHERE id = $1 FOR UPDATE", meeting_id)
 
+    async def lock(self, name: str) -> None:
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", name)
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Executed:
         status = await self.conn.execute(translate(sql), *params)
         return _Done(_rowcount(status))

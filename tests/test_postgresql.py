@@ -17,10 +17,13 @@ import pg_support
 import pytest
 
 from meeting_server.access import Scope
+from meeting_server.db import fetchone
 from meeting_server.db_postgres import PostgresDatabase, translate
+from meeting_server.errors import Conflict
 from meeting_server.models import Event
 from meeting_server.services import accounts
-from meeting_server.store import agenda, conclusions, events, idempotency, meetings
+from meeting_server.services.publications import issue
+from meeting_server.store import agenda, conclusions, events, idempotency, meetings, publications
 
 from conftest import World, running
 
@@ -119,6 +122,55 @@ async def test_two_instances_number_one_meetings_things_without_doubles(
         await second.close()
     assert sorted(i.position for i in items) == list(range(1, 51))
     assert sorted(c.number for c in found) == list(range(1, 51))
+
+
+async def test_two_instances_publishing_one_number_at_once_give_it_once(
+        backend: str, tmp_path: Path) -> None:
+    """Two notices of two meetings with the same number, symbol and year, published on two
+    instances at once: the second waits for the first's commit (a lock per symbol and year),
+    then finds the number taken (409), where reading before the first's commit would have
+    found it free and issued it twice."""
+    url = url_for(tmp_path)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    await first.open()
+    await second.open()
+    fields = {"symbol": "TB-VP", "number": "152", "date": "2019-07-05"}
+    try:
+        secretary = await accounts.add_user(first, "thuky", "Lê Thị Hoa", "secretary", None, "",
+                                            "correct horse battery")
+        drafts = []
+        async with first.transaction() as tx:
+            for title in ("Họp A", "Họp B"):
+                meeting = await meetings.create(tx, title, "2019-07-05T08:00:00+07:00", "",
+                                                None, None)
+                drafts.append(await publications.create(tx, meeting.id, "notice", {}, fields,
+                                                        None, secretary.id))
+
+        async def give(db: PostgresDatabase, draft: int) -> None:
+            async with db.transaction() as tx:
+                await issue(tx, draft, "<p>", "0" * 64, 1, secretary.id, fields)
+
+        async def waiting_for_a_lock() -> bool:
+            async with first.read() as conn:
+                row = await fetchone(conn, "SELECT count(*) FROM pg_locks"
+                                           " WHERE locktype = 'advisory' AND NOT granted")
+                return bool(row and row[0])
+
+        async with first.transaction() as tx:
+            await issue(tx, drafts[0], "<p>", "0" * 64, 1, secretary.id, fields)
+            later = asyncio.ensure_future(give(second, drafts[1]))
+            while not await waiting_for_a_lock():  # or it went ahead: the number given twice
+                assert not later.done(), "the second instance did not wait for the first"
+                await asyncio.sleep(0.01)
+        with pytest.raises(Conflict) as refused:
+            await later
+        assert refused.value.code == "number_taken"
+        async with first.read() as conn:
+            found = [await publications.get(conn, d) for d in drafts]
+    finally:
+        await first.close()
+        await second.close()
+    assert [p.status if p else None for p in found] == ["published", "draft"]
 
 
 async def test_a_key_run_by_two_instances_at_once_changes_once(backend: str,

@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from meeting_server.access import Access
-from meeting_server.db import Database
+from meeting_server.db import Database, Transaction
 from meeting_server.documents_files import DocumentFiles
-from meeting_server.errors import Conflict, Invalid
+from meeting_server.errors import Conflict, Invalid, NotFound
 from meeting_server.models import Publication
 from meeting_server.publishing.context import default_fields, snapshot
 from meeting_server.publishing.forms import says_as_above
@@ -164,20 +164,35 @@ async def publish(db: Database, files: DocumentFiles, renderer: Renderer, access
     sha256 = hashlib.sha256(pdf).hexdigest()
     await files.keep_bytes(files.publication_path(sha256), pdf)
     async with db.transaction() as tx:
-        current = await publications.get(tx, publication.id)
-        assert current is not None
-        _draft_only(current)
-        await _require_free_number(tx, current)
-        await publications.publish(tx, publication.id, html, sha256, len(pdf), access.user.id,
-                                   fields)
-        if publication.supersedes is not None:
-            await publications.supersede(tx, publication.supersedes)
-        published = await publications.get(tx, publication.id)
-        assert published is not None
-        await events.append(tx, publication.meeting_id, "publication.published", {
-            "publication": published.summary(), "superseded_id": publication.supersedes,
-        }, access.user.id)
+        return await issue(tx, publication.id, html, sha256, len(pdf), access.user.id, fields)
+
+
+async def issue(tx: Transaction, publication_id: int, html: str, sha256: str, size: int,
+                actor: int, fields: dict[str, Any]) -> Publication:
+    """Record the draft as published with its frozen file, unless it is no longer a draft or
+    its number has been given meanwhile (409). The number is checked and given under a lock
+    per symbol and year, so two instances publishing the same number at once cannot both
+    give it: the second waits for the first's commit, then finds the number taken."""
+    current = await publications.get(tx, publication_id)
+    if current is None:
+        raise NotFound("Publication not found.")
+    _draft_only(current)
+    await tx.lock(number_lock(current.fields))
+    await _require_free_number(tx, current)
+    await publications.publish(tx, publication_id, html, sha256, size, actor, fields)
+    if current.supersedes is not None:
+        await publications.supersede(tx, current.supersedes)
+    published = await publications.get(tx, publication_id)
+    assert published is not None
+    await events.append(tx, current.meeting_id, "publication.published", {
+        "publication": published.summary(), "superseded_id": current.supersedes,
+    }, actor)
     return published
+
+
+def number_lock(fields: dict[str, Any]) -> str:
+    """The lock held while a number is checked and given: one per symbol and year."""
+    return f"publication number {fields.get('symbol', '')} {str(fields.get('date', ''))[:4]}"
 
 
 async def _require_free_number(conn: Any, publication: Publication) -> None:
