@@ -236,3 +236,23 @@ async def test_a_job_runs_in_the_child_started_ahead_and_another_is_started() ->
         await pdf_worker.aclose()
     assert pdf_worker._spares == []
     assert not any(is_alive(pid) for pid in [*spares, following])
+
+
+async def test_a_job_is_started_when_it_gets_a_slot_not_when_asked(tmp_path: Path) -> None:
+    # an upload's check is timed from on_start: waiting behind other jobs is not a slow file
+    pdf_worker = PdfWorker(timeout=60, concurrency=1, preload=["pytest"])
+    try:
+        pid_file = tmp_path / "pid"
+        first = asyncio.ensure_future(pdf_worker.run(sleep_forever, str(pid_file)))
+        pid = await wait_for_pid(pid_file, first)
+        started: list[int] = []
+        second = asyncio.ensure_future(
+            pdf_worker.run(child_pid, on_start=lambda: started.append(1)))
+        while pdf_worker._wanted < 2:  # the second waits for the one slot
+            await asyncio.sleep(0.005)
+        assert not started and not second.done()  # queued behind the first: not started
+
+        first.cancel()  # its child is killed; the second goes to a child then
+        assert await second != pid and started == [1]
+    finally:
+        await pdf_worker.aclose()

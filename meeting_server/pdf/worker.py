@@ -62,7 +62,9 @@ class PdfWorker:
 
     `memory_mb` caps each child's address space (RLIMIT_AS), `timeout` is the default
     wall-clock limit per job in seconds; CPU time is capped a little above it as a backstop.
-    `preload` names more modules for the forkserver to import (see PRELOAD).
+    `preload` names more modules for the forkserver to import (see PRELOAD). With `spares` (a
+    server) one child per slot is kept started ahead; a command running a job or two forks
+    each child when its job comes.
     """
 
     def __init__(
@@ -71,6 +73,7 @@ class PdfWorker:
         timeout: float = 20.0,
         concurrency: int = 2,
         preload: Sequence[str] = (),
+        spares: bool = True,
     ) -> None:
         if memory_mb <= 0 or timeout <= 0 or concurrency <= 0:
             raise ValueError("memory_mb, timeout and concurrency must be positive")
@@ -90,6 +93,7 @@ class PdfWorker:
         self._closed = False
         self._warm = asyncio.Lock()
         self._warmed = False
+        self._keep_spares = spares
         self._spares: list[_Spare] = []
         self._starting: set[asyncio.Future[None]] = set()  # spares being started
 
@@ -117,12 +121,14 @@ class PdfWorker:
             await self._idle.wait()
 
     async def run(self, func: Callable[..., T], *args: Any, timeout: float | None = None,
-                  on_part: Callable[[Any], None] | None = None) -> T:
+                  on_part: Callable[[Any], None] | None = None,
+                  on_start: Callable[[], None] | None = None) -> T:
         """Run `func(*args)` in a fresh child process and return its result.
 
         With `on_part`, the child calls `func(*args, send_part)`: each value it gives
         `send_part` is passed to `on_part` here (on the event loop) as soon as it arrives, before
-        the result (an upload's check, then its text).
+        the result (an upload's check, then its text). `on_start` is called when the job has
+        its slot and goes to a child: its time limits run from then, not from the call.
 
         Raises the child's `PdfError` as is; a timeout or memory exhaustion becomes
         `pdf_too_complex`, any other failure `corrupt_pdf`.
@@ -137,6 +143,8 @@ class PdfWorker:
             async with self._slots:
                 if self._closed:
                     raise RuntimeError("PdfWorker is closed")
+                if on_start is not None:
+                    on_start()
                 kind, value = await self._run_child(func, args, limit, name, on_part)
         finally:
             self._wanted -= 1
@@ -219,7 +227,8 @@ class PdfWorker:
     def _replenish(self) -> None:
         """Start spare children, off the event loop, until there is one per slot (counting
         those starting)."""
-        while not self._closed and len(self._spares) + len(self._starting) < self._concurrency:
+        while (self._keep_spares and not self._closed
+               and len(self._spares) + len(self._starting) < self._concurrency):
 
             async def start() -> None:
                 spare = await asyncio.to_thread(_start_spare, self._context)

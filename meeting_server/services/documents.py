@@ -61,9 +61,11 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
     function to call with whether the file was then accepted: if so the text goes to the
     indexer (call its `enqueue`), if not the PDFium job is stopped and page 1 deleted. A
     refused file is deleted at once; pypdf's refusal comes first, then PDFium's. The check has
-    the worker's time limit, the text the indexer's."""
+    the worker's time limit, the text the indexer's, each from when its job leaves the queue
+    for a child: a check waiting behind other uploads' text is not a file taking too long."""
     loop = asyncio.get_running_loop()
     counted: asyncio.Future[int] = loop.create_future()
+    started: asyncio.Future[float] = loop.create_future()  # when the PDFium job got a child
     drawn: asyncio.Future[None] = loop.create_future()
     structure: asyncio.Future[PdfInfo] | None = None
     job: asyncio.Future[tuple[str, ...]] | None = None
@@ -73,6 +75,10 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
         if not drawn.done():
             drawn.set_result(None)
 
+    def on_start() -> None:
+        if not started.done():
+            started.set_result(loop.time())
+
     def on_part(count: int) -> None:
         if not counted.done():
             counted.set_result(count)
@@ -81,19 +87,23 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
     try:
         if temp.size == 0:
             raise PdfError("empty_file", "The file is empty.")
-        deadline = loop.time() + worker.timeout
-        # pypdf's job first: it takes a free slot first, and is done in a tenth of a second
+        # pypdf's job first: of one free slot it takes it first, and is done in a tenth of a
+        # second (its own limit is the worker's)
         structure = asyncio.ensure_future(worker.run(check_structure, str(temp.path),
                                                      max_pages))
+        structure.add_done_callback(lambda done: done.cancelled() or done.exception())
         target = derived.drawing_first(temp.sha256, drawn)
         job = asyncio.ensure_future(worker.run(
             ingest_upload, str(temp.path), max_pages, target, indexer.timeout - 5,
-            timeout=indexer.timeout, on_part=on_part))
+            timeout=indexer.timeout, on_part=on_part, on_start=on_start))
         job.add_done_callback(lambda done: on_drawn())
         job.add_done_callback(lambda done: done.cancelled() or done.exception())
         info = await structure
-        await asyncio.wait((counted, job), timeout=max(0.0, deadline - loop.time()),
-                           return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait((started, job), return_when=asyncio.FIRST_COMPLETED)
+        if started.done():  # page 1 within the worker's limit from the job's start
+            left = started.result() + worker.timeout - loop.time()
+            await asyncio.wait((counted, job), timeout=max(0.0, left),
+                               return_when=asyncio.FIRST_COMPLETED)
         if not counted.done():
             if job.done():
                 job.result()  # the job's PdfError: the file is refused
@@ -105,15 +115,14 @@ async def ingest(worker: PdfWorker, files: DocumentFiles, temp: TempFile, max_pa
         for running in (structure, job):
             if running is not None:
                 running.cancel()  # its child is killed
-        if not isinstance(error, PdfError):  # cancelled: page 1 goes once its job is gone
-            if job is not None:
-                job.add_done_callback(lambda _: _forget_first(target))
-            else:
-                _forget_first(target)
+        if job is None:
+            _forget_first(target)
+        else:  # page 1 goes once its job is gone, even if this request is cancelled meanwhile
+            job.add_done_callback(lambda _: _forget_first(target))
+        if not isinstance(error, PdfError):
             raise
-        if job is not None:  # refused: the answer waits until page 1 can be deleted for good
+        if job is not None:  # refused: the answer waits until page 1 is deleted for good
             await asyncio.gather(job, return_exceptions=True)
-        _forget_first(target)
         if error.code == TOO_MANY_PAGES:
             raise Invalid("The PDF has more than {max} pages; split it into several documents.",
                           TOO_MANY_PAGES, values={"max": max_pages}) from None
