@@ -69,9 +69,9 @@ class AppContext:
 async def warm_up() -> None:
     """Do at start-up what the first requests would otherwise wait for (measured on 2 cores):
 
-    - a hop through anyio's worker threads, which Starlette's file responses use (a page
-      image's ``stat`` and reads): anyio imports its asyncio backend on first use, 20-25 ms
-      that the first page image served by a fresh server waited for;
+    - a hop through anyio's worker threads, which Starlette's file responses (PDFs, stamped
+      copies, the book) and form parsing use: anyio imports its asyncio backend on first use,
+      20-25 ms that the first such response of a fresh server waited for;
     - the table of Vietnam's working days (``holidays``, 1999-2101), 150 ms that the first
       meeting created or the first deadline read waited for.
     """
@@ -101,7 +101,7 @@ async def open_context(settings: Settings, *, background: bool = True,
             async with db.read() as conn:
                 await files.sweep(conn)
         worker = PdfWorker(memory_mb=settings.pdf_memory_mb, timeout=settings.pdf_timeout,
-                           preload=preload)
+                           preload=preload, spares=background)
         stack.push_async_callback(worker.aclose)
         await worker.start()
         if background:

@@ -65,9 +65,10 @@ class Derived:
 
     def drawing_first(self, sha256: str,
                       drawn: asyncio.Future[None]) -> PageTarget | None:
-        """Where an upload's worker job (``ingest_upload``, with its check) draws page 1 at the
-        default width, or None if it is there already or being drawn. A tablet asking for it
-        meanwhile waits for `drawn` (which must never fail), then draws it if it is missing."""
+        """Where an upload's PDFium job (``ingest_upload``, alongside pypdf's check) draws
+        page 1 at the default width, or None if it is there already or being drawn. A tablet
+        asking for it meanwhile waits for `drawn` (which must never fail), then draws it if it
+        is missing."""
         key = f"page:{sha256}:{self.width}:1"
         if self.page_path(sha256, 1).exists() or key in self._first:
             return None
