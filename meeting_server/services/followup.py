@@ -13,12 +13,14 @@ from typing import Any
 
 from meeting_server import access as rules
 from meeting_server.access import Access
+from meeting_server.audit import AuditEntry
 from meeting_server.db import Database, Transaction
 from meeting_server.deadlines import date_wording
 from meeting_server.errors import Invalid
 from meeting_server.models import CLOSED_STATUSES, AgendaItem, Task
 from meeting_server.services.agenda import add_item_in
 from meeting_server.services.conclusions import status_changes, unit_ids
+from meeting_server.store import audit as audit_store
 from meeting_server.store import events, followup, meetings, tasks
 from meeting_server.store.followup import FollowupItem
 from meeting_server.store.tasks import Due
@@ -82,10 +84,13 @@ def _before(task: Task) -> dict[str, Any]:
 
 async def decide(db: Database, standing: Access, item: FollowupItem, task: Task,
                  decision: str, note: str, due_date: date | None, lead_unit: str | None,
-                 status: str | None) -> tuple[dict[str, Any], Task]:
+                 status: str | None, address: str = "") -> tuple[dict[str, Any], Task]:
     """Record the chair's ``decision`` on ``task`` and change the task accordingly: extend
     (``due_date``), close (``status`` done or cancelled, done by default), reassign
-    (``lead_unit``, and a new ``due_date`` if given)."""
+    (``lead_unit``, and a new ``due_date`` if given). Its audit row (action ``decide``, from
+    ``address``) is written in the same transaction, not through the buffered recorder: it is
+    the record that outlives the follow-up item, so a crash must not lose it while keeping the
+    decision."""
     if task.meeting_id not in item.source_meeting_ids:
         raise Invalid("This task is not followed up in this item.", "not_followed_up",
                       field="task_id")
@@ -132,6 +137,9 @@ async def decide(db: Database, standing: Access, item: FollowupItem, task: Task,
         recorded = await followup.get_decision(tx, decision_id)
         assert recorded is not None
         data = {**recorded.as_dict(), "task": changed.as_dict(today)}
+        await audit_store.add(tx, [AuditEntry(
+            tx.now_iso(), standing.user.id, "decide", "task", task.id, item.meeting_id,
+            decision_summary(data)[:200], address)])
         await events.append(tx, item.meeting_id, "followup.decided",
                             {"agenda_item_id": item.agenda_item_id, "decision": data},
                             standing.user.id)

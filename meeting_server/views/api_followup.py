@@ -10,7 +10,7 @@ from meeting_server.models import CLOSED_STATUSES
 from meeting_server.queries import followup as queries
 from meeting_server.services import followup as service
 from meeting_server.validate import json_body, path_id
-from meeting_server.views.common import ask, audit, clock, db, meeting_access, ok
+from meeting_server.views.common import ask, client_address, clock, db, meeting_access, ok
 
 
 async def create(request: Request) -> Response:
@@ -51,9 +51,7 @@ async def decide(request: Request) -> Response:
                                       task_id)
     standing.require_lead()
     recorded, _ = await service.decide(db(request), standing, found, task, decision, note,
-                                       due_date, lead_unit, status)
-    audit(request, standing.user, "decide", "task", task.id, found.meeting_id,
-          service.decision_summary(recorded))
+                                       due_date, lead_unit, status, client_address(request))
     return ok(recorded, 201)
 
 
