@@ -89,6 +89,16 @@ async def test_who_is_not_asked_cannot_see_it(asked: tuple[World, dict[str, Any]
     assert (await world.chair.get(f"/consultations/{c['id']}")).status_code == 404
 
 
+async def test_the_summary_and_reminders_do_not_tell_who_is_not_asked_that_it_exists(
+        asked: tuple[World, dict[str, Any]]) -> None:
+    world, c = asked
+    for unknown in (c["id"], c["id"] + 1000):
+        r = await world.chair.get(f"/api/consultations/{unknown}/pdf")
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+        r = await world.chair.post(f"/api/consultations/{unknown}/reminders")
+        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
 async def test_members_cannot_send_remind_or_export(asked: tuple[World, dict[str, Any]]
                                                     ) -> None:
     world, c = asked

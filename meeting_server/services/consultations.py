@@ -90,11 +90,8 @@ async def answer(db: Database, user: User, consultation_id: int, choice: str,
 
 async def remind(db: Database, notifier: Notifier, user: User, consultation_id: int) -> int:
     """Remind now those who have not answered; how many were reminded."""
-    access.require_consultation_manager(user)
     async with db.transaction() as tx:
-        found = await store.get(tx, consultation_id)
-        if found is None:
-            raise NotFound("Consultation not found.")
+        found = await _managed(tx, user, consultation_id)
         if not is_open(found, tx.clock):
             raise Conflict("The deadline for answers has passed.",
                                   "consultation_closed")
@@ -120,11 +117,21 @@ def tally(answers: Sequence[Answer]) -> dict[str, int]:
 async def summary(conn: Conn, user: User, consultation_id: int
                   ) -> tuple[Consultation, list[Answer]]:
     """The consultation and every answer: the secretary's summary table."""
-    access.require_consultation_manager(user)
-    found = await store.get(conn, consultation_id)
-    if found is None:
-        raise NotFound("Consultation not found.")
+    found = await _managed(conn, user, consultation_id)
     return found, await store.answers(conn, consultation_id)
+
+
+async def _managed(conn: Conn, user: User, consultation_id: int) -> Consultation:
+    """The consultation, for its manager: 404 for whoever may not see it (as every other
+    request about it answers them, so that a 403 never tells them it exists), 403 for someone
+    asked, who knows of it but may not manage it."""
+    found = await store.get(conn, consultation_id)
+    asked = bool(await store.answers(conn, consultation_id, user.id)) if (
+        found is not None and not access.is_staff(user)) else False
+    if found is None or not access.can_see_consultation(user, asked):
+        raise NotFound("Consultation not found.")
+    access.require_consultation_manager(user)
+    return found
 
 
 async def summary_pdf(renderer: Renderer, settings: Settings, clock: Clock,
