@@ -134,3 +134,12 @@ async def test_a_page_is_not_kept_by_the_browser_and_says_whose_it_is(world: Wor
     r = await world.member.get(f"/meetings/{world.meeting_id}")
     assert r.headers["cache-control"] == "no-store"
     assert r.headers["x-meeting-user"] == str(world.users["snv"])
+
+
+async def test_the_new_meeting_form_asks_for_the_meeting_date_not_a_date_of_issue(
+        world: World) -> None:
+    html = (await world.secretary.get("/meetings/new")).text
+    assert "Ngày họp<input name=\"date\"" in html
+    assert "Ngày ban hành" not in html
+    en = (await world.secretary.get("/meetings/new", params={"lang": "en"})).text
+    assert "Meeting date<input name=\"date\"" in en
