@@ -68,6 +68,10 @@ def snapshot(state: dict[str, Any]) -> dict[str, Any]:
     for doc in state["documents"]:
         documents.setdefault(doc["agenda_item_id"], []).append(doc["title"])
     attending = [p for p in others if p["attendance"] in ATTENDING]
+    # Once attendance is taken, a participant never checked in was not there: the minutes list
+    # them as absent (the chair and the secretary are named in their roles). If it was never
+    # taken at all, the minutes say so rather than "no one absent".
+    taken = any(p["attendance"] != "unknown" for p in people)
     return {
         "title": meeting["title"],
         "occasion": occasion(meeting["title"]),
@@ -85,8 +89,12 @@ def snapshot(state: dict[str, Any]) -> dict[str, Any]:
         "attending_units": list(dict.fromkeys(p["unit_name"] for p in attending
                                               if p["unit_name"])),
         "attendees_by_unit": _by_unit(attending),
-        "absent": [{**_person(p), "reason": p["absence_reason"] or ""}
-                   for p in people if p["attendance"] == "absent"],
+        "absent": [{**_person(p), "reason": p["absence_reason"] or "",
+                    "unrecorded": p["attendance"] != "absent"}
+                   for p in people if p["attendance"] == "absent"
+                   or (taken and p["role"] not in ("chair", "secretary")
+                       and p["attendance"] not in ATTENDING)],
+        "attendance_taken": taken,
         "unrecorded": [p["name"] for p in people if p["attendance"] not in
                        (*ATTENDING, "absent")],
         "agenda": [{"id": item["id"], "position": item["position"], "title": item["title"],
