@@ -47,3 +47,27 @@ async def test_with_everyone_checked_in_no_one_is_absent(world: World) -> None:
 async def test_minutes_of_a_meeting_without_attendance_say_it_was_not_recorded(
         world: World) -> None:
     assert absent_part(await minutes_html(world)).strip() == "chưa ghi nhận điểm danh."
+
+
+async def speakers_line(world: World, title: str) -> str:
+    r = await world.admin.patch(f"/api/users/{world.users['snv']}", json={"title": title})
+    assert r.status_code == 200, r.text
+    await check_in(world, world.member)
+    mid = world.meeting_id
+    asked = await world.member.post(f"/api/meetings/{mid}/floor", json={})
+    assert asked.status_code in (200, 201), asked.text
+    for step in ("give", "end"):
+        r = await world.chair.post(f"/api/floor/{asked.json()['id']}/{step}")
+        assert r.status_code == 200, r.text
+    text = await minutes_html(world)
+    return text.split("Đại biểu phát biểu theo đăng ký:")[1].split(".")[0]
+
+
+async def test_a_speakers_unit_is_not_repeated_when_the_title_names_it(world: World) -> None:
+    assert await speakers_line(world, "Giám đốc Sở Nội vụ") == " Nguyễn Văn An, Giám đốc Sở " \
+        "Nội vụ"
+
+
+async def test_a_speakers_unit_follows_a_title_that_does_not_name_it(world: World) -> None:
+    assert await speakers_line(world, "Phó Giám đốc") == " Nguyễn Văn An, Phó Giám đốc (Sở " \
+        "Nội vụ)"

@@ -11,7 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from meeting_server.deadlines import task_wording
-from meeting_server.publishing.forms import document_symbol, title_in_unit, vietnamese_date
+from meeting_server.publishing.forms import (
+    document_symbol,
+    title_in_unit,
+    unit_beside,
+    vietnamese_date,
+)
 from meeting_server.settings import Settings
 
 __all__ = ["deadline_words", "default_fields", "short_date", "snapshot", "vietnamese_date"]
@@ -119,7 +124,8 @@ def floor_and_votes(state: dict[str, Any]) -> dict[str, Any]:
               if r["status"] in ("speaking", "done")]
     for r in sorted(spoken, key=lambda r: (r["started_at"] or "", r["id"])):
         speakers.setdefault(str(r["agenda_item_id"] or ""), []).append(
-            {"name": r["name"], "title": r["title"], "unit": r["unit_name"] or ""})
+            {"name": r["name"], "title": r["title"],
+             "unit": unit_beside(r["title"] or "", r["unit_name"] or "")})
     return {"speakers": speakers,
             "votes": [vote_record(v) for v in state.get("votes", []) if v["status"] == "closed"
                       and v["result"] is not None]}

@@ -77,6 +77,15 @@ def title_in_unit(title: str, unit: str) -> str:
     return kept or title
 
 
+def unit_beside(title: str, unit: str) -> str:
+    """The unit to print in parentheses after a person's title: none when the title already
+    names it ("Giám đốc Sở Nội vụ" of "Sở Nội vụ"), else the unit ("Chánh Văn phòng" of "Văn
+    phòng UBND thành phố")."""
+    if not unit or " ".join(unit.split()).casefold() in " ".join(title.split()).casefold():
+        return ""
+    return unit
+
+
 def signer_lines(head: str, collective: str, position: str, authority: str) -> list[str]:
     """The signer's authority and position, in capitals, one per line (Phụ lục I, mục II.8).
 
