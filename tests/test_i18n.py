@@ -134,3 +134,13 @@ def test_vietnamese_translations_are_not_left_in_english() -> None:
     catalogue = Translations().catalogues["vi"]
     untranslated = sorted(m for m, t in catalogue.items() if m == t and m not in SAME_IN_BOTH)
     assert untranslated == []
+
+
+def test_the_interface_addresses_the_user_as_dong_chi_never_ban() -> None:
+    """City officials call each other "đồng chí": a catalogue mixing it with "bạn" reads as two
+    products (the tablet said "Bạn đã biểu quyết" beside "Ý kiến của đồng chí")."""
+    catalogue = Translations().catalogues["vi"]
+    ban = re.compile(r"(?<!\w)bạn(?!\w)", re.IGNORECASE)
+    assert sorted(m for m, t in catalogue.items() if ban.search(t)) == []
+    assert catalogue["You have voted."] == "Đồng chí đã biểu quyết."
+    assert catalogue["Only you see these notes."] == "Chỉ đồng chí xem được các ghi chú này."

@@ -143,3 +143,13 @@ async def test_the_new_meeting_form_asks_for_the_meeting_date_not_a_date_of_issu
     assert "Ngày ban hành" not in html
     en = (await world.secretary.get("/meetings/new", params={"lang": "en"})).text
     assert "Meeting date<input name=\"date\"" in en
+
+
+async def test_the_opinions_summary_column_is_not_worded_as_the_readers_own_opinion(
+        world: World) -> None:
+    r = await world.secretary.post("/api/consultations", json={
+        "title": "Dự thảo Quy chế", "question": "Đề nghị cho ý kiến.",
+        "deadline": "2030-01-05T17:00:00+07:00", "recipients": [world.users["snv"]]})
+    assert r.status_code == 201, r.text
+    page = (await world.secretary.get(f"/consultations/{r.json()['id']}")).text
+    assert "<th>Ý kiến</th>" in page and "của đồng chí" not in page
