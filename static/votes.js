@@ -93,6 +93,9 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     box.append(table);
     box.append(el("p", "vote-outcome " + (r.passed ? "passed" : "failed"), r.passed ? t("Passed") : t("Not passed")));
+    // the rule applies to the first option only (docs/voting.md), as the minutes say
+    box.append(el("p", "meta vote-motion", t("Put to the vote: “{option}”, needing {n} ballots", {
+      option: vote.options[0], n: r.majority_needed })));
     const quorum = vote.quorum === "none" ? "" : " · " + (r.quorum_met ? t("Quorum met") : t("No quorum"));
     box.append(el("p", "meta", t("{cast} ballots of {eligible} members ({present} present)", {
       cast: r.cast, eligible: r.eligible, present: r.present }) + quorum));

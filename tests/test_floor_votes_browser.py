@@ -153,6 +153,8 @@ async def test_speakers_and_votes_from_the_tablets(world: World, screens: Screen
     for screen in tablets.values():
         card = screen.page.locator("#votes article.vote").filter(has_text=NAMED)
         await expect(card.locator(".vote-outcome")).to_have_text("Thông qua")
+        await expect(card.locator(".vote-motion")).to_have_text(
+            "Phương án được biểu quyết: “Đồng ý”, cần 3 phiếu")
         await expect(card.locator(".vote-counts li").first).to_have_text(
             "Đồng ý: 3 phiếu (75%)")
 

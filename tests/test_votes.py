@@ -3,6 +3,7 @@ a tablet resumes from, and that the database holds no link from a secret ballot 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -378,3 +379,18 @@ async def test_the_minutes_print_the_speakers_and_the_results(world: World) -> N
     assert "Biểu quyết của từng thành viên" in html
     assert "Nhân sự Trưởng ban" in html and "bỏ phiếu kín" in html
     assert "Kết quả: không thông qua" in html
+
+
+async def test_the_vote_form_says_the_first_option_is_the_one_put_to_the_vote(world: World
+                                                                               ) -> None:
+    """A chair who lists two candidates must read, before opening the vote, that the rule
+    applies to the first one only (the tester's election of "Lê Quang Huy" or "Phạm Thị Lan")."""
+    page = (await world.chair.get(f"/meetings/{world.meeting_id}")).text
+    assert "Phương án đầu tiên là phương án được đưa ra biểu quyết" in page
+    assert 'aria-describedby="vote-first-option"' in page
+    strings = re.search(r'id="votes-strings">(.*?)</script>', page, re.S)
+    assert strings is not None  # the result's line, under "Thông qua" or "Không thông qua"
+    assert json.loads(strings.group(1))["Put to the vote: “{option}”, needing {n} ballots"] == (
+        "Phương án được biểu quyết: “{option}”, cần {n} phiếu")
+    english = (await world.chair.get(f"/meetings/{world.meeting_id}?lang=en")).text
+    assert "The first option is the one put to the vote" in english
