@@ -203,9 +203,25 @@ async def test_a_vice_chairman_signs_on_behalf_of_the_committee(committee: World
 # ------------------------------------------------------------------- the notice's clock
 
 
+async def hold(world: World, meeting_id: int, status: str = "ended") -> None:
+    r = await world.secretary.patch(f"/api/meetings/{meeting_id}", json={"status": status})
+    assert r.status_code == 200, r.text
+
+
 async def test_a_late_notice_is_marked_in_the_state(world: World) -> None:
+    await hold(world, world.meeting_id)
     state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
     assert (state["notice_due"], state["notice_late"]) == ("2019-07-12", True)
+
+
+async def test_the_notice_of_a_meeting_not_yet_held_is_not_late(world: World) -> None:
+    """Its date long past, but still scheduled: it has not taken place, nothing is late."""
+    state = (await world.member.get(f"/api/meetings/{world.meeting_id}")).json()
+    assert (state["meeting"]["status"], state["notice_late"]) == ("scheduled", False)
+    home = await page(world, "thuky", "/")
+    assert f"/meetings/{world.meeting_id}/console" not in home.split(
+        "Thông báo kết luận đến hạn")[1]
+    assert "chậm" not in home
 
 
 async def meeting_today(world: World) -> int:
@@ -215,6 +231,7 @@ async def meeting_today(world: World) -> int:
         "title": "Giao ban tuần", "starts_at": today.isoformat()})
     assert r.status_code == 201, r.text
     meeting_id: int = r.json()["id"]
+    await hold(world, meeting_id, "in_progress")
     return meeting_id
 
 
@@ -226,6 +243,7 @@ async def test_a_notice_of_a_meeting_held_today_is_not_late(world: World) -> Non
 
 async def test_the_secretarys_home_lists_the_notices_due_and_late(world: World) -> None:
     mid = await meeting_today(world)
+    await hold(world, world.meeting_id)
     home = await page(world, "thuky", "/")
     listed = home.split('id="notices-due"')[1].split("</ul>")[0]
     assert f"/meetings/{mid}/console" in listed and re.search(r"còn \d+ ngày", listed)
@@ -233,6 +251,7 @@ async def test_the_secretarys_home_lists_the_notices_due_and_late(world: World) 
 
 
 async def test_a_published_notice_leaves_the_home_list(world: World) -> None:
+    await hold(world, world.meeting_id)
     url = await draft(world, "notice", number="7", signer=SIGNER)
     await world.secretary.post(f"{url}/publish")
     home = await page(world, "thuky", "/")
@@ -245,5 +264,6 @@ async def test_members_have_no_notice_list(world: World) -> None:
 
 
 async def test_the_console_counts_down_and_says_late(world: World) -> None:
+    await hold(world, world.meeting_id)
     console = await page(world, "thuky", f"/meetings/{world.meeting_id}/console")
     assert 'class="due late"' in console and "12/07/2019" in console

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from meeting_server import access
@@ -138,9 +138,10 @@ async def home(conn: Conn, user: User, today: date) -> Home:
 
 async def _notices_due(conn: Conn, visible: list[Meeting], today: date
                        ) -> list[dict[str, Any]]:
-    """Meetings held by ``today`` without a published notice, the latest due first: each with
-    its due date, the days left (negative: late) and whether it is late. One statement."""
-    held = [m for m in visible if datetime.fromisoformat(m.starts_at).date() <= today]
+    """Meetings held (started) without a published notice, the latest due first:
+    each with its due date, the days left (negative: late) and whether it is late; a meeting
+    still scheduled has no notice due, even when its date is past. One statement."""
+    held = [m for m in visible if state.held(m)]
     published = await publications.first_notices(conn, [m.id for m in held])
     due = []
     for meeting in held:

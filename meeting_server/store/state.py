@@ -28,9 +28,18 @@ def notice_due(meeting: Meeting) -> str:
     return add_working_days(day, NOTICE_WORKING_DAYS).isoformat()
 
 
+def held(meeting: Meeting) -> bool:
+    """Whether the meeting has taken place: started (in progress or ended). One still
+    scheduled has not, whatever its date: its notice is not due yet."""
+    return meeting.status != "scheduled"
+
+
 def notice_late(meeting: Meeting, first_notice_at: str | None, today: date) -> bool:
-    """Whether the conclusion notice is late: published after its due date, or not published
-    and the due date past (``first_notice_at``: when it was first published, if it was)."""
+    """Whether the conclusion notice is late: published after its due date, or not published,
+    the meeting held and the due date past (``first_notice_at``: when it was first published,
+    if it was). A notice can only be late once the meeting has taken place."""
+    if not first_notice_at and not held(meeting):
+        return False
     issued = date.fromisoformat(first_notice_at[:10]) if first_notice_at else today
     return issued > date.fromisoformat(notice_due(meeting))
 
