@@ -153,3 +153,13 @@ async def test_the_opinions_summary_column_is_not_worded_as_the_readers_own_opin
     assert r.status_code == 201, r.text
     page = (await world.secretary.get(f"/consultations/{r.json()['id']}")).text
     assert "<th>Ý kiến</th>" in page and "của đồng chí" not in page
+
+
+async def test_a_task_without_reports_says_so_in_a_sentence_not_a_numbered_item(
+        world: World) -> None:
+    r = await world.secretary.post(f"/api/conclusions/{await conclusion(world)}/tasks", json={
+        "title": "Việc chưa báo cáo", "lead_unit": "SNV", "due_text": "thường xuyên"})
+    assert r.status_code == 201, r.text
+    html = (await world.member.get("/tasks")).text
+    assert '<p class="meta no-history">Chưa có báo cáo tiến độ.</p>' in html
+    assert not re.search(r"<li[^>]*>\s*Chưa có báo cáo tiến độ", html)
