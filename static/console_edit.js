@@ -63,9 +63,10 @@
     select.value = chosen === null || chosen === undefined ? "" : String(chosen);
   }
 
-  // The title a file name suggests: "bao_cao-quy-3.pdf" → "bao cao quy 3".
+  // The title a file name suggests: "bao_cao-quy-3.pdf" → "bao cao quy 3", without the
+  // extension whatever it is ("bad.docx" → "bad"); a number's dot stays ("Số 12.2019").
   function titleFrom(name) {
-    let title = name.replace(/\.pdf$/i, "").replace(/_+/g, " ");
+    let title = name.replace(/\.[a-z][a-z0-9]{0,4}$/i, "").replace(/_+/g, " ");
     if (!/\s/.test(title)) title = title.replace(/-+/g, " ");
     return title.replace(/\s+/g, " ").trim();
   }

@@ -244,6 +244,18 @@ async def test_a_refused_upload_is_explained_in_vietnamese_in_the_dialog(
     assert (await state(world))["documents"] == []
 
 
+async def test_the_suggested_title_leaves_out_any_extension_but_keeps_a_numbers_dot(
+        world: World, screens: Screens) -> None:
+    """A Word file chosen by mistake suggested "bad.docx" as the document's title."""
+    item_id = await item(world)
+    secretary = await console(world, screens)
+    editor = await upload(secretary, item_id, "Báo cáo quý 3.docx", b"not a pdf")
+    await expect(editor.get_by_label("Tên tài liệu")).to_have_value("Báo cáo quý 3")
+    await editor.get_by_role("button", name="Hủy").click()
+    editor = await upload(secretary, item_id, "Kế hoạch số 12.2019.PDF", b"not a pdf")
+    await expect(editor.get_by_label("Tên tài liệu")).to_have_value("Kế hoạch số 12.2019")
+
+
 async def test_a_task_without_a_deadline_is_explained_in_vietnamese_inline(
         world: World, screens: Screens) -> None:
     await conclusion_with_task(world)
