@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from meeting_server.i18n import Translations
+from meeting_server.i18n import Translations, grouped, is_quantity
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,10 @@ class HTTPError(Exception):
             vi, _, en = self.message.partition(" / ")
             if _VIETNAMESE.search(vi):
                 return vi if lang == "vi" else en
-        return translations.gettext(lang)(self.template, **self.values)
+        values = {name: grouped(value, lang)
+                  if isinstance(value, int) and not isinstance(value, bool) and is_quantity(name)
+                  else value for name, value in self.values.items()}
+        return translations.gettext(lang)(self.template, **values)
 
 
 class BadRequest(HTTPError):

@@ -35,6 +35,21 @@ def load_catalogues() -> dict[str, dict[str, str]]:
     return catalogues
 
 
+#: Thousands separators: Vietnamese writes 10.000, English 10,000.
+SEPARATORS = {"vi": ".", "en": ","}
+
+
+def grouped(value: int, lang: str) -> str:
+    """A whole number with the language's thousands separator: ``10000`` → ``10.000`` (vi)."""
+    return f"{value:,}".replace(",", SEPARATORS.get(lang, ","))
+
+
+def is_quantity(name: str) -> bool:
+    """Whether a message's placeholder holds an amount (a limit, a count) to be grouped, not an
+    identifier or a document's number, which are written as they are."""
+    return not (name in ("id", "number", "year", "code") or name.endswith("_id"))
+
+
 class Translations:
     def __init__(self) -> None:
         self.catalogues = load_catalogues()

@@ -89,3 +89,13 @@ async def test_an_error_page_speaks_the_pages_language(world: World) -> None:
     assert vi.status_code == 404 and "Không tìm thấy cuộc họp." in vi.text
     en = await world.member.get(f"/meetings/{world.other_meeting_id}", params={"lang": "en"})
     assert "Meeting not found." in en.text
+
+
+async def test_a_limit_in_a_message_is_written_with_the_languages_thousands_separator(
+        world: World) -> None:
+    path = f"/api/meetings/{world.meeting_id}/conclusions"
+    long = {"text": "Kết luận " * 1200}
+    vi = (await world.chair.post(path, json=long, headers=VI)).json()["error"]
+    assert vi["field"] == "text" and vi["message"] == "Trường 'text' dài quá 10.000 ký tự."
+    en = (await world.chair.post(path, json=long, headers=EN)).json()["error"]
+    assert en["message"] == "The field 'text' is longer than 10,000 characters."
