@@ -4,6 +4,8 @@ ended, who spoke; through the real API, read from the draft's HTML."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 
 import httpx
 
@@ -71,3 +73,59 @@ async def test_a_speakers_unit_is_not_repeated_when_the_title_names_it(world: Wo
 async def test_a_speakers_unit_follows_a_title_that_does_not_name_it(world: World) -> None:
     assert await speakers_line(world, "Phó Giám đốc") == " Nguyễn Văn An, Phó Giám đốc (Sở " \
         "Nội vụ)"
+
+
+async def draft_minutes(world: World) -> str:
+    r = await world.secretary.post(f"/api/meetings/{world.meeting_id}/publications",
+                                   json={"kind": "minutes"})
+    assert r.status_code == 201, r.text
+    return f"/api/publications/{r.json()['id']}"
+
+
+async def set_status(world: World, status: str) -> dict[str, Any]:
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}",
+                                    json={"status": status})
+    assert r.status_code == 200, r.text
+    meeting: dict[str, Any] = r.json()
+    return meeting
+
+
+def clock(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+async def test_the_minutes_take_the_times_the_meeting_started_and_ended(world: World) -> None:
+    url = await draft_minutes(world)
+    fields = (await world.secretary.get(url)).json()["fields"]
+    assert (fields["start_time"], fields["end_time"]) == ("08:00", "")
+    await set_status(world, "in_progress")
+    meeting = await set_status(world, "ended")
+    r = await world.secretary.post(f"{url}/refresh")
+    assert r.status_code == 200, r.text
+    start, end = clock(meeting["started_at"]), clock(meeting["ended_at"])
+    assert (r.json()["fields"]["start_time"], r.json()["fields"]["end_time"]) == (start, end)
+    html = " ".join(re.sub(r"<[^>]+>", " ", (await world.secretary.get(f"{url}/html")).text
+                           ).split())
+    said = start.replace(":", " giờ ")
+    assert f"Thời gian bắt đầu: {said}, ngày" in html
+    assert f"Cuộc họp kết thúc vào lúc {end.replace(':', ' giờ ')} " in html
+    r = await world.secretary.post(f"{url}/publish")
+    assert r.status_code == 200, r.text
+
+
+async def test_times_the_secretary_corrected_are_kept_on_refresh(world: World) -> None:
+    url = await draft_minutes(world)
+    r = await world.secretary.patch(url, json={"start_time": "08:30", "end_time": "11:00"})
+    assert r.status_code == 200, r.text
+    await set_status(world, "in_progress")
+    await set_status(world, "ended")
+    fields = (await world.secretary.post(f"{url}/refresh")).json()["fields"]
+    assert (fields["start_time"], fields["end_time"]) == ("08:30", "11:00")
+    html = (await world.secretary.get(f"{url}/html")).text
+    assert "08 giờ 30" in html and "11 giờ 00" in html
+
+
+async def test_a_start_time_not_in_hours_and_minutes_is_refused(world: World) -> None:
+    url = await draft_minutes(world)
+    r = await world.secretary.patch(url, json={"start_time": "8h"})
+    assert (r.status_code, r.json()["error"]["field"]) == (422, "start_time")

@@ -47,10 +47,30 @@ def occasion(title: str) -> str:
     return f"cuộc họp {title}"
 
 
+def held_times(meeting: dict[str, Any]) -> tuple[datetime, datetime | None]:
+    """When the meeting started and ended, as the minutes first say it: the times the app
+    recorded when the meeting was started and ended in the console, in the zone of its
+    scheduled start; before it started, the scheduled start (and no end)."""
+    scheduled = datetime.fromisoformat(meeting["starts_at"])
+
+    def local(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value).astimezone(scheduled.tzinfo) if value else None
+
+    return local(meeting.get("started_at")) or scheduled, local(meeting.get("ended_at"))
+
+
+def record_times(record: dict[str, Any]) -> dict[str, str]:
+    """The minutes' ``start_time`` and ``end_time`` (HH:MM) as the record gives them; a record
+    taken before the actual times were kept gives the scheduled start and no end."""
+    return {"start_time": record.get("start_time")
+            or datetime.fromisoformat(record["starts_at"]).strftime("%H:%M"),
+            "end_time": record.get("end_time") or ""}
+
+
 def snapshot(state: dict[str, Any]) -> dict[str, Any]:
     """The meeting record as the publication shows it, from the meeting state."""
     meeting = state["meeting"]
-    start = datetime.fromisoformat(meeting["starts_at"])
+    start, end = held_times(meeting)
     people = state["participants"]
     chair = next((p for p in people if p["role"] == "chair"), None)
     secretary = next((p for p in people if p["role"] == "secretary"), None)
@@ -82,8 +102,16 @@ def snapshot(state: dict[str, Any]) -> dict[str, Any]:
         "occasion": occasion(meeting["title"]),
         "location": meeting["location"],
         "starts_at": meeting["starts_at"],
+        "started_at": meeting.get("started_at"),
+        "ended_at": meeting.get("ended_at"),
+        "day": start.date().isoformat(),
         "date_text": vietnamese_date(start.date()),
         "time_text": f"{start:%H} giờ {start:%M}, {vietnamese_date(start.date())}",
+        "start_time": f"{start:%H:%M}",
+        "end_time": f"{end:%H:%M}" if end else "",
+        # "cùng ngày" unless the meeting ended on another day than it started.
+        "end_date_text": vietnamese_date(end.date()) if end and end.date() != start.date()
+        else "",
         "chair": _person(chair),
         "secretary": _person(secretary),
         "attendees": [{**_person(p), "attendance": ATTENDANCE_VI.get(p["attendance"], ""),
@@ -221,13 +249,15 @@ def default_fields(kind: str, record: dict[str, Any], settings: Settings,
         "place": settings.place,
         "number": "",
         # The minutes are of the day of the meeting; the notice is dated when it is issued.
-        "date": (today if kind == "notice" else date.fromisoformat(record["starts_at"][:10])
+        "date": (today if kind == "notice"
+                 else date.fromisoformat(record.get("day") or record["starts_at"][:10])
                  ).isoformat(),
         "addressees": "",
         "introduction": "",
         "opinions": {str(item["id"]): "" for item in record["agenda"]},
         "closing": closing,
-        "end_time": "",
+        # When the meeting started and ended, from the record; the secretary may correct them.
+        **(record_times(record) if kind == "minutes" else {"end_time": ""}),
         "signer_title": signer["title"],
         "signer_name": signer["name"],
         "signer_authority": "",

@@ -12,7 +12,7 @@ from meeting_server.db import Database, Transaction
 from meeting_server.documents_files import DocumentFiles
 from meeting_server.errors import Conflict, Invalid, NotFound
 from meeting_server.models import Publication
-from meeting_server.publishing.context import default_fields, snapshot
+from meeting_server.publishing.context import default_fields, record_times, snapshot
 from meeting_server.publishing.forms import says_as_above
 from meeting_server.publishing.render import TITLES, Renderer, document_number
 from meeting_server.settings import Settings
@@ -83,6 +83,13 @@ async def refresh(db: Database, access: Access, publication: Publication) -> Pub
     _draft_only(publication)
     record = await _record(db, access)
     fields = dict(publication.fields)
+    if publication.kind == "minutes":
+        # A time the secretary left as the record gave it follows the record (the meeting has
+        # since been started or ended in the console); one they corrected stays.
+        before, now = record_times(publication.snapshot), record_times(record)
+        for name, value in now.items():
+            if str(fields.get(name) or "") in ("", before[name]):
+                fields[name] = value
     fields["opinions"] = {str(i["id"]): fields.get("opinions", {}).get(str(i["id"]), "")
                           for i in record["agenda"]}
     async with db.transaction() as tx:
@@ -113,8 +120,9 @@ def require_complete(publication: Publication) -> None:
         if not end:
             raise Invalid("The minutes need the time the meeting ended.", "missing_field",
                           field="end_time")
-        start = datetime.fromisoformat(publication.snapshot["starts_at"]).strftime("%H:%M")
-        if end <= start:
+        start = str(fields.get("start_time") or "").strip() or record_times(
+            publication.snapshot)["start_time"]
+        if end < start and not publication.snapshot.get("end_date_text"):
             raise Invalid("The meeting cannot end ({end}) before it starts ({start}).",
                           "invalid_field", values={"end": end, "start": start},
                           field="end_time")

@@ -113,6 +113,12 @@ async def update(request: Request) -> Response:
             changes[name] = body.text(name, max_len=limit, allow_empty=True)
     if body.has("number"):
         changes["number"] = _number(body, str(standing.publication.fields.get("symbol", "")))
+    if body.has("start_time"):
+        start = body.text("start_time", max_len=5, allow_empty=True)
+        if start and not _CLOCK.fullmatch(start):
+            raise Invalid("The start time is HH:MM, e.g. 08:00.", "invalid_field",
+                          field="start_time")
+        changes["start_time"] = start
     if body.has("end_time"):
         end = body.text("end_time", max_len=5, allow_empty=True)
         if end and not _CLOCK.fullmatch(end):
