@@ -30,29 +30,67 @@
       return node;
     }
 
+    // The units a task may be reassigned to, by name (the server's codes are the values).
+    let units = null;
+    async function loadUnits() {
+      if (units) return units;
+      const found = await api.call("GET", "/api/units");
+      units = found.units.filter((u) => u.active !== false);
+      return units;
+    }
+    const unitName = (code) => {
+      const found = (units || []).find((u) => u.code === code);
+      return found ? found.name : code;
+    };
+
+    // Each decision shows, and sends, only its own fields: a deadline typed for "extend" and
+    // left behind is not sent with "reassign" (the fields of the others are disabled).
+    function field(label, input, decisions) {
+      return el("label", { class: "followup-field", "data-for": decisions.join(" ") }, label, input);
+    }
     function decisionForm(itemId, entry) {
       const form = el("form", { class: "followup-decision", "data-task-id": entry.task.id });
-      const choice = el("select", { name: "decision", "aria-label": t("Decision") },
+      const choice = el("select", { name: "decision" },
         el("option", { value: "extend" }, t("Extend to")),
         el("option", { value: "close" }, t("Close as done")),
         el("option", { value: "cancel" }, t("Cancel the task")),
-        el("option", { value: "reassign" }, t("Reassign to unit (code)")));
-      const due = el("input", { type: "date", name: "due_date", "aria-label": t("Deadline") });
-      const unit = el("input", { type: "text", name: "lead_unit", maxlength: "32", "aria-label": t("Lead unit"), hidden: "" });
-      const note = el("input", { type: "text", name: "note", maxlength: "2000", placeholder: t("Note") });
-      choice.addEventListener("change", () => {
-        due.hidden = choice.value !== "extend" && choice.value !== "reassign";
-        unit.hidden = choice.value !== "reassign";
-      });
-      form.append(choice, due, unit, note, el("button", { type: "submit" }, t("Record the decision")),
+        el("option", { value: "reassign" }, t("Reassign to another unit")));
+      const due = el("input", { type: "date", name: "due_date", required: "" });
+      const unit = el("select", { name: "lead_unit", required: "" },
+        el("option", { value: "" }, t("Choose a unit")));
+      for (const u of units || []) {
+        if (u.code !== entry.task.lead_unit) unit.append(el("option", { value: u.code }, u.name));
+      }
+      const newDue = el("input", { type: "date", name: "new_due_date" });
+      const note = el("input", { type: "text", name: "note", maxlength: "2000" });
+      const fields = [
+        field(t("Decision"), choice, ["extend", "close", "cancel", "reassign"]),
+        field(t("New deadline"), due, ["extend"]),
+        field(t("New lead unit"), unit, ["reassign"]),
+        field(t("New deadline (optional)"), newDue, ["reassign"]),
+        field(t("Note"), note, ["extend", "close", "cancel", "reassign"]),
+      ];
+      function show() {
+        for (const box of fields) {
+          const used = box.dataset.for.split(" ").indexOf(choice.value) >= 0;
+          box.hidden = !used;
+          for (const input of box.querySelectorAll("input, select")) input.disabled = !used;
+        }
+      }
+      choice.addEventListener("change", show);
+      show();
+      form.append(...fields, el("button", { type: "submit" }, t("Record the decision")),
         el("p", { class: "error", role: "alert", hidden: "" }));
       api.onSubmit(form, async (data, key) => {
         const picked = data.get("decision");
         const body = { task_id: entry.task.id, decision: picked === "cancel" ? "close" : picked,
                        note: data.get("note") || "" };
         if (picked === "cancel") body.status = "cancelled";
-        if (!due.hidden && data.get("due_date")) body.due_date = data.get("due_date");
-        if (picked === "reassign") body.lead_unit = (data.get("lead_unit") || "").trim();
+        if (picked === "extend") body.due_date = data.get("due_date");
+        if (picked === "reassign") {
+          body.lead_unit = data.get("lead_unit");
+          if (data.get("new_due_date")) body.due_date = data.get("new_due_date");
+        }
         await api.call("POST", "/api/agenda-items/" + itemId + "/follow-up/decisions", body, { key });
         refresh(true);
       });
@@ -60,8 +98,14 @@
     }
 
     function renderItem(view) {
+      // The item is usually titled as the section is ("Kiểm điểm việc thực hiện kết luận"):
+      // then its heading names only its place in the agenda, so the title is read once.
+      const heading = document.getElementById("followup-heading");
+      const same = heading && heading.textContent.trim().toLocaleLowerCase() ===
+        view.agenda_item.title.trim().toLocaleLowerCase();
       const box = el("div", { class: "followup-item", "data-agenda-item-id": view.agenda_item.id },
-        el("h3", {}, view.agenda_item.position + ". " + view.agenda_item.title));
+        el("h3", {}, same ? t("Agenda item {n}", { n: view.agenda_item.position })
+          : view.agenda_item.position + ". " + view.agenda_item.title));
       if (!view.tasks.length) box.append(el("p", { class: "meta" }, t("Nothing to follow up.")));
       const ol = el("ol", { class: "followup-tasks" });
       for (const entry of view.tasks) {
@@ -76,7 +120,7 @@
           ? t("Last report") + " (" + vndate(report.created_at) + "): " + report.note
           : t("No progress reported yet.")));
         for (const d of entry.decisions) {
-          li.append(el("p", { class: "decided" }, t(DECIDED[d.decision], { date: vndate(d.due_date), unit: d.lead_unit || "" }) +
+          li.append(el("p", { class: "decided" }, t(DECIDED[d.decision], { date: vndate(d.due_date), unit: d.lead_unit ? unitName(d.lead_unit) : "" }) +
             (d.note ? " — " + d.note : "") + " (" + (d.decided_by_name || "") + ")"));
         }
         if (view.can_decide) li.append(decisionForm(view.agenda_item.id, entry));
@@ -117,6 +161,7 @@
       busy = true;
       try {
         const found = await api.call("GET", "/api/meetings/" + meetingId + "/follow-up");
+        if (found.agenda_item_ids.length) await loadUnits();
         const views = await Promise.all(found.agenda_item_ids.map((id) =>
           api.call("GET", "/api/agenda-items/" + id + "/follow-up")));
         const open = !force && document.activeElement && list.contains(document.activeElement);

@@ -21,6 +21,8 @@ from screens import (  # noqa: F401 (screens: a fixture)
 
 from conftest import World
 
+HEADING = "Kiểm điểm việc thực hiện kết luận"
+
 pytestmark = BROWSER_TESTS
 
 
@@ -58,3 +60,47 @@ async def test_the_console_adds_the_item_and_records_a_decision(
     decided = tablet.page.locator(f'#followup li[data-task-id="{task}"] .decided')
     await expect(decided).to_contain_text("Gia hạn lần cuối")
     await expect(tablet.page.locator("#followup form")).to_have_count(0)
+
+
+async def test_each_decision_shows_and_sends_only_its_fields_and_reassigns_to_a_unit_by_name(
+        world: World, screens: Screens) -> None:
+    """The tester's case: a past deadline typed for "extend" (refused), then "reassign": the
+    deadline left behind is neither shown nor sent, the unit is picked by name, and the item's
+    title is not repeated under the section's heading."""
+    _, task = await conclusion_with_task(world)  # led by SNV, due 31/07/2019
+    r = await world.secretary.post("/api/meetings", json={
+        "title": "Phiên họp tháng 9", "starts_at": "2019-09-06T08:00:00+07:00",
+        "chair_id": world.users["pct"]})
+    second = r.json()["id"]
+    r = await world.secretary.post(f"/api/meetings/{second}/follow-up", json={})
+    assert r.status_code == 201, r.text
+
+    chair = await screens.open("pct", f"/meetings/{second}", {"width": 1024, "height": 768})
+    chair.allowed.append("422 (Unprocessable Entity)")  # the past deadline, refused
+    section = chair.page.locator("#followup")
+    entry = section.locator(f'li.followup-task[data-task-id="{task}"]')
+    await expect(entry).to_contain_text("Rà soát quy trình tiếp nhận hồ sơ")
+    await expect(section.get_by_text(HEADING, exact=True)).to_have_count(1)
+    position = r.json()["agenda_item"]["position"]
+    await expect(section.locator("h3")).to_have_text([f"Nội dung {position}"])
+
+    await expect(entry.get_by_label("Thời hạn mới", exact=True)).to_be_visible()
+    await expect(entry.get_by_label("Đơn vị chủ trì mới")).to_be_hidden()
+    await entry.get_by_label("Thời hạn mới", exact=True).fill("2019-01-01")
+    await entry.get_by_role("button", name="Ghi nhận ý kiến chỉ đạo").click()
+    await expect(entry.get_by_role("alert")).to_have_text(
+        "Thời hạn mới không được ở trong quá khứ.")
+
+    await entry.get_by_label("Ý kiến chỉ đạo").select_option(label="Giao lại cho đơn vị khác")
+    await expect(entry.get_by_label("Thời hạn mới", exact=True)).to_be_hidden()
+    unit = entry.get_by_label("Đơn vị chủ trì mới")
+    await expect(unit).to_be_visible()
+    await expect(unit.locator("option")).to_have_text(
+        ["Chọn đơn vị", "Sở Tư pháp", "Văn phòng UBND thành phố"])  # not SNV: leads now
+    await unit.select_option(label="Sở Tư pháp")
+    await entry.get_by_label("Ghi chú").fill("Chuyển Sở Tư pháp chủ trì")
+    await entry.get_by_role("button", name="Ghi nhận ý kiến chỉ đạo").click()
+    await expect(section.locator(f'li[data-task-id="{task}"] .decided')).to_have_text(
+        "Giao lại cho Sở Tư pháp — Chuyển Sở Tư pháp chủ trì (Trần Văn Minh)")
+    found = (await world.secretary.get(f"/api/tasks/{task}")).json()
+    assert (found["lead_unit"], found["due_date"]) == ("STP", "2019-07-31")
