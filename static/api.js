@@ -95,9 +95,39 @@
     });
   }
 
+  // What a person reads for a field: the text of its label (not of the control inside it),
+  // the legend of a group of checkboxes or radio buttons, or a data-label on the control.
+  function ownText(node) {
+    return Array.from(node.childNodes)
+      .filter((child) => !(child instanceof Element && child.matches("input, select, textarea, button")))
+      .map((child) => child.textContent).join(" ").replace(/\s+/g, " ").trim();
+  }
+
+  function fieldLabel(scope, field) {
+    if (!scope || !field) return "";
+    const controls = Array.from(scope.querySelectorAll("[name]")).filter((c) => c.name === field);
+    if (!controls.length) return "";
+    const first = controls[0];
+    if (first.dataset.label) return first.dataset.label;
+    if (controls.length > 1 || first.type === "checkbox" || first.type === "radio") {
+      const legend = first.closest("fieldset") && first.closest("fieldset").querySelector("legend");
+      if (legend) return ownText(legend);
+    }
+    if (first.labels && first.labels.length) return ownText(first.labels[0]);
+    return first.getAttribute("aria-label") || "";
+  }
+
+  // An API error names the field it is about by its API name ("Trường 'text' dài quá…"); on a
+  // page the field is shown by its label, so the message names the label instead.
+  function messageFor(box, error) {
+    const field = error.details && error.details.field;
+    const label = field ? fieldLabel(box.closest("form, dialog, section") || document, field) : "";
+    return label ? error.message.split("'" + field + "'").join("“" + label + "”") : error.message;
+  }
+
   function showError(box, error) {
     if (!box) return;
-    box.textContent = error ? error.message : "";
+    box.textContent = error ? messageFor(box, error) : "";
     box.hidden = !error;
   }
 

@@ -10,6 +10,11 @@
   const create = document.getElementById("new-consultation");
   if (create) {
     api.onSubmit(create, async (data, key) => {
+      // no checkbox can be required on its own: nobody ticked is said here, in words
+      if (!data.getAll("recipients").length) {
+        throw new api.ApiError(422, "no_recipients", strings["Choose at least one person to ask."] ||
+                               "Choose at least one person to ask.");
+      }
       const local = data.get("deadline");
       const body = {
         title: data.get("title"), question: data.get("question"),

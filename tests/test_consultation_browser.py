@@ -66,6 +66,30 @@ async def test_a_member_answers_a_consultation_on_a_tablet(world: World,
     await expect(page.get_by_role("button", name="Gửi ý kiến")).to_have_count(0)
 
 
+async def test_a_refused_request_names_what_to_fix_in_words_not_api_field_names(
+        world: World, screens: Screens) -> None:
+    """Nobody ticked said "Trường 'recipients' phải là danh sách mã số."; a too long text named
+    the field by its API name and wrote its limit as 10000."""
+    secretary = await screens.open("thuky", "/consultations", PORTRAIT)
+    secretary.allowed.append("422 (Unprocessable")
+    page = secretary.page
+    await page.get_by_text("Gửi phiếu xin ý kiến").click()
+    form = page.locator("#new-consultation")
+    await form.get_by_label("Tên").fill("Dự thảo Quy chế làm việc")
+    await form.get_by_label("Nội dung xin ý kiến").fill("Đề nghị cho ý kiến.")
+    await form.get_by_label("Hạn trả lời").fill("2030-01-05T17:00")
+    await form.get_by_role("button", name="Gửi", exact=True).click()
+    await expect(form.get_by_role("alert")).to_have_text("Chọn ít nhất một người được xin ý kiến.")
+    await form.locator("input[name=recipients]").first.check()
+    # typing stops at maxlength; a pasted or scripted text need not
+    await form.get_by_label("Nội dung xin ý kiến").evaluate(
+        "(area) => { area.value = 'Đề nghị cho ý kiến. '.repeat(600); }")
+    await form.get_by_role("button", name="Gửi", exact=True).click()
+    await expect(form.get_by_role("alert")).to_have_text(
+        "Trường “Nội dung xin ý kiến” dài quá 10.000 ký tự.")
+    assert (await world.secretary.get("/api/consultations")).json()["consultations"] == []
+
+
 async def pages_seen(world: World, doc: int) -> int:
     found: dict[str, Any] = (await world.secretary.get(
         f"/api/meetings/{world.meeting_id}/reading")).json()
