@@ -5,6 +5,8 @@ with the version they were written on, drawn on the author's copy of the PDF."""
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,7 +14,7 @@ import pdfs
 import pytest
 from pypdf import PdfReader
 
-from conftest import World
+from conftest import Server, Template, World, derive_template, served
 
 STROKE = {"c": "#1565c0", "w": 4, "p": [1000, 1000, 5000, 5000, 9000, 1200]}
 SECRET = "Ghi chú riêng: hỏi lại Sở Nội vụ về kinh phí"
@@ -29,14 +31,49 @@ async def upload(world: World, name: str = pdfs.FOUR_PAGES) -> int:
     return int(r.json()["id"])
 
 
+def uploaded_template(factory: pytest.TempPathFactory, world: Template, name: str,
+                      note: bool) -> Template:
+    """The world with the sample ``name`` uploaded (and, with ``note``, the member's note on
+    page 2), made once per run: the tests start from copies instead of uploading it again."""
+
+    async def build(server: Server) -> dict[str, Any]:
+        server.facts = world.facts
+        started = await World.of(server)
+        document = await upload(started, name)
+        if note:
+            r = await started.member.put(f"/api/documents/{document}/notes/2", json={
+                "version": 1, "text": SECRET, "strokes": [STROKE]})
+            assert r.status_code == 200, r.text
+        return {**world.facts, "document": document}
+
+    return derive_template(factory, f"notes-{name}-{note}", world, build)
+
+
+@pytest.fixture(scope="session")
+def noted_template(tmp_path_factory: pytest.TempPathFactory,
+                   world_template: Template) -> Template:
+    return uploaded_template(tmp_path_factory, world_template, pdfs.FOUR_PAGES, note=True)
+
+
+@pytest.fixture(scope="session")
+def one_page_template(tmp_path_factory: pytest.TempPathFactory,
+                      world_template: Template) -> Template:
+    return uploaded_template(tmp_path_factory, world_template, pdfs.ONE_PAGE, note=False)
+
+
 @pytest.fixture
-async def noted(world: World) -> tuple[World, int]:
+async def noted(tmp_path: Path, noted_template: Template) -> AsyncIterator[tuple[World, int]]:
     """A four-page document with the member's note (text and a stroke) on page 2."""
-    document = await upload(world)
-    r = await world.member.put(f"/api/documents/{document}/notes/2",
-                               json={"version": 1, "text": SECRET, "strokes": [STROKE]})
-    assert r.status_code == 200, r.text
-    return world, document
+    async with served(noted_template, tmp_path / "data") as server:
+        yield await World.of(server), server.facts["document"]
+
+
+@pytest.fixture
+async def one_page(tmp_path: Path,
+                   one_page_template: Template) -> AsyncIterator[tuple[World, int]]:
+    """A one-page document, no note on it."""
+    async with served(one_page_template, tmp_path / "data") as server:
+        yield await World.of(server), server.facts["document"]
 
 
 async def notes_of(client: httpx.AsyncClient, document: int, query: str = "") -> Any:
@@ -156,17 +193,18 @@ async def test_the_author_deletes_their_note(noted: tuple[World, int]) -> None:
     ([{"c": "#000000", "w": 3, "p": [1, 2] * 3_000}] * 14, 413, "too_many_points"),
     ([{"c": "#000000", "w": 3, "p": [1, 2]}] * 501, 413, "too_many_strokes"),
 ])
-async def test_bad_strokes_are_refused(world: World, strokes: Any, status: int,
+async def test_bad_strokes_are_refused(one_page: tuple[World, int], strokes: Any, status: int,
                                        code: str) -> None:
-    document = await upload(world, pdfs.ONE_PAGE)
+    world, document = one_page
     r = await world.member.put(f"/api/documents/{document}/notes/1",
                                json={"version": 1, "strokes": strokes})
     assert r.status_code == status and r.json()["error"]["code"] == code
     assert await notes_of(world.member, document) == []
 
 
-async def test_a_page_past_the_last_or_an_unknown_version_is_refused(world: World) -> None:
-    document = await upload(world, pdfs.ONE_PAGE)
+async def test_a_page_past_the_last_or_an_unknown_version_is_refused(
+        one_page: tuple[World, int]) -> None:
+    world, document = one_page
     r = await world.member.put(f"/api/documents/{document}/notes/2", json={"version": 1,
                                                                          "text": "x"})
     assert r.status_code == 404 and r.json()["error"]["code"] == "page_not_found"
@@ -176,8 +214,8 @@ async def test_a_page_past_the_last_or_an_unknown_version_is_refused(world: Worl
 
 
 async def test_an_outsider_may_not_write_notes_on_a_document_they_cannot_see(
-        world: World) -> None:
-    document = await upload(world, pdfs.ONE_PAGE)
+        one_page: tuple[World, int]) -> None:
+    world, document = one_page
     r = await world.outsider.put(f"/api/documents/{document}/notes/1",
                                  json={"version": 1, "text": "x"})
     assert r.status_code == 404
