@@ -90,6 +90,29 @@ async def test_a_refused_request_names_what_to_fix_in_words_not_api_field_names(
     assert (await world.secretary.get("/api/consultations")).json()["consultations"] == []
 
 
+async def test_on_a_tablet_each_answer_sits_beside_its_radio_button_under_one_heading(
+        world: World, screens: Screens) -> None:
+    """At 768×1024 the radio buttons floated mid-line, away from "Đồng ý", "Không đồng ý" and
+    "Có ý kiến khác", and "Ý kiến của đồng chí" was written twice (heading and legend)."""
+    set_now(world.server, datetime(2030, 1, 1, 9))
+    r = await world.secretary.post("/api/consultations", json={
+        "title": "Dự thảo Kế hoạch", "question": "Đề nghị cho ý kiến.",
+        "deadline": "2030-01-05T17:00:00+07:00", "recipients": [world.users["snv"]]})
+    assert r.status_code == 201, r.text
+    tablet = await screens.open("snv", f"/consultations/{r.json()['id']}",
+                                {"width": 768, "height": 1024})
+    page = tablet.page
+    await expect(page.get_by_text("Ý kiến của đồng chí", exact=True)).to_have_count(1)
+    for name in ("Đồng ý", "Không đồng ý", "Có ý kiến khác"):
+        radio = page.get_by_role("radio", name=name, exact=True)
+        label = page.locator("label.check", has=radio)
+        box, words = await radio.bounding_box(), await label.bounding_box()
+        assert box and words
+        assert box["width"] < 40 and box["x"] - words["x"] < 8, name  # a button starts the line
+        middle = words["y"] + words["height"] / 2  # and the words are on its line, not under it
+        assert abs(box["y"] + box["height"] / 2 - middle) < 4, name
+
+
 async def pages_seen(world: World, doc: int) -> int:
     found: dict[str, Any] = (await world.secretary.get(
         f"/api/meetings/{world.meeting_id}/reading")).json()
