@@ -165,12 +165,25 @@
     const state = window.MeetingLive && window.MeetingLive.state();
     const p = state ? state.presenter : null;
     const shownHere = p && p.document_id === docId;
-    if (present) present.hidden = presenting !== "off";
     if (stop) stop.hidden = presenting === "off" && !shownHere;
+    // This document is presented, but not from this window (another tab, another session or
+    // another person): page turns here reach nobody, which must not pass unnoticed. One click
+    // takes the lead from here (the room then follows this window's page).
+    const elsewhere = Boolean(canLead && presenting === "off" && shownHere && !following);
+    if (present) present.hidden = presenting !== "off" || elsewhere;
     if (!note) return;
     note.replaceChildren();
+    note.classList.toggle("notice", elsewhere);
     if (presenting !== "off") {
       note.textContent = say("Presenting to the room: page {n}", { n: page });
+    } else if (elsewhere) {
+      note.append(say("This window is not leading the room: the tablets show page {n} of this document, and pages turned here do not reach them.", { n: p.page }) + " ");
+      const take = document.createElement("button");
+      take.type = "button";
+      take.id = "take-over";
+      take.textContent = say("Lead the room from this window");
+      take.addEventListener("click", () => startPresenting(take));
+      note.append(take);
     } else if (p && !(shownHere && following)) {
       const doc = state.documents.find((d) => d.id === p.document_id);
       note.append(say("Being presented: {title}, page {n}", { title: doc ? doc.title : "", n: p.page }) + " ");

@@ -11,6 +11,7 @@ import re
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     chromium,
     expect_page_shown,
+    screenshot,
     server_in_the_sessions_loop,
     until,
     world_in_the_sessions_loop,
@@ -70,6 +71,34 @@ async def test_a_present_link_presents_the_document(world: World, screens: Scree
     assert (await state(world))["presenter"] == {"document_id": doc, "version": 1, "page": 1}
     # The address no longer asks to present: a reload does not start it again.
     assert "present=1" not in chair.page.url
+
+
+async def test_a_second_window_on_the_presented_document_says_it_does_not_lead_and_takes_over(
+        world: World, screens: Screens) -> None:
+    """The secretary presents (here through the API: another session), then opens the same
+    document in another window and turns pages: the window says plainly that the tablets do
+    not follow it, and one click makes it lead."""
+    doc = await document(world, await item(world), "Tài liệu A")
+    r = await world.secretary.put(f"/api/meetings/{world.meeting_id}/presenter",
+                                  json={"document_id": doc, "page": 1})
+    assert r.status_code == 200, r.text
+    member = await screens.open("snv", viewer(world, doc))
+    await member.wait_live()
+    second = await screens.open("thuky", viewer(world, doc))
+    await second.wait_live()
+    await second.page.get_by_role("button", name="Trang sau").click()
+    note = second.page.locator("#presenting-note.notice")
+    await expect(note).to_contain_text(
+        "Cửa sổ này không điều khiển trình chiếu: các máy tính bảng đang xem trang 1")
+    await expect(second.page.get_by_role("button", name="Trình chiếu tài liệu này")).to_be_hidden()
+    await screenshot(second.page, "viewer_second_window")
+    await expect_page_shown(member, 1, 4)
+    await note.get_by_role("button", name="Trình chiếu từ cửa sổ này").click()
+    await expect(second.page.get_by_role("button", name="Dừng trình chiếu")).to_be_visible()
+    await expect(second.page.locator("#presenting-note.notice")).to_have_count(0)
+    await expect_page_shown(member, 2, 4)
+    await second.page.get_by_role("button", name="Trang sau").click()
+    await expect_page_shown(member, 3, 4)
 
 
 async def test_stopping_the_presentation_leaves_the_tablets_where_they_are(
