@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     chromium,
+    screenshot,
     server_in_the_sessions_loop,
     world_in_the_sessions_loop,
 )
@@ -98,6 +99,7 @@ async def test_each_decision_shows_and_sends_only_its_fields_and_reassigns_to_a_
     await expect(unit.locator("option")).to_have_text(
         ["Chọn đơn vị", "Sở Tư pháp", "Văn phòng UBND thành phố"])  # not SNV: leads now
     await unit.select_option(label="Sở Tư pháp")
+    await screenshot(chair.page, "followup_reassign")
     await entry.get_by_label("Ghi chú").fill("Chuyển Sở Tư pháp chủ trì")
     await entry.get_by_role("button", name="Ghi nhận ý kiến chỉ đạo").click()
     await expect(section.locator(f'li[data-task-id="{task}"] .decided')).to_have_text(
