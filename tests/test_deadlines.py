@@ -23,6 +23,7 @@ from meeting_server.deadlines import (
     add_working_days,
     is_working_day,
     parse_deadline,
+    task_wording,
     working_day_on_or_after,
 )
 
@@ -132,19 +133,19 @@ def test_the_date_of_a_cited_document_is_not_a_deadline() -> None:
 
 
 @pytest.mark.parametrize(("phrase", "wording"), [
-    ("trước ngày 15/8", "trước ngày 15/8/2019"),
-    ("trước 16 giờ 30 ngày 12/7/2019", "trước 16 giờ 30 ngày 12/7/2019"),
-    ("trước ngày 5/8/2019", "trước ngày 05/8/2019"),
+    ("trước ngày 15/8", "trước ngày 15/08/2019"),
+    ("trước 16 giờ 30 ngày 12/7/2019", "trước 16 giờ 30 ngày 12/07/2019"),
+    ("trước ngày 5/8/2019", "trước ngày 05/08/2019"),
     ("trước ngày 15/2/2020", "trước ngày 15/02/2020"),
     ("trong tháng 7", "trong tháng 7/2019"),
     ("quý 3", "trong quý III/2019"),
     ("trong năm", "trong năm 2019"),
     ("6 tháng đầu năm", "trong 6 tháng đầu năm 2020"),
     ("quý III, IV/2019", "trước ngày 31/12/2019"),
-    ("trong 10 ngày", "trước ngày 15/7/2019"),
+    ("trong 10 ngày", "trước ngày 15/07/2019"),
     ("trước ngày 25 hằng tháng", "hằng tháng, trước ngày 25"),
     ("hằng quý", "hằng quý, trước ngày cuối cùng của quý"),
-    ("trước ngày 15/6 và 15/12 hằng năm", "trước ngày 15/6 và 15/12 hằng năm"),
+    ("trước ngày 15/6 và 15/12 hằng năm", "trước ngày 15/06 và 15/12 hằng năm"),
     ("trước 16 giờ thứ Sáu hằng tuần", "hằng tuần, trước 16 giờ 00 thứ Sáu"),
     ("thường xuyên", "thường xuyên"),
 ])
@@ -395,3 +396,25 @@ def test_a_date_comes_from_the_phrase_by_the_rules(text: str, meeting: date) -> 
         assert found.schedule.first_on_or_after(meeting + timedelta(days=1)) == found.due_date
         return
     assert found.due_date in derivable(text, meeting), (text, found)
+
+
+def test_dates_in_figures_have_two_digit_days_and_months_in_wordings_and_errors() -> None:
+    """One form for every date in figures (deadlines.model.short_date): a notice said "trước
+    ngày 19/7/2019" next to "trước ngày 15/01/2020", an error "Hạn 15/01/2019 … 05/7/2019"."""
+    assert parse_deadline("trong 2 tuần", MEETING).wording == "trước ngày 19/07/2019"
+    assert parse_deadline("trước ngày 15/1/2020", MEETING).wording == "trước ngày 15/01/2020"
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("trước ngày 15/1/2019", MEETING)
+    assert "Hạn 15/01/2019 đã qua trước ngày họp 05/07/2019." in caught.value.message
+
+
+@pytest.mark.parametrize(("stored", "printed"), [
+    ("trước ngày 19/7/2019", "trước ngày 19/07/2019"),
+    ("trước 16 giờ 30 ngày 5/8/2019", "trước 16 giờ 30 ngày 05/08/2019"),
+    ("trước ngày 15/6 và 15/12 hằng năm", "trước ngày 15/06 và 15/12 hằng năm"),
+    ("trong tháng 7/2019", "trong tháng 7/2019"),
+    ("trong quý III/2019", "trong quý III/2019"),
+])
+def test_a_wording_stored_in_the_old_form_is_printed_in_the_rule(stored: str,
+                                                                 printed: str) -> None:
+    assert task_wording({"deadline": stored}) == printed

@@ -131,9 +131,19 @@ def test_the_chair_is_named_with_the_title_recorded(notice: Issued) -> None:
     assert "Kết luận của Phó Chủ tịch UBND thành phố Trần Văn Minh tại phiên họp" in notice.text
 
 
-@pytest.mark.parametrize("deadline", DEADLINES)
+#: The tasks' deadlines (official.DEADLINES) as the notice prints them: dates in figures of
+#: two digits (deadlines.model.short_date).
+PRINTED = ("trước ngày 15/08/2019", "trong tháng 7/2019", "thường xuyên",
+           "trước ngày 31/07/2019", "trong tháng 8/2019", "trước ngày 15/09/2019")
+
+
+@pytest.mark.parametrize("deadline", PRINTED)
 def test_each_deadline_is_said_once(notice: Issued, deadline: str) -> None:
     assert notice.text.count(deadline) == 1
+
+
+def test_every_deadline_is_printed() -> None:
+    assert len(PRINTED) == len(DEADLINES)
 
 
 def test_tasks_are_in_the_official_wording(notice: Issued) -> None:

@@ -100,7 +100,7 @@ async def test_published_pdf_is_the_one_its_hash_names(notice: Notice) -> None:
     MOTTO, "Độc lập - Tự do - Hạnh phúc", "THÔNG BÁO", "Số: 152/TB-VP",
     "Sở Thông tin và Truyền thông", "Văn phòng UBND thành phố", "Sở Tư pháp",
     "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "Các sở, ban, ngành thành phố",
-    "trước ngày 15/8/2019", "trong tháng 7/2019", "thường xuyên",
+    "trước ngày 15/08/2019", "trong tháng 7/2019", "thường xuyên",
     "Nơi nhận:", "Lưu: VT, TH.", "CHÁNH VĂN PHÒNG", "Lê Quang Huy",
 ])
 async def test_notice_of_the_example_has_units_deadlines_motto_recipients(

@@ -2,13 +2,14 @@
 
 A deadline is one of three kinds: a ``date`` (optionally with a time of day), a ``schedule``
 (a recurring deadline: its next due date is ``due_date``) or ``ongoing`` (no date, never
-overdue). ``wording`` is how the conclusion notice prints it, once: "trước ngày 15/8/2019",
-"trước 16 giờ 30 ngày 12/7/2019", "trong tháng 7/2019", "hằng tháng, trước ngày 25",
+overdue). ``wording`` is how the conclusion notice prints it, once: "trước ngày 15/08/2019",
+"trước 16 giờ 30 ngày 12/07/2019", "trong tháng 7/2019", "hằng tháng, trước ngày 25",
 "thường xuyên". The console's preview shows it before the task is saved.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time
@@ -37,8 +38,26 @@ class Deadline:
 
 
 def short_date(day: date) -> str:
-    """"15/8/2019", "05/8/2019", "15/02/2020": a date in the text of an administrative document."""
+    """"15/08/2019", "05/08/2019", "15/02/2020": a date written in figures in running text.
+
+    The rule, the same in every document, error message and page: **dd/mm/yyyy, the day and
+    the month always of two digits**. Nghị định 30/2020 prescribes only the date line of a
+    document's header, in words ("ngày 05 tháng 7 năm 2019": a zero before a day under 10 and
+    the months 1 and 2; see :func:`meeting_server.publishing.forms.vietnamese_date`). Applied
+    to figures that rule gave "19/7/2019" beside "15/01/2020" in one notice and "05/7/2019"
+    in an error beside the pages' "05/07/2019"; two digits everywhere reads as one form.
+    """
     return f"{day_month(day.day, day.month)}/{day.year}"
+
+
+#: A day and month in figures ("5/8", "15/8/2019"), not a month and year ("7/2019").
+_DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?=/\d{4}(?![\d/])|(?![\d/]))")
+
+
+def two_digit_dates(text: str) -> str:
+    """A wording stored before the rule of :func:`short_date`, its dates in that rule:
+    "trước ngày 19/7/2019" is "trước ngày 19/07/2019"; "trong tháng 7/2019" is unchanged."""
+    return _DAY_MONTH.sub(lambda m: f"{int(m[1]):02d}/{int(m[2]):02d}", text)
 
 
 def clock_words(at: time) -> str:
@@ -47,7 +66,7 @@ def clock_words(at: time) -> str:
 
 
 def date_wording(day: date, at: time | None = None) -> str:
-    """"trước ngày 15/8/2019", "trước 16 giờ 30 ngày 12/7/2019"."""
+    """"trước ngày 15/08/2019", "trước 16 giờ 30 ngày 12/07/2019"."""
     return f"trước {clock_words(at)} ngày {short_date(day)}" if at else \
         f"trước ngày {short_date(day)}"
 
@@ -66,7 +85,7 @@ def task_wording(task: Mapping[str, Any]) -> str:
     """A task as the API shows it (``Task.as_dict``), its deadline in the notice's words: its
     ``deadline``, or for a task recorded without one, the words of its date."""
     if task.get("deadline"):
-        return str(task["deadline"])
+        return two_digit_dates(str(task["deadline"]))
     due = task.get("due_date")
     at = task.get("due_time")
     return wording_of(date.fromisoformat(due) if due else None,

@@ -25,9 +25,9 @@ MAX_OCCURRENCES = 10_000
 
 
 def day_month(day: int, month: int) -> str:
-    """"15/6", "05/8", "31/12", "15/02": as dates are written in administrative documents
-    (a zero before a day under 10 and a month under 3)."""
-    return f"{day:02d}/{month:02d}" if month < 3 else f"{day:02d}/{month}"
+    """"15/06", "05/08", "31/12", "15/02": the day and the month of two digits, as every date
+    in figures is written (:func:`meeting_server.deadlines.model.short_date`)."""
+    return f"{day:02d}/{month:02d}"
 
 
 def month_day_part(day: int) -> str:
