@@ -418,3 +418,12 @@ def test_dates_in_figures_have_two_digit_days_and_months_in_wordings_and_errors(
 def test_a_wording_stored_in_the_old_form_is_printed_in_the_rule(stored: str,
                                                                  printed: str) -> None:
     assert task_wording({"deadline": stored}) == printed
+
+
+def test_refusals_quote_the_users_words_in_curly_quotes() -> None:
+    """One style of quotes in what the user reads: the previews quote “…”, so do the refusals
+    (they said "…")."""
+    assert not [key for key, texts in REASONS.items() for text in texts if '"' in text]
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("sớm nhất có thể", MEETING)
+    assert "“sớm nhất có thể”" in caught.value.message and '"' not in caught.value.message

@@ -19,8 +19,8 @@ from meeting_server.deadlines.schedule import Schedule, day_month
 
 DeadlineKind = Literal["date", "schedule", "ongoing"]
 ONGOING_WORDING = "thường xuyên"
-EXAMPLES = ('"trước ngày 15/8/2019"', '"trong tháng 7"', '"trong 10 ngày làm việc"',
-            '"hằng tháng, trước ngày 25"', '"thường xuyên"')
+EXAMPLES = ('“trước ngày 15/8/2019”', '“trong tháng 7”', '“trong 10 ngày làm việc”',
+            '“hằng tháng, trước ngày 25”', '“thường xuyên”')
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "empty": ("Chưa ghi hạn.", "No deadline given."),
     "too_long": ("Hạn dài quá {n} ký tự.", "The deadline is over {n} characters."),
     "meeting_range": ("Ngày họp nằm ngoài khoảng được hỗ trợ.", "Meeting date out of range."),
-    "not_understood": ('Không hiểu hạn "{x}".', 'Deadline "{x}" not understood.'),
-    "leftover": ('Không hiểu "{part}" trong hạn "{x}".',
-                 'Did not understand "{part}" in the deadline "{x}".'),
+    "not_understood": ('Không hiểu hạn “{x}”.', 'Deadline “{x}” not understood.'),
+    "leftover": ('Không hiểu “{part}” trong hạn “{x}”.',
+                 'Did not understand “{part}” in the deadline “{x}”.'),
     "no_such_date": ("Ngày {part} không tồn tại.", "There is no date {part}."),
     "no_such_month": ("Không có tháng {part}.", "There is no month {part}."),
     "no_such_quarter": ("Không có quý {part}.", "There is no quarter {part}."),
@@ -111,50 +111,50 @@ REASONS: dict[str, tuple[str, str]] = {
               "The count of days, weeks, months or years must be 1 to 999."),
     "past": ("Hạn {part} đã qua trước ngày họp {meeting}.",
              "The deadline {part} is before the meeting date {meeting}."),
-    "vague": ('"{part}" không chỉ ra một ngày cụ thể.', '"{part}" names no particular day.'),
-    "event": ('"{part}" là một sự kiện, chưa phải một ngày; hãy ghi ngày cụ thể.{note}',
-              '"{part}" is an event, not a date; give the date.{note_en}'),
-    "period": ('"{part}" là một thời kỳ, không phải một hạn; hãy ghi ngày kết thúc.',
-               '"{part}" is a period, not a deadline; give the date it ends.'),
-    "report_name": ('"{part}" là tên kỳ báo cáo, không cho biết hạn nộp; hãy ghi ngày, hoặc'
-                    ' "định kỳ 6 tháng" nếu báo cáo lặp lại.',
-                    '"{part}" names a report, not when it is due; give the date, or'
-                    ' "định kỳ 6 tháng" for a recurring report.'),
-    "lunar": ('"{part}" là ngày, tháng âm lịch; hãy ghi ngày dương lịch.',
-              '"{part}" is a lunar date or month; give the solar date.'),
-    "ambiguous_month": ('"{part}" có thể hiểu nhiều cách; hãy ghi tháng bằng số ("tháng 5").',
-                        '"{part}" can be read several ways; write the month as a number'
-                        ' ("tháng 5").'),
-    "ambiguous_sau": ('"{part}" viết không dấu có thể là "sáu" hoặc "sau"; hãy viết có dấu'
+    "vague": ('“{part}” không chỉ ra một ngày cụ thể.', '“{part}” names no particular day.'),
+    "event": ('“{part}” là một sự kiện, chưa phải một ngày; hãy ghi ngày cụ thể.{note}',
+              '“{part}” is an event, not a date; give the date.{note_en}'),
+    "period": ('“{part}” là một thời kỳ, không phải một hạn; hãy ghi ngày kết thúc.',
+               '“{part}” is a period, not a deadline; give the date it ends.'),
+    "report_name": ('“{part}” là tên kỳ báo cáo, không cho biết hạn nộp; hãy ghi ngày, hoặc'
+                    ' “định kỳ 6 tháng” nếu báo cáo lặp lại.',
+                    '“{part}” names a report, not when it is due; give the date, or'
+                    ' “định kỳ 6 tháng” for a recurring report.'),
+    "lunar": ('“{part}” là ngày, tháng âm lịch; hãy ghi ngày dương lịch.',
+              '“{part}” is a lunar date or month; give the solar date.'),
+    "ambiguous_month": ('“{part}” có thể hiểu nhiều cách; hãy ghi tháng bằng số (“tháng 5”).',
+                        '“{part}” can be read several ways; write the month as a number'
+                        ' (“tháng 5”).'),
+    "ambiguous_sau": ('“{part}” viết không dấu có thể là “sáu” hoặc “sau”; hãy viết có dấu'
                       ' hoặc ghi bằng số.',
-                      '"{part}" without diacritics can be "sáu" (six) or "sau" (next, after);'
+                      '“{part}” without diacritics can be “sáu” (six) or “sau” (next, after);'
                       ' add the marks or write the number.'),
-    "citation": ('Ngày trong "{part}" là ngày của văn bản được dẫn, không phải hạn; hãy ghi hạn.',
-                 'The date in "{part}" is the date of the cited document, not a deadline;'
+    "citation": ('Ngày trong “{part}” là ngày của văn bản được dẫn, không phải hạn; hãy ghi hạn.',
+                 'The date in “{part}” is the date of the cited document, not a deadline;'
                  ' give the deadline.'),
-    "start_only": ('"{part}" chỉ cho biết lúc bắt đầu; hãy ghi hạn hoàn thành.',
-                   '"{part}" only says when it starts; give the deadline.'),
-    "unknown_start": ('"{part}": chưa biết ngày bắt đầu tính hạn; hãy ghi ngày cụ thể.',
-                      '"{part}": the day the period counts from is not known; give the date.'),
-    "day_without_month": ('"{part}" thiếu tháng; hãy ghi cả ngày và tháng ("ngày 25/7").',
-                          '"{part}" has no month; give the day and the month ("ngày 25/7").'),
-    "weekday_without_week": ('"{part}" chưa nói tuần nào; hãy ghi ngày cụ thể.',
-                             '"{part}" does not say which week; give the date.'),
-    "time_without_date": ('"{part}" có giờ nhưng thiếu ngày.', '"{part}" has a time but no date.'),
-    "conflict": ('Có hai hạn khác nhau, "{part}" và "{other}"; hãy ghi một hạn, hoặc tách thành'
+    "start_only": ('“{part}” chỉ cho biết lúc bắt đầu; hãy ghi hạn hoàn thành.',
+                   '“{part}” only says when it starts; give the deadline.'),
+    "unknown_start": ('“{part}”: chưa biết ngày bắt đầu tính hạn; hãy ghi ngày cụ thể.',
+                      '“{part}”: the day the period counts from is not known; give the date.'),
+    "day_without_month": ('“{part}” thiếu tháng; hãy ghi cả ngày và tháng (“ngày 25/7”).',
+                          '“{part}” has no month; give the day and the month (“ngày 25/7”).'),
+    "weekday_without_week": ('“{part}” chưa nói tuần nào; hãy ghi ngày cụ thể.',
+                             '“{part}” does not say which week; give the date.'),
+    "time_without_date": ('“{part}” có giờ nhưng thiếu ngày.', '“{part}” has a time but no date.'),
+    "conflict": ('Có hai hạn khác nhau, “{part}” và “{other}”; hãy ghi một hạn, hoặc tách thành'
                  ' hai nhiệm vụ.',
-                 'Two different deadlines, "{part}" and "{other}"; give one, or make two tasks.'),
-    "schedule_mix": ('Vừa có lịch định kỳ vừa có hạn "{part}"; hãy ghi một trong hai, hoặc'
+                 'Two different deadlines, “{part}” and “{other}”; give one, or make two tasks.'),
+    "schedule_mix": ('Vừa có lịch định kỳ vừa có hạn “{part}”; hãy ghi một trong hai, hoặc'
                      ' tách thành hai nhiệm vụ.',
-                     'Both a schedule and the deadline "{part}"; give one, or make two tasks.'),
-    "schedule_unclear": ('"{part}" chưa nói bao lâu một lần; hãy ghi "hằng tháng", "hằng quý",'
-                         ' "định kỳ 6 tháng" hoặc "hằng năm".',
-                         '"{part}" does not say how often; write "hằng tháng", "hằng quý",'
-                         ' "định kỳ 6 tháng" or "hằng năm".'),
-    "schedule_unsupported": ('Chưa hỗ trợ lịch định kỳ "{part}"; hãy ghi "hằng tháng, trước'
-                             ' ngày 25", "hằng quý", "trước ngày 15/6 và 15/12 hằng năm"…',
-                             'The schedule "{part}" is not supported; write "hằng tháng, trước'
-                             ' ngày 25", "hằng quý", "trước ngày 15/6 và 15/12 hằng năm"…'),
+                     'Both a schedule and the deadline “{part}”; give one, or make two tasks.'),
+    "schedule_unclear": ('“{part}” chưa nói bao lâu một lần; hãy ghi “hằng tháng”, “hằng quý”,'
+                         ' “định kỳ 6 tháng” hoặc “hằng năm”.',
+                         '“{part}” does not say how often; write “hằng tháng”, “hằng quý”,'
+                         ' “định kỳ 6 tháng” or “hằng năm”.'),
+    "schedule_unsupported": ('Chưa hỗ trợ lịch định kỳ “{part}”; hãy ghi “hằng tháng, trước'
+                             ' ngày 25”, “hằng quý”, “trước ngày 15/6 và 15/12 hằng năm”…',
+                             'The schedule “{part}” is not supported; write “hằng tháng, trước'
+                             ' ngày 25”, “hằng quý”, “trước ngày 15/6 và 15/12 hằng năm”…'),
 }
 
 
