@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -15,7 +16,7 @@ from PIL import Image
 from test_pdf_ingest import zeros_deflated
 from test_unusable_pdfs import worker_jobs
 
-from conftest import World, db_rows, eventually
+from conftest import Server, Template, World, db_rows, derive_template, eventually, served
 
 
 async def new_item(world: World, meeting_id: int | None = None) -> int:
@@ -324,10 +325,30 @@ async def post_long(world: World) -> str:
     return f"/api/documents/{r.json()['id']}/pages"
 
 
+@pytest.fixture(scope="session")
+def long_template(tmp_path_factory: pytest.TempPathFactory,
+                  world_template: Template) -> Template:
+    """The world with the 117-page sample uploaded, made once per run: the tests of its page
+    images start from copies instead of each uploading it (and drawing its pages ahead)."""
+
+    async def build(server: Server) -> dict[str, Any]:
+        server.facts = world_template.facts
+        return {**world_template.facts, "pages": await post_long(await World.of(server))}
+
+    return derive_template(tmp_path_factory, "long", world_template, build)
+
+
+@pytest.fixture
+async def long(tmp_path: Path, long_template: Template) -> AsyncIterator[tuple[World, str]]:
+    """The world holding the 117-page sample, and the URL of its pages."""
+    async with served(long_template, tmp_path / "data") as server:
+        yield await World.of(server), server.facts["pages"]
+
+
 @pytest.mark.backend_free
 @pytest.mark.parametrize("page", [1, pdfs.LONG_PAGES])
-async def test_page_images_are_immutable_webp(world: World, page: int) -> None:
-    url = await post_long(world)
+async def test_page_images_are_immutable_webp(long: tuple[World, str], page: int) -> None:
+    world, url = long
 
     first = await world.member.get(f"{url}/{page}", params={"version": 1})
 
@@ -337,8 +358,8 @@ async def test_page_images_are_immutable_webp(world: World, page: int) -> None:
 
 
 @pytest.mark.backend_free
-async def test_page_image_revalidates_with_its_etag(world: World) -> None:
-    url = await post_long(world)
+async def test_page_image_revalidates_with_its_etag(long: tuple[World, str]) -> None:
+    world, url = long
     first = await world.member.get(f"{url}/1", params={"version": 1})
 
     again = await world.member.get(f"{url}/1", params={"version": 1},
@@ -350,8 +371,8 @@ async def test_page_image_revalidates_with_its_etag(world: World) -> None:
 @pytest.mark.backend_free
 @pytest.mark.parametrize("width", [160, 800, 1200, 1600])
 async def test_page_images_come_in_a_few_widths_each_with_its_own_etag(
-        world: World, width: int) -> None:
-    url = await post_long(world)
+        long: tuple[World, str], width: int) -> None:
+    world, url = long
 
     r = await world.member.get(f"{url}/2", params={"version": 1, "w": width})
     again = await world.member.get(f"{url}/2", params={"version": 1, "w": width},
@@ -366,8 +387,8 @@ async def test_page_images_come_in_a_few_widths_each_with_its_own_etag(
 
 @pytest.mark.backend_free
 @pytest.mark.parametrize("width", ["799", "0", "-800", "1600.0", "abc", "4096", ""])
-async def test_a_width_outside_the_set_is_400(world: World, width: str) -> None:
-    url = await post_long(world)
+async def test_a_width_outside_the_set_is_400(long: tuple[World, str], width: str) -> None:
+    world, url = long
 
     r = await world.member.get(f"{url}/1", params={"version": 1, "w": width})
 
@@ -431,8 +452,8 @@ async def test_page_image_is_rendered_once(world: World) -> None:
 
 @pytest.mark.backend_free
 @pytest.mark.parametrize("page", [0, pdfs.LONG_PAGES + 1])
-async def test_pages_outside_the_document_are_404(world: World, page: int) -> None:
-    url = await post_long(world)
+async def test_pages_outside_the_document_are_404(long: tuple[World, str], page: int) -> None:
+    world, url = long
 
     assert (await world.member.get(f"{url}/{page}")).status_code == 404
 
