@@ -10,6 +10,7 @@ from typing import Any
 from browser_support import (  # noqa: F401 (chromium, server, world: fixtures)
     chromium,
     expect_page_shown,
+    screenshot,
     server_in_the_sessions_loop,
     until,
     world_in_the_sessions_loop,
@@ -103,6 +104,7 @@ async def test_on_a_tablet_each_answer_sits_beside_its_radio_button_under_one_he
                                 {"width": 768, "height": 1024})
     page = tablet.page
     await expect(page.get_by_text("Ý kiến của đồng chí", exact=True)).to_have_count(1)
+    await screenshot(page, "consultation_answer_768")
     for name in ("Đồng ý", "Không đồng ý", "Có ý kiến khác"):
         radio = page.get_by_role("radio", name=name, exact=True)
         label = page.locator("label.check", has=radio)
