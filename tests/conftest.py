@@ -472,7 +472,7 @@ def run_base(factory: pytest.TempPathFactory) -> Path:
 # permissions too, as they are SQL. A test runs on SQLite only when what it checks is decided
 # before the database or beside it: PDF parsing, page images, stamping and merging, signing,
 # files on disk, HTTP headers, the language of messages, URL checks, pure functions. Such tests
-# in the modules below carry ``@pytest.mark.backend_free`` (a whole module: ``pytestmark``).
+# in the modules below carry ``@pytest.mark.backend_free`` (docs/testing.md lists them).
 #
 # Test modules whose tests that use the app (server, world, demo) run on both backends, as
 # ``test_x[sqlite]`` and ``test_x[postgresql]``, but for their ``backend_free`` tests; their
