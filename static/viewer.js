@@ -99,7 +99,7 @@
     applyFit();
     // While starting, the page goes out once the room's state has this document (below): a
     // page turn sent now could reach the server before the request that starts presenting.
-    if (presenting === "on") window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    if (presenting === "on") sendPage();
     renderPresenting();
     announcePage();
   }
@@ -131,8 +131,18 @@
     if (on && window.MeetingLive.state()) followPresenter(window.MeetingLive.state());
   }
 
+  // The pages this window has put before the room while leading it: a page the room shows
+  // that is not one of them was turned by another window (or person), which leads now.
+  const sentPages = new Set();
+  let resumed = presenting === "on";  // after a reload: the room's page is taken as ours once
+  function sendPage() {
+    sentPages.add(page);
+    window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+  }
+
   function setPresenting(mode) {
     presenting = mode;
+    if (mode !== "on") sentPages.clear();
     if (mode === "off") {
       if (sessionStorage.getItem(presentingKey) === String(docId)) sessionStorage.removeItem(presentingKey);
     } else {
@@ -146,6 +156,7 @@
     return api.act(trigger, errorBox, async (key) => {
       setPresenting("starting");
       try {
+        sentPages.add(page);
         await api.call("PUT", "/api/meetings/" + meetingId + "/presenter",
                        { document_id: docId, page: page }, { key });
       } catch (error) { setPresenting("off"); throw error; }
@@ -320,7 +331,7 @@
   if (present && canLead) present.addEventListener("click", () => startPresenting(present));
   if (stop && canLead) stop.addEventListener("click", stopPresenting);
   document.addEventListener("meeting-online", () => {
-    if (presenting === "on") window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
+    if (presenting === "on") sendPage();
   });
   document.addEventListener("meeting-state", (event) => {
     const state = event.detail;
@@ -330,8 +341,15 @@
     const shownHere = p !== null && p.document_id === docId;
     if (presenting === "starting" && shownHere) {
       presenting = "on";
-      if (p.page !== page) window.MeetingLive.send({ type: "presenter.page", document_id: docId, page: page });
-    } else if (presenting === "on" && !shownHere) setPresenting("off");  // stopped, or taken over
+      if (p.page !== page) sendPage();
+    } else if (presenting === "on" && !shownHere) {
+      setPresenting("off");  // stopped, or another document presented
+    } else if (presenting === "on" && resumed) {
+      sentPages.add(p.page);
+    } else if (presenting === "on" && p.page !== page && !sentPages.has(p.page)) {
+      setPresenting("off");  // another window leads the room on this document: say so here
+    }
+    if (shownHere) resumed = false;
     followPresenter(state);
     renderPresenting();
   });

@@ -75,13 +75,14 @@ async def test_a_present_link_presents_the_document(world: World, screens: Scree
 
 async def test_a_second_window_on_the_presented_document_says_it_does_not_lead_and_takes_over(
         world: World, screens: Screens) -> None:
-    """The secretary presents (here through the API: another session), then opens the same
-    document in another window and turns pages: the window says plainly that the tablets do
-    not follow it, and one click makes it lead."""
+    """The secretary presents, then opens the same document in another window (another
+    session) and turns pages: that window says plainly that the tablets do not follow it, and
+    one click makes it lead; the first window then says it no longer leads."""
     doc = await document(world, await item(world), "Tài liệu A")
-    r = await world.secretary.put(f"/api/meetings/{world.meeting_id}/presenter",
-                                  json={"document_id": doc, "page": 1})
-    assert r.status_code == 200, r.text
+    first = await screens.open("thuky", viewer(world, doc, "?present=1"))
+    await first.wait_live()
+    await expect(first.page.get_by_role("button", name="Dừng trình chiếu")).to_be_visible()
+    await until(first.page, f"window.MeetingLive.state().presenter?.document_id === {doc}")
     member = await screens.open("snv", viewer(world, doc))
     await member.wait_live()
     second = await screens.open("thuky", viewer(world, doc))
@@ -99,6 +100,9 @@ async def test_a_second_window_on_the_presented_document_says_it_does_not_lead_a
     await expect_page_shown(member, 2, 4)
     await second.page.get_by_role("button", name="Trang sau").click()
     await expect_page_shown(member, 3, 4)
+    await expect(first.page.locator("#presenting-note.notice")).to_contain_text(
+        "các máy tính bảng đang xem trang 3")
+    await expect_page_shown(first, 1, 4)
 
 
 async def test_stopping_the_presentation_leaves_the_tablets_where_they_are(
