@@ -34,6 +34,7 @@
       body.signer = { title: data.get("signer_title"), name: data.get("signer_name"),
                       authority: data.get("signer_authority") };
     } else {
+      body.start_time = data.get("start_time");
       body.end_time = data.get("end_time");
     }
     if (data.get("date")) body.date = data.get("date");

@@ -163,3 +163,18 @@ async def test_a_task_without_reports_says_so_in_a_sentence_not_a_numbered_item(
     html = (await world.member.get("/tasks")).text
     assert '<p class="meta no-history">Chưa có báo cáo tiến độ.</p>' in html
     assert not re.search(r"<li[^>]*>\s*Chưa có báo cáo tiến độ", html)
+
+
+async def test_a_notice_is_not_said_late_before_its_meeting_took_place(world: World) -> None:
+    # the world's meeting is dated in 2019 and still scheduled: nothing is late yet
+    console = f"/meetings/{world.meeting_id}/console"
+    page = await world.secretary.get(console, headers={"Accept-Language": "vi"})
+    due = re.search(r'<p class="due[^"]*" id="notice-due">(.*?)</p>', page.text, re.S)
+    assert due and " ".join(due.group(1).split()) == (
+        "Thông báo kết luận phải ban hành trong 5 ngày làm việc sau cuộc họp.")
+    r = await world.secretary.patch(f"/api/meetings/{world.meeting_id}",
+                                    json={"status": "in_progress"})
+    assert r.status_code == 200, r.text
+    page = await world.secretary.get(console, headers={"Accept-Language": "vi"})
+    due = re.search(r'<p class="due late" id="notice-due">(.*?)</p>', page.text, re.S)
+    assert due and "đã chậm" in due.group(1)  # held, and its due date long past

@@ -125,6 +125,19 @@ async def test_times_the_secretary_corrected_are_kept_on_refresh(world: World) -
     assert "08 giờ 30" in html and "11 giờ 00" in html
 
 
+async def test_the_draft_page_shows_both_times_to_correct(world: World) -> None:
+    url = await draft_minutes(world)
+    r = await world.secretary.patch(url, json={"start_time": "08:30", "end_time": "11:00"})
+    assert r.status_code == 200, r.text
+    page = await world.secretary.get(url.replace("/api/publications/", "/publications/"),
+                                     headers={"Accept-Language": "vi"})
+    assert page.status_code == 200, page.text
+    assert re.search(r'Giờ bắt đầu cuộc họp<input name="start_time" type="time" '
+                     r'value="08:30"', page.text)
+    assert re.search(r'Giờ kết thúc cuộc họp<input name="end_time" type="time" '
+                     r'value="11:00"', page.text)
+
+
 async def test_a_start_time_not_in_hours_and_minutes_is_refused(world: World) -> None:
     url = await draft_minutes(world)
     r = await world.secretary.patch(url, json={"start_time": "8h"})
