@@ -80,8 +80,8 @@ async def test_a_deadline_phrase_written_in_both_languages_gives_the_pages_half(
     said_vi, said_en = vi["error"]["message"], en["error"]["message"]
     assert " / " not in said_vi and " / " not in said_en
     # What comes before the quoted phrase is the message's own words, in one language.
-    assert VIETNAMESE.search(said_vi.split('"')[0])
-    assert not VIETNAMESE.search(said_en.split('"')[0])
+    assert VIETNAMESE.search(said_vi.split("“")[0])
+    assert "“hôm qua”" in said_en and not VIETNAMESE.search(said_en.split("“")[0])
 
 
 async def test_an_error_page_speaks_the_pages_language(world: World) -> None:
