@@ -492,6 +492,7 @@ POSTGRESQL_MODULES = {
     "test_unusable_pdfs", "test_postgresql", "test_search", "test_search_abbreviations",
     "test_search_after_upload", "test_bus", "test_redis_limits",
     "test_floor", "test_votes", "test_consultations", "test_reading", "test_notifications",
+    "test_followup",
 }
 
 
