@@ -48,6 +48,10 @@ _EXIT_GRACE = 2.0
 # How long to wait for the forkserver to report a killed child's exit status.
 _REAP_TIMEOUT = 10.0
 _LIMIT_SIGNALS = {-signal.SIGKILL, -signal.SIGXCPU}
+#: The process whose forkserver has been started and checked by `_warm_up`: the forkserver
+#: is one per process (it imports what the first worker asked for), so later workers of the
+#: same process skip the check's child (a fork and ~30 ms of CPU each; tests start thousands).
+_warmed_in: int | None = None
 
 class _Spare(NamedTuple):
     """A child started ahead: it waits for one job on `jobs` and answers on `results`."""
@@ -102,9 +106,12 @@ class PdfWorker:
 
         `run` calls this on first use; call it from the app's start-up to take the delay there.
         """
+        global _warmed_in
         async with self._warm:
             if not self._warmed:
-                await asyncio.to_thread(_warm_up, self._context, self._preload)
+                if _warmed_in != os.getpid():  # one first child per process, not per worker
+                    await asyncio.to_thread(_warm_up, self._context, self._preload)
+                    _warmed_in = os.getpid()
                 self._warmed = True
                 self._replenish()
 
