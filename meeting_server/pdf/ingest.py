@@ -24,7 +24,7 @@ from meeting_server.pdf import (
     TOO_MANY_PAGES,
     PdfError,
 )
-from meeting_server.pdf.render import PageTarget, draw_page
+from meeting_server.pdf.render import PageTarget, draw_page, open_document
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def ingest_upload(
     be moved once the count is sent: PDFium keeps it open.
     """
     check_header(path)
-    document = _open_pdfium(path)
+    document = open_document(path)
     try:
         count = len(document)
         _check_page_count(count, max_pages)
@@ -125,14 +125,6 @@ def ingest_upload(
         return _texts(document, time.monotonic() + text_seconds, path)
     finally:
         document.close()
-
-
-def _open_pdfium(path: str) -> pdfium.PdfDocument:
-    try:
-        return pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        code = ENCRYPTED_PDF if "password" in str(exc).lower() else CORRUPT_PDF
-        raise PdfError(code) from exc
 
 
 def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
@@ -148,7 +140,7 @@ def extract_texts(path: str, text_seconds: float = 60.0) -> tuple[str, ...]:
     MAX_PAGE_TEXT characters. A page whose text cannot be extracted gets "".
     """
     check_header(path)
-    document = _open_pdfium(path)
+    document = open_document(path)
     try:
         return _texts(document, time.monotonic() + text_seconds, path)
     finally:

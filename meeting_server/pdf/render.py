@@ -63,7 +63,7 @@ def render_pages(
         raise ValueError(f"Unknown image format {fmt!r}")
     if not MIN_WIDTH <= width <= MAX_WIDTH:
         raise ValueError(f"Image width {width} is outside {MIN_WIDTH}..{MAX_WIDTH}")
-    document = _open(path)
+    document = open_document(path)
     try:
         count = len(document)
         for number in pages:
@@ -89,7 +89,8 @@ def scale_for(width_pt: float, height_pt: float, width: int) -> float:
     return min(width / short, MAX_ASPECT * width / long)
 
 
-def _open(path: str) -> pdfium.PdfDocument:
+def open_document(path: str) -> pdfium.PdfDocument:
+    """Open `path` with PDFium; a password is `encrypted_pdf`, anything else `corrupt_pdf`."""
     try:
         return pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
